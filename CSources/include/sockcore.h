@@ -1,0 +1,407 @@
+/*
+ * sockcore: the C core of Sockworks.
+ *
+ * The Internet checksum (RFC 1071) with run-time selected SIMD paths, and a
+ * bounds-checked packet codec for IPv4, ICMP, IPv6/ICMPv6 and UDP that works in
+ * caller-provided buffers and never allocates.
+ *
+ * Conventions (see libuv's include/uv/errno.h for the model):
+ *   - Functions that can fail return an int: 0 or a positive byte count on
+ *     success, a negative errno on failure. They never print and never exit.
+ *       -EINVAL   an argument is out of range (NULL pointer, field too large)
+ *       -ENOSPC   the caller's output buffer is too small
+ *       -EBADMSG  the input is malformed: truncated, a length field that lies,
+ *                 IHL < 5, a quoted datagram too short to hold what it must
+ *       -ENOTSUP  the CPU lacks the requested checksum path
+ *   - Multi-byte fields in the parsed structs are in host byte order, except
+ *     checksums, which are kept exactly as stored in the packet (see below).
+ *   - Parsed structs point into the caller's buffer; they are valid as long as
+ *     that buffer is.
+ *
+ * Checksum byte order: RFC 1071 section 2(B) shows that the one's complement
+ * sum can be computed on 16-bit words loaded in the machine's own byte order,
+ * and the result stored back the same way. So every checksum value in this
+ * API is "memory order": memcpy it into (or out of) the packet's checksum
+ * field; never pass it through htons().
+ */
+#ifndef SOCKCORE_H
+#define SOCKCORE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define SC_VERSION_MAJOR 0
+#define SC_VERSION_MINOR 1
+#define SC_VERSION_PATCH 0
+#define SC_VERSION_HEX                                                         \
+  ((SC_VERSION_MAJOR << 16) | (SC_VERSION_MINOR << 8) | SC_VERSION_PATCH)
+
+#if defined(__GNUC__) || defined(__clang__)
+#define SC_EXTERN __attribute__((visibility("default")))
+#else
+#define SC_EXTERN
+#endif
+
+/* SC_VERSION_HEX of the library actually linked (may differ from the header). */
+SC_EXTERN unsigned sc_version(void);
+/* "MAJOR.MINOR.PATCH" of the library actually linked. */
+SC_EXTERN const char *sc_version_string(void);
+
+/* ------------------------------------------------------------------------ */
+/* Internet checksum (RFC 1071)                                              */
+/* ------------------------------------------------------------------------ */
+
+/*
+ * The checksum of a whole message: the value to memcpy into its checksum
+ * field (zeroed while summing) so that the checksum of the message then
+ * verifies. Verifying: sc_checksum() over a message with a correct checksum
+ * field in place returns 0.
+ */
+SC_EXTERN uint16_t sc_checksum(const void *buf, size_t len);
+
+/*
+ * Running sums over scattered pieces of one message, of any lengths.
+ *
+ * Start with sum = 0, feed each piece in order, finish with sc_checksum_fold().
+ * The returned accumulator is partly opaque: bit 31 records that an odd number
+ * of bytes has been summed so far (the next piece then starts in the middle of
+ * a 16-bit word, which the function handles by swapping that piece's bytes,
+ * RFC 1071 section 2(B)). The other bits hold a partially folded sum below
+ * 2^17. Accumulators with bit 31 clear, and the pseudo-header sums below, may
+ * be added together with "+" (up to 2^14 of them) before being passed on.
+ */
+SC_EXTERN uint32_t sc_checksum_partial(const void *buf, size_t len,
+                                       uint32_t sum);
+
+/* Fold an accumulator to 16 bits and complement it: the value to store. */
+SC_EXTERN uint16_t sc_checksum_fold(uint32_t sum);
+
+/*
+ * Incremental update (RFC 1624, eqn. 3: HC' = ~(~HC + ~m + m')) of a stored
+ * checksum when one 16-bit or one 32-bit aligned field changes from old_field
+ * to new_field. All three values in memory order (memcpy them out of the
+ * packet). Returns the new value to store.
+ */
+SC_EXTERN uint16_t sc_checksum_update16(uint16_t check, uint16_t old_field,
+                                        uint16_t new_field);
+SC_EXTERN uint16_t sc_checksum_update32(uint16_t check, uint32_t old_field,
+                                        uint32_t new_field);
+
+/*
+ * Pseudo-header sums, to pass as the starting sum of sc_checksum_partial().
+ * Addresses are in network order (4 or 16 bytes as on the wire); proto and
+ * length are host-order numbers.
+ *   UDP over IPv4:  sc_checksum_pseudo_ipv4(src, dst, 17, udp_length)
+ *   UDP over IPv6:  sc_checksum_pseudo_ipv6(src, dst, 17, udp_length)
+ *   ICMPv6:         sc_checksum_pseudo_ipv6(src, dst, 58, icmp_length)
+ */
+SC_EXTERN uint32_t sc_checksum_pseudo_ipv4(const void *src, const void *dst,
+                                           uint8_t proto, uint16_t length);
+SC_EXTERN uint32_t sc_checksum_pseudo_ipv6(const void *src, const void *dst,
+                                           uint8_t next_header,
+                                           uint32_t length);
+
+/* The checksum paths, each selectable for tests and benchmarks. */
+typedef enum sc_checksum_path {
+  SC_CHECKSUM_SCALAR = 0, /* portable C, 64-bit add-with-carry accumulation */
+  SC_CHECKSUM_AVX2 = 1,   /* 256-bit vectors */
+  SC_CHECKSUM_AVX512 = 2, /* 512-bit vectors, AVX-512 BW (+VNNI when present) */
+  SC_CHECKSUM_PATH_COUNT = 3
+} sc_checksum_path;
+
+typedef uint32_t (*sc_checksum_partial_fn)(const void *buf, size_t len,
+                                           uint32_t sum);
+
+/* The path sc_checksum() uses on this CPU, chosen once from CPUID. */
+SC_EXTERN sc_checksum_path sc_checksum_active_path(void);
+/* "scalar", "avx2", "avx512"; NULL for an unknown path. */
+SC_EXTERN const char *sc_checksum_path_name(sc_checksum_path path);
+/*
+ * The sc_checksum_partial() of one path, with identical semantics; NULL when
+ * the CPU (or the build) lacks it.
+ */
+SC_EXTERN sc_checksum_partial_fn sc_checksum_path_fn(sc_checksum_path path);
+
+/* ------------------------------------------------------------------------ */
+/* IPv4 (RFC 791)                                                            */
+/* ------------------------------------------------------------------------ */
+
+#define SC_IPV4_HEADER_MIN 20
+#define SC_IPV4_HEADER_MAX 60
+
+#define SC_IPPROTO_ICMP 1
+#define SC_IPPROTO_UDP 17
+#define SC_IPPROTO_ICMPV6 58
+
+#define SC_IPV4_FLAG_DF 0x4000 /* in sc_ipv4.fragment */
+#define SC_IPV4_FLAG_MF 0x2000
+#define SC_IPV4_OFFSET_MASK 0x1fff
+
+struct sc_ipv4 {
+  uint8_t header_length;  /* bytes: IHL * 4, 20..60 */
+  uint8_t tos;
+  uint16_t total_length;  /* header + payload, bytes */
+  uint16_t id;
+  uint16_t fragment;      /* flags and fragment offset, as one field */
+  uint8_t ttl;
+  uint8_t protocol;
+  uint16_t checksum;      /* memory order */
+  bool checksum_valid;    /* parse: the header checksum verifies */
+  uint8_t src[4];         /* network order */
+  uint8_t dst[4];
+  const uint8_t *options; /* header_length - 20 bytes; NULL when none */
+  const uint8_t *payload; /* parse: total_length - header_length bytes */
+  size_t payload_length;
+};
+
+/*
+ * Parse an IPv4 header at buf. -EBADMSG when: len < 20, version != 4,
+ * IHL < 5, len < IHL * 4, total_length < IHL * 4, or total_length > len
+ * (a datagram that claims more bytes than are present). Bytes beyond
+ * total_length (link-layer padding) are ignored. A bad header checksum is
+ * not an error: checksum_valid reports it.
+ */
+SC_EXTERN int sc_ipv4_parse(const void *buf, size_t len, struct sc_ipv4 *out);
+
+/*
+ * Write an IPv4 header into buf from hdr: header_length (20..60, a multiple
+ * of 4; 0 means 20 + options rounded up), tos, total_length, id, fragment,
+ * ttl, protocol, src, dst, options (header_length - 20 bytes, may be NULL
+ * when header_length is 20). The checksum is computed; hdr->checksum and
+ * hdr->payload are ignored. Returns the header length written, -ENOSPC when
+ * cap is too small, -EINVAL for an impossible header_length or a
+ * total_length below it.
+ */
+SC_EXTERN int sc_ipv4_pack(void *buf, size_t cap, const struct sc_ipv4 *hdr);
+
+/* ------------------------------------------------------------------------ */
+/* IPv6 fixed header (RFC 8200)                                              */
+/* ------------------------------------------------------------------------ */
+
+#define SC_IPV6_HEADER_LENGTH 40
+
+struct sc_ipv6 {
+  uint8_t traffic_class;
+  uint32_t flow_label;    /* 20 bits */
+  uint16_t payload_length;
+  uint8_t next_header;
+  uint8_t hop_limit;
+  uint8_t src[16];        /* network order */
+  uint8_t dst[16];
+  const uint8_t *payload; /* parse: the bytes after the fixed header */
+  size_t payload_length_present; /* min(payload_length, bytes present) */
+};
+
+/*
+ * Parse the fixed IPv6 header. Extension headers are not walked: payload
+ * starts right after the 40 fixed bytes. -EBADMSG when len < 40 or
+ * version != 6. payload_length larger than what is present is not an error
+ * here (ICMPv6 errors quote truncated packets): payload_length_present tells
+ * how much is there.
+ */
+SC_EXTERN int sc_ipv6_parse(const void *buf, size_t len, struct sc_ipv6 *out);
+
+/* ------------------------------------------------------------------------ */
+/* UDP (RFC 768)                                                             */
+/* ------------------------------------------------------------------------ */
+
+#define SC_UDP_HEADER_LENGTH 8
+
+struct sc_udp {
+  uint16_t source_port;
+  uint16_t destination_port;
+  uint16_t length;        /* header + payload, bytes */
+  uint16_t checksum;      /* memory order; 0 over IPv4 means "none" */
+  const uint8_t *payload;
+  size_t payload_length;  /* length - 8 */
+};
+
+/*
+ * Parse a UDP header. -EBADMSG when len < 8, length < 8 or length > len.
+ * The checksum needs the IP addresses: see sc_udp_verify4/6.
+ */
+SC_EXTERN int sc_udp_parse(const void *buf, size_t len, struct sc_udp *out);
+
+/*
+ * Write a UDP datagram (header + payload) into buf with its checksum
+ * computed over the IPv4 or IPv6 pseudo-header (src and dst in network
+ * order). A computed checksum of 0 is sent as 0xffff (RFC 768). Returns the
+ * datagram length, -ENOSPC, or -EINVAL when it would exceed 65535 bytes.
+ */
+SC_EXTERN int sc_udp_pack4(void *buf, size_t cap, const uint8_t src[4],
+                           const uint8_t dst[4], uint16_t source_port,
+                           uint16_t destination_port, const void *payload,
+                           size_t payload_length);
+SC_EXTERN int sc_udp_pack6(void *buf, size_t cap, const uint8_t src[16],
+                           const uint8_t dst[16], uint16_t source_port,
+                           uint16_t destination_port, const void *payload,
+                           size_t payload_length);
+
+/*
+ * Verify a UDP datagram's checksum (buf holds exactly `length` bytes of
+ * header and payload). Returns 0 when it verifies (or, over IPv4, when the
+ * sender left it 0), -EBADMSG when it does not or when the datagram is
+ * malformed.
+ */
+SC_EXTERN int sc_udp_verify4(const void *buf, size_t len, const uint8_t src[4],
+                             const uint8_t dst[4]);
+SC_EXTERN int sc_udp_verify6(const void *buf, size_t len, const uint8_t src[16],
+                             const uint8_t dst[16]);
+
+/* ------------------------------------------------------------------------ */
+/* ICMP (RFC 792) and ICMPv6 (RFC 4443)                                      */
+/* ------------------------------------------------------------------------ */
+
+#define SC_ICMP_HEADER_LENGTH 8
+
+/* ICMPv4 types */
+#define SC_ICMP_ECHO_REPLY 0
+#define SC_ICMP_DEST_UNREACH 3
+#define SC_ICMP_SOURCE_QUENCH 4
+#define SC_ICMP_REDIRECT 5
+#define SC_ICMP_ECHO_REQUEST 8
+#define SC_ICMP_TIME_EXCEEDED 11
+#define SC_ICMP_PARAMETER_PROBLEM 12
+
+/* ICMPv4 destination unreachable codes (RFC 792, RFC 1122, RFC 1812) */
+#define SC_ICMP_UNREACH_NET 0
+#define SC_ICMP_UNREACH_HOST 1
+#define SC_ICMP_UNREACH_PROTOCOL 2
+#define SC_ICMP_UNREACH_PORT 3
+#define SC_ICMP_UNREACH_NEEDFRAG 4 /* "fragmentation needed and DF set" */
+#define SC_ICMP_UNREACH_SRCFAIL 5
+#define SC_ICMP_UNREACH_NET_UNKNOWN 6
+#define SC_ICMP_UNREACH_HOST_UNKNOWN 7
+#define SC_ICMP_UNREACH_ISOLATED 8
+#define SC_ICMP_UNREACH_NET_PROHIB 9
+#define SC_ICMP_UNREACH_HOST_PROHIB 10
+#define SC_ICMP_UNREACH_TOSNET 11
+#define SC_ICMP_UNREACH_TOSHOST 12
+#define SC_ICMP_UNREACH_FILTER_PROHIB 13
+#define SC_ICMP_UNREACH_HOST_PRECEDENCE 14
+#define SC_ICMP_UNREACH_PRECEDENCE_CUTOFF 15
+
+/* ICMPv6 types */
+#define SC_ICMP6_DEST_UNREACH 1
+#define SC_ICMP6_PACKET_TOO_BIG 2
+#define SC_ICMP6_TIME_EXCEEDED 3
+#define SC_ICMP6_PARAMETER_PROBLEM 4
+#define SC_ICMP6_ECHO_REQUEST 128
+#define SC_ICMP6_ECHO_REPLY 129
+
+typedef enum sc_icmp_kind {
+  SC_ICMP_KIND_ECHO_REQUEST = 1,
+  SC_ICMP_KIND_ECHO_REPLY = 2,
+  SC_ICMP_KIND_ERROR = 3, /* carries a quoted original datagram */
+  SC_ICMP_KIND_OTHER = 4  /* any other type: header fields only */
+} sc_icmp_kind;
+
+/* What an ICMP error quotes of the datagram that caused it. */
+struct sc_icmp_quote {
+  uint8_t ip_version;     /* 4 or 6 */
+  struct sc_ipv4 ipv4;    /* ip_version 4: the quoted header (its
+                             total_length may exceed what is quoted, so
+                             payload_length is what is present) */
+  struct sc_ipv6 ipv6;    /* ip_version 6 */
+  uint8_t protocol;       /* ipv4.protocol or ipv6.next_header */
+  const uint8_t *transport; /* the quoted bytes after the IP header */
+  size_t transport_length;
+  /* When protocol is ICMP/ICMPv6 and its 8-byte header is quoted: */
+  bool has_icmp;
+  uint8_t icmp_type;
+  uint8_t icmp_code;
+  uint16_t icmp_id;
+  uint16_t icmp_sequence;
+  /* When protocol is UDP and its 8-byte header is quoted: */
+  bool has_udp;
+  uint16_t udp_source_port;
+  uint16_t udp_destination_port;
+};
+
+struct sc_icmp {
+  uint8_t type;
+  uint8_t code;
+  uint16_t checksum;      /* memory order */
+  bool checksum_valid;    /* for ICMPv6: only when addresses were given */
+  sc_icmp_kind kind;
+  /* Echo request and reply: */
+  uint16_t id;
+  uint16_t sequence;
+  /*
+   * Bytes 4..7 of the header as one host-order number: the gateway address
+   * of a redirect (network order bytes: see rest_bytes), the pointer of a
+   * parameter problem (top 8 bits for ICMPv4, all 32 for ICMPv6), the next-hop
+   * MTU of "fragmentation needed" (low 16 bits) or "packet too big".
+   */
+  uint32_t rest;
+  uint8_t rest_bytes[4];
+  const uint8_t *body;    /* the bytes after the 8-byte header: the echo
+                             payload, or the quoted datagram of an error */
+  size_t body_length;
+  struct sc_icmp_quote quote; /* kind == SC_ICMP_KIND_ERROR */
+};
+
+/* Bytes 4..7 helpers for the parsed struct. */
+#define SC_ICMP_MTU(icmp) ((uint16_t)((icmp)->rest & 0xffffu))
+#define SC_ICMP_POINTER(icmp) ((uint8_t)((icmp)->rest >> 24))
+
+/*
+ * Parse an ICMPv4 message (the IP payload, not the IP header). -EBADMSG
+ * when len < 8, or for an error type (3, 4, 5, 11, 12) when the quote is
+ * too short: it must hold a valid IPv4 header (version 4, IHL >= 5, all IHL
+ * * 4 bytes present) and at least 8 bytes after it (RFC 792). A bad
+ * checksum is not an error: checksum_valid reports it.
+ */
+SC_EXTERN int sc_icmp4_parse(const void *buf, size_t len, struct sc_icmp *out);
+
+/*
+ * Parse an ICMPv6 message. src and dst (16 bytes each, network order) are
+ * the addresses of the carrying IPv6 header; when both are given the
+ * checksum is verified over the pseudo-header, when either is NULL
+ * checksum_valid is false and only the structure is checked (a raw ICMPv6
+ * socket's kernel has already verified it). Errors (types 1..4) must quote a
+ * full IPv6 fixed header; the upper-layer header is decoded when its 8
+ * bytes are there.
+ */
+SC_EXTERN int sc_icmp6_parse(const void *buf, size_t len, const uint8_t *src,
+                             const uint8_t *dst, struct sc_icmp *out);
+
+/*
+ * Write an echo request or reply (type 8/0) with id, sequence and payload,
+ * checksum computed. Returns 8 + payload_length, -ENOSPC, or -EINVAL for a
+ * type that is not an echo type or a message over 65535 bytes.
+ */
+SC_EXTERN int sc_icmp4_echo_pack(void *buf, size_t cap, uint8_t type,
+                                 uint16_t id, uint16_t sequence,
+                                 const void *payload, size_t payload_length);
+
+/*
+ * ICMPv6 echo (type 128/129). With src and dst the checksum is computed over
+ * the pseudo-header; with either NULL it is left 0, for a raw ICMPv6 socket
+ * whose kernel fills it in (RFC 3542 section 3.1).
+ */
+SC_EXTERN int sc_icmp6_echo_pack(void *buf, size_t cap, uint8_t type,
+                                 uint16_t id, uint16_t sequence,
+                                 const void *payload, size_t payload_length,
+                                 const uint8_t *src, const uint8_t *dst);
+
+/*
+ * Write an ICMPv4 error message of the given type and code, bytes 4..7 from
+ * rest (host order; see struct sc_icmp), quoting the original datagram's
+ * first quote_length bytes (its IP header and at least 8 more bytes). Used
+ * by test responders and fuzz seeds. Returns the length, -ENOSPC, -EINVAL.
+ */
+SC_EXTERN int sc_icmp4_error_pack(void *buf, size_t cap, uint8_t type,
+                                  uint8_t code, uint32_t rest,
+                                  const void *quote, size_t quote_length);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* SOCKCORE_H */
