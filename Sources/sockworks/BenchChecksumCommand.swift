@@ -1,0 +1,105 @@
+import ArgumentParser
+import Bench
+import Glibc
+
+struct BenchChecksumCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "checksum",
+        abstract: "Measure every Internet checksum path against the textbook loop and the memory read limit.",
+        discussion: """
+            Times, in one run, each checksum path this CPU has, the path sc_checksum() \
+            dispatches to, the textbook RFC 1071 loop and a plain memory-read loop, at each \
+            size; prints GB/s, the ratios and the project's goals. Build with -c release: a \
+            debug build measures the debug build.
+            """
+    )
+
+    enum Format: String, ExpressibleByArgument, CaseIterable {
+        case table, json, csv
+    }
+
+    @Option(name: .long, parsing: .upToNextOption,
+            help: "Message sizes in bytes (suffixes K and M are powers of 1024).")
+    var sizes: [ByteSize] = [ByteSize(64), ByteSize(1500), ByteSize(64 << 10), ByteSize(16 << 20)]
+
+    @Option(help: "Samples per kernel and size; the median is reported.")
+    var rounds = 7
+
+    @Option(help: "Seconds each sample aims to take.")
+    var sampleSeconds = 0.04
+
+    @Option(help: "Pin the benchmark to this CPU.")
+    var cpu: Int?
+
+    @Option(help: "Output format: \(Format.allCases.map(\.rawValue).joined(separator: ", ")).")
+    var format: Format = .table
+
+    @Flag(help: "One short round per kernel: a first look, and what CI runs.")
+    var quick = false
+
+    func validate() throws {
+        guard rounds >= 1 else { throw ValidationError("--rounds must be at least 1") }
+        guard sampleSeconds > 0, sampleSeconds <= 10 else {
+            throw ValidationError("--sample-seconds must be in (0, 10]")
+        }
+        guard !sizes.isEmpty else { throw ValidationError("give at least one size") }
+    }
+
+    func run() throws {
+        if let cpu { try pinCurrentThread(toCPU: cpu) }
+        var configuration = ChecksumBenchmark.Configuration()
+        configuration.sizes = sizes.map(\.bytes)
+        configuration.rounds = quick ? 1 : rounds
+        configuration.secondsPerSample = quick ? 0.005 : sampleSeconds
+        let benchmark = ChecksumBenchmark(configuration)
+        let cpuName = cpuDescription()
+        let results = try benchmark.run { line in
+            if format == .table { writeStandardError(line + "\n") }
+        }
+        switch format {
+        case .table:
+            print(ChecksumReport(results: results, rounds: configuration.rounds, cpu: cpuName).text,
+                  terminator: "")
+        case .json:
+            print(results.json(cpu: cpuName))
+        case .csv:
+            print(results.csv, terminator: "")
+        }
+    }
+}
+
+/// A byte count given as `1500`, `64K` or `16M` (powers of 1024).
+struct ByteSize: ExpressibleByArgument, Equatable {
+    let bytes: Int
+
+    init(_ bytes: Int) { self.bytes = bytes }
+
+    init?(argument: String) {
+        var digits = Substring(argument)
+        var unit = 1
+        switch digits.last {
+        case "K", "k": unit = 1 << 10
+        case "M", "m": unit = 1 << 20
+        default: break
+        }
+        if unit != 1 { digits = digits.dropLast() }
+        guard let value = Int(digits), value > 0, value <= (1 << 30) / unit else { return nil }
+        bytes = value * unit
+    }
+
+    var defaultValueDescription: String { "\(bytes)" }
+}
+
+/// Progress goes to fd 2 directly: Glibc's `stderr` is not concurrency-safe.
+func writeStandardError(_ text: String) {
+    var text = text
+    text.withUTF8 { bytes in
+        var offset = 0
+        while offset < bytes.count {
+            let n = write(2, bytes.baseAddress! + offset, bytes.count - offset)
+            if n < 0 && errno == EINTR { continue }
+            if n <= 0 { return }
+            offset += n
+        }
+    }
+}
