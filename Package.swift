@@ -22,13 +22,15 @@ let package = Package(
         // Benchmark-only C kernels (the textbook checksum loop and the memory
         // read limit), compiled with the same flags as the core.
         .target(name: "CSockBench"),
+        // Shims for system calls Swift cannot import (GNU extensions, macros).
+        .target(name: "CSystemShims"),
         .target(
             name: "SocketCore",
             dependencies: ["CSockCore"]
         ),
         .target(
             name: "Bench",
-            dependencies: ["SocketCore", "CSockCore", "CSockBench"]
+            dependencies: ["SocketCore", "CSockCore", "CSockBench", "CSystemShims"]
         ),
         .executableTarget(
             name: "sockworks",

@@ -1,3 +1,4 @@
+import CSystemShims
 import Glibc
 
 /// Monotonic time in nanoseconds: cheap enough to read around each batch.
@@ -18,14 +19,9 @@ func median(_ values: [Double]) -> Double {
 
 /// Pins the calling thread to one CPU, so that runs compare like with like.
 public func pinCurrentThread(toCPU cpu: Int) throws(BenchError) {
-    var set = cpu_set_t()
-    withUnsafeMutableBytes(of: &set) { raw in
-        raw.initializeMemory(as: UInt8.self, repeating: 0)
-        raw[cpu / 8] |= UInt8(1 << (cpu % 8))
-    }
-    guard cpu >= 0, cpu < MemoryLayout<cpu_set_t>.size * 8,
-          sched_setaffinity(0, MemoryLayout<cpu_set_t>.size, &set) == 0 else {
-        throw BenchError("cannot pin to CPU \(cpu): \(String(cString: strerror(errno)))")
+    let result = shim_pin_thread_to_cpu(Int32(clamping: cpu))
+    guard result == 0 else {
+        throw BenchError("cannot pin to CPU \(cpu): \(String(cString: strerror(-result)))")
     }
 }
 

@@ -85,12 +85,11 @@ public struct IPv4Header: Equatable, Sendable {
         withUnsafeMutableBytes(of: &c.src) { $0.copyBytes(from: source.bytes) }
         withUnsafeMutableBytes(of: &c.dst) { $0.copyBytes(from: destination.bytes) }
         var out = [UInt8](repeating: 0, count: Int(SC_IPV4_HEADER_MAX))
-        let written = try options.withUnsafeBufferPointer { (opts) throws(PacketError) -> Int in
+        let result = options.withUnsafeBufferPointer { opts in
             c.options = options.isEmpty ? nil : opts.baseAddress
-            return try out.withUnsafeMutableBytes { (raw) throws(PacketError) -> Int in
-                try checkCore(sc_ipv4_pack(raw.baseAddress, raw.count, &c), "sc_ipv4_pack")
-            }
+            return out.withUnsafeMutableBytes { sc_ipv4_pack($0.baseAddress, $0.count, &c) }
         }
+        let written = try checkCore(result, "sc_ipv4_pack")
         return Array(out.prefix(written))
     }
 }

@@ -1,0 +1,12 @@
+/*
+ * Shims for the few system calls Swift cannot import directly: those behind
+ * _GNU_SOURCE, macros and variadic functions. Each returns 0 or a negative
+ * errno, like the C core.
+ */
+#ifndef SOCKWORKS_SYSTEM_SHIMS_H
+#define SOCKWORKS_SYSTEM_SHIMS_H
+
+/* Pins the calling thread to one CPU (sched_setaffinity(2)). */
+int shim_pin_thread_to_cpu(int cpu);
+
+#endif
