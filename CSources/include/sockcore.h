@@ -15,8 +15,12 @@
  *       -ENOTSUP  the CPU lacks the requested checksum path
  *   - Multi-byte fields in the parsed structs are in host byte order, except
  *     checksums, which are kept exactly as stored in the packet (see below).
+ *   - Parse functions return 0 on success and fill *out; on failure they
+ *     leave *out untouched. A NULL buf or out is -EINVAL.
  *   - Parsed structs point into the caller's buffer; they are valid as long as
  *     that buffer is.
+ *   - Pack functions return the number of bytes written. A payload may
+ *     already sit at its place in the output buffer (built in place).
  *
  * Checksum byte order: RFC 1071 section 2(B) shows that the one's complement
  * sum can be computed on 16-bit words loaded in the machine's own byte order,
@@ -160,22 +164,24 @@ struct sc_ipv4 {
 };
 
 /*
- * Parse an IPv4 header at buf. -EBADMSG when: len < 20, version != 4,
- * IHL < 5, len < IHL * 4, total_length < IHL * 4, or total_length > len
- * (a datagram that claims more bytes than are present). Bytes beyond
- * total_length (link-layer padding) are ignored. A bad header checksum is
- * not an error: checksum_valid reports it.
+ * Parse an IPv4 header at buf. Returns 0; -EBADMSG when: len < 20,
+ * version != 4, IHL < 5, len < IHL * 4, total_length < IHL * 4, or
+ * total_length > len (a datagram that claims more bytes than are present).
+ * Bytes beyond total_length (link-layer padding) are ignored. A bad header
+ * checksum is not an error: checksum_valid reports it.
  */
 SC_EXTERN int sc_ipv4_parse(const void *buf, size_t len, struct sc_ipv4 *out);
 
 /*
  * Write an IPv4 header into buf from hdr: header_length (20..60, a multiple
- * of 4; 0 means 20 + options rounded up), tos, total_length, id, fragment,
- * ttl, protocol, src, dst, options (header_length - 20 bytes, may be NULL
- * when header_length is 20). The checksum is computed; hdr->checksum and
- * hdr->payload are ignored. Returns the header length written, -ENOSPC when
- * cap is too small, -EINVAL for an impossible header_length or a
- * total_length below it.
+ * of 4; 0 means 20), tos, total_length, id, fragment, ttl, protocol, src,
+ * dst, options (header_length - 20 bytes, already padded to a multiple of 4
+ * with End of Option List or No Operation; ignored, and may be NULL, when
+ * header_length is 20). The checksum is computed; hdr->checksum,
+ * hdr->checksum_valid and hdr->payload are ignored, and only the header is
+ * written. Returns the header length written, -ENOSPC when cap is too small,
+ * -EINVAL for an impossible header_length, missing options or a
+ * total_length below header_length.
  */
 SC_EXTERN int sc_ipv4_pack(void *buf, size_t cap, const struct sc_ipv4 *hdr);
 
@@ -199,8 +205,8 @@ struct sc_ipv6 {
 
 /*
  * Parse the fixed IPv6 header. Extension headers are not walked: payload
- * starts right after the 40 fixed bytes. -EBADMSG when len < 40 or
- * version != 6. payload_length larger than what is present is not an error
+ * starts right after the 40 fixed bytes. Returns 0; -EBADMSG when len < 40
+ * or version != 6. payload_length larger than what is present is not an error
  * here (ICMPv6 errors quote truncated packets): payload_length_present tells
  * how much is there.
  */
@@ -222,8 +228,9 @@ struct sc_udp {
 };
 
 /*
- * Parse a UDP header. -EBADMSG when len < 8, length < 8 or length > len.
- * The checksum needs the IP addresses: see sc_udp_verify4/6.
+ * Parse a UDP header. Returns 0; -EBADMSG when len < 8, length < 8 or
+ * length > len (bytes past length are ignored). The checksum needs the IP
+ * addresses: see sc_udp_verify4/6.
  */
 SC_EXTERN int sc_udp_parse(const void *buf, size_t len, struct sc_udp *out);
 
@@ -231,7 +238,8 @@ SC_EXTERN int sc_udp_parse(const void *buf, size_t len, struct sc_udp *out);
  * Write a UDP datagram (header + payload) into buf with its checksum
  * computed over the IPv4 or IPv6 pseudo-header (src and dst in network
  * order). A computed checksum of 0 is sent as 0xffff (RFC 768). Returns the
- * datagram length, -ENOSPC, or -EINVAL when it would exceed 65535 bytes.
+ * datagram length, -ENOSPC, or -EINVAL when it would exceed 65535 bytes (or
+ * for a NULL pointer).
  */
 SC_EXTERN int sc_udp_pack4(void *buf, size_t cap, const uint8_t src[4],
                            const uint8_t dst[4], uint16_t source_port,
@@ -243,10 +251,11 @@ SC_EXTERN int sc_udp_pack6(void *buf, size_t cap, const uint8_t src[16],
                            size_t payload_length);
 
 /*
- * Verify a UDP datagram's checksum (buf holds exactly `length` bytes of
- * header and payload). Returns 0 when it verifies (or, over IPv4, when the
- * sender left it 0), -EBADMSG when it does not or when the datagram is
- * malformed.
+ * Verify a UDP datagram's checksum over the `length` bytes its header
+ * claims (as sc_udp_parse: len may be larger, never smaller). Returns 0 when
+ * it verifies (or, over IPv4, when the sender left it 0), -EBADMSG when it
+ * does not, when it is 0 over IPv6 (RFC 8200 section 8.1) or when the
+ * datagram is malformed; -EINVAL for a NULL pointer.
  */
 SC_EXTERN int sc_udp_verify4(const void *buf, size_t len, const uint8_t src[4],
                              const uint8_t dst[4]);
@@ -351,10 +360,12 @@ struct sc_icmp {
 #define SC_ICMP_POINTER(icmp) ((uint8_t)((icmp)->rest >> 24))
 
 /*
- * Parse an ICMPv4 message (the IP payload, not the IP header). -EBADMSG
- * when len < 8, or for an error type (3, 4, 5, 11, 12) when the quote is
- * too short: it must hold a valid IPv4 header (version 4, IHL >= 5, all IHL
- * * 4 bytes present) and at least 8 bytes after it (RFC 792). A bad
+ * Parse an ICMPv4 message (the IP payload, not the IP header). Returns 0;
+ * -EBADMSG when len < 8, or for an error type (3, 4, 5, 11, 12) when the
+ * quote is too short: it must hold a valid IPv4 header (version 4, IHL >= 5,
+ * all IHL * 4 bytes present) and at least 8 bytes after it (RFC 792). The
+ * quoted total_length is not checked (stacks have quoted it altered). The
+ * quoted ICMP or UDP header is decoded only from a first fragment. A bad
  * checksum is not an error: checksum_valid reports it.
  */
 SC_EXTERN int sc_icmp4_parse(const void *buf, size_t len, struct sc_icmp *out);
@@ -364,9 +375,10 @@ SC_EXTERN int sc_icmp4_parse(const void *buf, size_t len, struct sc_icmp *out);
  * the addresses of the carrying IPv6 header; when both are given the
  * checksum is verified over the pseudo-header, when either is NULL
  * checksum_valid is false and only the structure is checked (a raw ICMPv6
- * socket's kernel has already verified it). Errors (types 1..4) must quote a
- * full IPv6 fixed header; the upper-layer header is decoded when its 8
- * bytes are there.
+ * socket's kernel has already verified it). Returns 0; -EBADMSG when
+ * len < 8 or when an error (types 1..4) does not quote a full IPv6 fixed
+ * header (version 6); the upper-layer header is decoded when its 8 bytes
+ * are there and no extension header precedes it.
  */
 SC_EXTERN int sc_icmp6_parse(const void *buf, size_t len, const uint8_t *src,
                              const uint8_t *dst, struct sc_icmp *out);
@@ -383,7 +395,8 @@ SC_EXTERN int sc_icmp4_echo_pack(void *buf, size_t cap, uint8_t type,
 /*
  * ICMPv6 echo (type 128/129). With src and dst the checksum is computed over
  * the pseudo-header; with either NULL it is left 0, for a raw ICMPv6 socket
- * whose kernel fills it in (RFC 3542 section 3.1).
+ * whose kernel fills it in (RFC 3542 section 3.1). Returns 8 +
+ * payload_length, -ENOSPC, or -EINVAL as sc_icmp4_echo_pack (types 128/129).
  */
 SC_EXTERN int sc_icmp6_echo_pack(void *buf, size_t cap, uint8_t type,
                                  uint16_t id, uint16_t sequence,
@@ -394,7 +407,9 @@ SC_EXTERN int sc_icmp6_echo_pack(void *buf, size_t cap, uint8_t type,
  * Write an ICMPv4 error message of the given type and code, bytes 4..7 from
  * rest (host order; see struct sc_icmp), quoting the original datagram's
  * first quote_length bytes (its IP header and at least 8 more bytes). Used
- * by test responders and fuzz seeds. Returns the length, -ENOSPC, -EINVAL.
+ * by test responders and fuzz seeds. Returns the length, -ENOSPC, or
+ * -EINVAL for a type that is not an error type (3, 4, 5, 11, 12) or a quote
+ * that sc_icmp4_parse would reject.
  */
 SC_EXTERN int sc_icmp4_error_pack(void *buf, size_t cap, uint8_t type,
                                   uint8_t code, uint32_t rest,
