@@ -71,7 +71,7 @@ static void check_repacked(const uint8_t *p, size_t size, const uint8_t *out,
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
-  uint8_t *p = malloc(size ? size : 1);
+  uint8_t *p = calloc(size ? size : 1, 1);
   if (p == NULL)
     return 0;
   if (size)

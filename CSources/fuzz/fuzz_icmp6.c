@@ -55,7 +55,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   memcpy(src, data, 16);
   memcpy(dst, data + 16, 16);
   size -= 32;
-  uint8_t *p = malloc(size ? size : 1);
+  uint8_t *p = calloc(size ? size : 1, 1);
   if (p == NULL)
     return 0;
   if (size)

@@ -30,7 +30,7 @@ static int expected(const uint8_t *p, size_t n) {
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   /* An exactly-sized heap copy, so that ASan sees a read one byte past it. */
-  uint8_t *p = malloc(size ? size : 1);
+  uint8_t *p = calloc(size ? size : 1, 1);
   if (p == NULL)
     return 0;
   if (size)

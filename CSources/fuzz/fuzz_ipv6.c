@@ -17,7 +17,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
   } while (0)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
-  uint8_t *p = malloc(size ? size : 1);
+  uint8_t *p = calloc(size ? size : 1, 1);
   if (p == NULL)
     return 0;
   if (size)
