@@ -111,12 +111,18 @@ static inline uint64_t raw_sum(const void *buf, size_t len) {
   return atomic_load_explicit(&active_raw, memory_order_acquire)(buf, len);
 }
 
+/* Below 64 bytes every kernel runs the same scalar code: call it inline and
+ * skip the indirect call (headers, ICMP echoes and pseudo-headers are small). */
+static inline uint64_t raw_sum_any(const void *buf, size_t len) {
+  return len < 64 ? sc__raw_sum_short(buf, len) : raw_sum(buf, len);
+}
+
 uint16_t sc_checksum(const void *buf, size_t len) {
-  return (uint16_t)~sc__fold64(raw_sum(buf, len));
+  return (uint16_t)~sc__fold64(raw_sum_any(buf, len));
 }
 
 uint32_t sc_checksum_partial(const void *buf, size_t len, uint32_t sum) {
-  return sc__accumulate(sum, raw_sum(buf, len), len);
+  return sc__accumulate(sum, raw_sum_any(buf, len), len);
 }
 
 uint16_t sc_checksum_fold(uint32_t sum) {

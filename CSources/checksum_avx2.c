@@ -51,6 +51,22 @@ AVX2 static inline __m256i widen_add(__m256i wide, __m256i lanes) {
       wide, _mm256_cvtepi32_epi64(_mm256_extracti128_si256(lanes, 1)));
 }
 
+AVX2 static inline int64_t sum_lanes64(__m256i v) {
+  __m128i w = _mm_add_epi64(_mm256_castsi256_si128(v),
+                            _mm256_extracti128_si256(v, 1));
+  w = _mm_add_epi64(w, _mm_unpackhi_epi64(w, w));
+  return _mm_cvtsi128_si64(w);
+}
+
+/* The sum of eight 32-bit lanes that add up within int32. */
+AVX2 static inline int32_t sum_lanes32(__m256i v) {
+  __m128i w = _mm_add_epi32(_mm256_castsi256_si128(v),
+                            _mm256_extracti128_si256(v, 1));
+  w = _mm_add_epi32(w, _mm_unpackhi_epi64(w, w));
+  w = _mm_add_epi32(w, _mm_shuffle_epi32(w, 1));
+  return _mm_cvtsi128_si32(w);
+}
+
 AVX2 uint64_t sc__raw_sum_avx2(const void *buf, size_t len) {
   const unsigned char *p = buf;
   if (len < 64)
@@ -59,27 +75,32 @@ AVX2 uint64_t sc__raw_sum_avx2(const void *buf, size_t len) {
   uint64_t odd = (len & 1) ? sc__odd_byte(p[len - 1]) : 0;
   size_t n = len & ~(size_t)1;
   uint64_t vectors = 0; /* of 16 words, each owed 32768 */
-  __m256i wide = _mm256_setzero_si256();
+  int64_t total = 0;    /* of the words taken as w - 32768 */
 
-  while (n >= 128) {
-    size_t iters = n / 128;
-    if (iters > BLOCK_ITERATIONS)
-      iters = BLOCK_ITERATIONS;
-    n -= iters * 128;
-    vectors += iters * 4;
-    __m256i a0 = _mm256_setzero_si256(), a1 = a0, a2 = a0, a3 = a0;
+  if (n >= 128) {
+    __m256i wide = _mm256_setzero_si256();
     do {
-      a0 = _mm256_add_epi32(a0, pair_sums(load(p)));
-      a1 = _mm256_add_epi32(a1, pair_sums(load(p + 32)));
-      a2 = _mm256_add_epi32(a2, pair_sums(load(p + 64)));
-      a3 = _mm256_add_epi32(a3, pair_sums(load(p + 96)));
-      p += 128;
-    } while (--iters);
-    __m256i a = _mm256_add_epi32(_mm256_add_epi32(a0, a1),
-                                 _mm256_add_epi32(a2, a3));
-    wide = widen_add(wide, a);
+      size_t iters = n / 128;
+      if (iters > BLOCK_ITERATIONS)
+        iters = BLOCK_ITERATIONS;
+      n -= iters * 128;
+      vectors += iters * 4;
+      __m256i a0 = _mm256_setzero_si256(), a1 = a0, a2 = a0, a3 = a0;
+      do {
+        a0 = _mm256_add_epi32(a0, pair_sums(load(p)));
+        a1 = _mm256_add_epi32(a1, pair_sums(load(p + 32)));
+        a2 = _mm256_add_epi32(a2, pair_sums(load(p + 64)));
+        a3 = _mm256_add_epi32(a3, pair_sums(load(p + 96)));
+        p += 128;
+      } while (--iters);
+      wide = widen_add(wide, _mm256_add_epi32(_mm256_add_epi32(a0, a1),
+                                              _mm256_add_epi32(a2, a3)));
+    } while (n >= 128);
+    total = sum_lanes64(wide);
   }
 
+  /* At most three whole vectors and a tail: lanes stay below 2^18, their
+   * sum below 2^21, so 32 bits do. */
   __m256i a = _mm256_setzero_si256();
   for (; n >= 32; n -= 32, p += 32, vectors++)
     a = _mm256_add_epi32(a, pair_sums(load(p)));
@@ -88,15 +109,11 @@ AVX2 uint64_t sc__raw_sum_avx2(const void *buf, size_t len) {
     a = _mm256_add_epi32(a, pair_sums(v)); /* masked words count as 0 */
     vectors++;
   }
-  wide = widen_add(wide, a);
+  total += sum_lanes32(a);
 
-  __m128i w = _mm_add_epi64(_mm256_castsi256_si128(wide),
-                            _mm256_extracti128_si256(wide, 1));
-  w = _mm_add_epi64(w, _mm_unpackhi_epi64(w, w));
   /* The signed total plus the 32768 owed per word is the exact sum, >= 0;
    * unsigned arithmetic does the conversion without overflow. */
-  uint64_t total = (uint64_t)_mm_cvtsi128_si64(w);
-  return total + (vectors << 19) + odd;
+  return (uint64_t)total + (vectors << 19) + odd;
 }
 
 #else

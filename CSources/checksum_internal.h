@@ -101,16 +101,23 @@ static inline uint64_t sc__load16(const unsigned char *p) {
 }
 
 /*
- * The raw sum of a short buffer (meant for fewer than 64 bytes), in plain C.
- * Every kernel uses it below its vector width so that small calls pay no
- * vector set-up. A 64-bit or 32-bit memory-order load at an even offset is
+ * The raw sum of fewer than 64 bytes, in plain C: every kernel uses it below
+ * its vector width, so small calls pay no vector set-up. Straight-line code
+ * on the bits of len (no loop, which clang would otherwise "vectorize" into
+ * slower code). A 64-bit or 32-bit memory-order load at an even offset is
  * congruent to the sum of its 16-bit words, since 2^16 is 1 modulo 0xffff.
  */
 static inline uint64_t sc__raw_sum_short(const unsigned char *p, size_t len) {
-  uint64_t a = 0, b = 0;
-  for (; len >= 16; p += 16, len -= 16) { /* two chains, half the latency */
+  uint64_t a = 0, b = 0; /* two chains: half the latency */
+  if (len & 32) {
+    a = sc__adc(sc__load64(p), sc__load64(p + 8));
+    b = sc__adc(sc__load64(p + 16), sc__load64(p + 24));
+    p += 32;
+  }
+  if (len & 16) {
     a = sc__adc(a, sc__load64(p));
     b = sc__adc(b, sc__load64(p + 8));
+    p += 16;
   }
   if (len & 8) {
     a = sc__adc(a, sc__load64(p));
