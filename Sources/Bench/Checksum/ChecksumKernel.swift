@@ -15,6 +15,10 @@ public enum ChecksumKernel: Sendable, Equatable, CustomStringConvertible {
     /// RFC 1071 section 4.1's loop: 16-bit words into a 32-bit sum.
     case textbook
 
+    /// The largest message the textbook loop sums exactly: 65536 words of
+    /// 0xffff still fit its 32-bit sum, one more may wrap it.
+    public static let textbookExactLimit = 128 * 1024
+
     /// Every kernel this CPU can run, in table order.
     public static var available: [ChecksumKernel] {
         [.readLimit, .dispatched]
