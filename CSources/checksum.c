@@ -111,10 +111,10 @@ static inline uint64_t raw_sum(const void *buf, size_t len) {
   return atomic_load_explicit(&active_raw, memory_order_acquire)(buf, len);
 }
 
-/* Below 64 bytes every kernel runs the same scalar code: call it inline and
- * skip the indirect call (headers, ICMP echoes and pseudo-headers are small). */
+/* Up to 64 bytes every kernel runs the same scalar code: call it inline and
+ * skip the indirect call (headers, ICMP echoes, pseudo-headers are small). */
 static inline uint64_t raw_sum_any(const void *buf, size_t len) {
-  return len < 64 ? sc__raw_sum_short(buf, len) : raw_sum(buf, len);
+  return len <= 64 ? sc__raw_sum_short(buf, len) : raw_sum(buf, len);
 }
 
 uint16_t sc_checksum(const void *buf, size_t len) {

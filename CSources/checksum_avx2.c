@@ -69,7 +69,7 @@ AVX2 static inline int32_t sum_lanes32(__m256i v) {
 
 AVX2 uint64_t sc__raw_sum_avx2(const void *buf, size_t len) {
   const unsigned char *p = buf;
-  if (len < 64)
+  if (len <= 64)
     return sc__raw_sum_short(p, len);
 
   uint64_t odd = (len & 1) ? sc__odd_byte(p[len - 1]) : 0;

@@ -48,7 +48,7 @@ AVX512BW static inline uint64_t finish(__m512i wide, uint64_t vectors,
 #define DEFINE_KERNEL(NAME, TARGET, ACC)                                       \
   TARGET uint64_t NAME(const void *buf, size_t len) {                          \
     const unsigned char *p = buf;                                              \
-    if (len < 64)                                                              \
+    if (len <= 64)                                                             \
       return sc__raw_sum_short(p, len);                                        \
     const __m512i flip = _mm512_set1_epi16((short)0x8000);                     \
     const __m512i ones = _mm512_set1_epi16(1);                                 \

@@ -136,7 +136,8 @@ SC_TEST(checksum_partial_addition) {
   ASSERT_EQ(sc_checksum_fold(sc_checksum_partial(msg, 0, sum)),
             sc_checksum_fold(chained));
   /* An added sum continues like any accumulator, even into an odd piece. */
-  uint32_t a = sc_checksum_partial(msg, 10, 0) + sc_checksum_partial(msg + 10, 20, 0);
+  uint32_t a = sc_checksum_partial(msg, 10, 0) +
+               sc_checksum_partial(msg + 10, 20, 0);
   a = sc_checksum_partial(msg + 30, 5, a);
   a = sc_checksum_partial(msg + 35, 29, a);
   ASSERT_EQ(sc_checksum_fold(a), ref_checksum(msg, sizeof msg));

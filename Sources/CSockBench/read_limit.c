@@ -40,17 +40,19 @@ static uint64_t read_scalar(const unsigned char *p, size_t len) {
 #include <cpuid.h>
 #include <immintrin.h>
 
+#define LOAD256(p) _mm256_loadu_si256((const __m256i *)(const void *)(p))
+
 __attribute__((target("avx2"))) static uint64_t
 read_avx2(const unsigned char *p, size_t len) {
   __m256i a = _mm256_setzero_si256(), b = a, c = a, d = a;
   for (; len >= 128; p += 128, len -= 128) {
-    a = _mm256_add_epi64(a, _mm256_loadu_si256((const __m256i *)(const void *)p));
-    b = _mm256_add_epi64(b, _mm256_loadu_si256((const __m256i *)(const void *)(p + 32)));
-    c = _mm256_add_epi64(c, _mm256_loadu_si256((const __m256i *)(const void *)(p + 64)));
-    d = _mm256_add_epi64(d, _mm256_loadu_si256((const __m256i *)(const void *)(p + 96)));
+    a = _mm256_add_epi64(a, LOAD256(p));
+    b = _mm256_add_epi64(b, LOAD256(p + 32));
+    c = _mm256_add_epi64(c, LOAD256(p + 64));
+    d = _mm256_add_epi64(d, LOAD256(p + 96));
   }
   for (; len >= 32; p += 32, len -= 32)
-    a = _mm256_add_epi64(a, _mm256_loadu_si256((const __m256i *)(const void *)p));
+    a = _mm256_add_epi64(a, LOAD256(p));
   a = _mm256_add_epi64(_mm256_add_epi64(a, b), _mm256_add_epi64(c, d));
   __m128i s = _mm_add_epi64(_mm256_castsi256_si128(a),
                             _mm256_extracti128_si256(a, 1));
@@ -86,7 +88,8 @@ static int widest_unit(void) {
       (ecx & (3u << 27)) != (3u << 27)) /* OSXSAVE and AVX */
     return 1;
   uint64_t xcr0 = read_xcr0();
-  if ((xcr0 & 0x06) != 0x06 || !__get_cpuid_count(7, 0, &eax, &ebx, &ecx, &edx))
+  if ((xcr0 & 0x06) != 0x06 ||
+      !__get_cpuid_count(7, 0, &eax, &ebx, &ecx, &edx))
     return 1;
   if ((ebx & (1u << 16)) && (xcr0 & 0xe6) == 0xe6)
     return 3;
