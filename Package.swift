@@ -9,6 +9,10 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-system", from: "1.8.1"),
+        // Tests start the real executables through it: children get a clean
+        // signal mask, and no Foundation.Process state outlives them.
+        .package(url: "https://github.com/swiftlang/swift-subprocess", from: "1.0.2"),
     ],
     targets: [
         // The C core. The same folder builds alone with `make -C CSources`;
@@ -42,7 +46,14 @@ let package = Package(
         ),
         .testTarget(name: "SocketCoreTests", dependencies: ["SocketCore", "CSockCore"]),
         .testTarget(name: "BenchTests", dependencies: ["Bench"]),
-        .testTarget(name: "SockworksTests", dependencies: ["sockworks"]),
+        .testTarget(
+            name: "SockworksTests",
+            dependencies: [
+                "sockworks",
+                .product(name: "Subprocess", package: "swift-subprocess"),
+                .product(name: "SystemPackage", package: "swift-system"),
+            ]
+        ),
     ],
     swiftLanguageModes: [.v6]
 )
