@@ -40,13 +40,16 @@ enum {
 unsigned sc__cpu_features(void);
 
 /* One's complement fold of a raw sum to 0..0xffff (RFC 1071 section 4.1's
- * "fold 32-bit sum to 16 bits", from 64 bits). 0 only for 0. */
+ * "fold 32-bit sum to 16 bits", from 64 bits). 0 only for 0.
+ * Two end-around-carry additions instead of a chain of mask-shift-add steps:
+ * 64 -> 32 bits with the carry added back, then the Linux csum_fold trick,
+ * where the top half of s + rotate(s, 16) is hi + lo + the carry out of
+ * lo + hi, which is the 16-bit end-around sum. */
 static inline uint32_t sc__fold64(uint64_t x) {
-  x = (x & 0xffffffffu) + (x >> 32); /* < 2^33 */
-  x = (x & 0xffffu) + (x >> 16);     /* < 2^18 */
-  x = (x & 0xffffu) + (x >> 16);     /* <= 0x10002 */
-  x = (x & 0xffffu) + (x >> 16);     /* <= 0xffff */
-  return (uint32_t)x;
+  uint32_t lo = (uint32_t)x, hi = (uint32_t)(x >> 32);
+  uint32_t s = lo + hi;
+  s += s < lo; /* cannot carry again: s < lo means s <= 0xfffffffe */
+  return (s + (s >> 16 | s << 16)) >> 16;
 }
 
 /*

@@ -1,3 +1,4 @@
+import CSockBench
 import Glibc
 
 /// The CPU's model name and core count, from /proc/cpuinfo, for reports.
@@ -25,3 +26,6 @@ extension String {
         return String(scalars[first...last])
     }
 }
+
+/// The core clock in GHz from a chain of dependent adds; 0 where unknown.
+public func measureCoreGHz() -> Double { sb_core_ghz() }

@@ -53,12 +53,14 @@ struct BenchChecksumCommand: ParsableCommand {
         configuration.secondsPerSample = quick ? 0.005 : sampleSeconds
         let benchmark = ChecksumBenchmark(configuration)
         let cpuName = cpuDescription()
+        let coreGHz = format == .table ? measureCoreGHz() : 0
         let results = try benchmark.run { line in
             if format == .table { writeStandardError(line + "\n") }
         }
         switch format {
         case .table:
-            print(ChecksumReport(results: results, rounds: configuration.rounds, cpu: cpuName).text,
+            print(ChecksumReport(results: results, rounds: configuration.rounds, cpu: cpuName,
+                                 coreGHz: coreGHz).text,
                   terminator: "")
         case .json:
             print(results.json(cpu: cpuName))

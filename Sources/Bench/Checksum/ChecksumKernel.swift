@@ -14,6 +14,8 @@ public enum ChecksumKernel: Sendable, Equatable, CustomStringConvertible {
     case path(InternetChecksum.Path)
     /// RFC 1071 section 4.1's loop: 16-bit words into a 32-bit sum.
     case textbook
+    /// An empty out-of-line call: the floor under every per-call figure.
+    case callFloor
 
     /// The largest message the textbook loop sums exactly: 65536 words of
     /// 0xffff still fit its 32-bit sum, one more may wrap it.
@@ -23,7 +25,7 @@ public enum ChecksumKernel: Sendable, Equatable, CustomStringConvertible {
     public static var available: [ChecksumKernel] {
         [.readLimit, .dispatched]
             + InternetChecksum.Path.allCases.reversed().filter(\.isAvailable).map { .path($0) }
-            + [.textbook]
+            + [.textbook, .callFloor]
     }
 
     public var description: String {
@@ -32,6 +34,7 @@ public enum ChecksumKernel: Sendable, Equatable, CustomStringConvertible {
         case .dispatched: "dispatched (\(InternetChecksum.Path.active))"
         case .path(let path): "path \(path)"
         case .textbook: "textbook RFC 1071"
+        case .callFloor: "empty call (floor)"
         }
     }
 
@@ -42,6 +45,7 @@ public enum ChecksumKernel: Sendable, Equatable, CustomStringConvertible {
         case .dispatched: "dispatched"
         case .path(let path): "path_\(path)"
         case .textbook: "textbook"
+        case .callFloor: "call_floor"
         }
     }
 
@@ -61,6 +65,8 @@ public enum ChecksumKernel: Sendable, Equatable, CustomStringConvertible {
             for _ in 0..<iterations { sink &+= UInt64(function(base, count, 0)) }
         case .textbook:
             for _ in 0..<iterations { sink &+= UInt64(sb_checksum_textbook(base, count)) }
+        case .callFloor:
+            for _ in 0..<iterations { sink &+= sb_call_floor(base, count) }
         }
         return sink
     }

@@ -30,6 +30,18 @@ uint64_t sb_read_limit(const void *buf, size_t len);
 /* "avx512", "avx2" or "scalar": the unit sb_read_limit uses. */
 const char *sb_read_limit_path(void);
 
+/*
+ * An empty out-of-line call with the kernels' signature: the floor under
+ * every per-call figure.
+ */
+uint64_t sb_call_floor(const void *buf, size_t len);
+
+/*
+ * The core clock in GHz, from a chain of dependent adds (one per cycle);
+ * about 20 ms. 0 where it cannot be measured (not x86-64).
+ */
+double sb_core_ghz(void);
+
 #ifdef __cplusplus
 }
 #endif
