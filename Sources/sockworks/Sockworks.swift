@@ -6,6 +6,6 @@ struct Sockworks: ParsableCommand {
         commandName: "sockworks",
         abstract: "Socket programs, measured: benchmarks, servers and protocol tools.",
         version: SockworksVersion.text,
-        subcommands: [BenchCommand.self]
+        subcommands: [BenchCommand.self, ResolveCommand.self]
     )
 }
