@@ -256,6 +256,8 @@ extension Resolver {
         if status == ERANGE { return .bufferTooSmall }
         if let found { return .found(HostEntry(found.pointee)) }
         if hostError == NETDB_INTERNAL { return .failed(.system(status != 0 ? status : errno)) }
+        // No result and no h_errno: report the errno if there is one, else "not found".
+        if hostError == 0 { return .failed(status != 0 ? .system(status) : .hostDatabase(HOST_NOT_FOUND)) }
         return .failed(.hostDatabase(hostError))
     }
 
