@@ -21,15 +21,6 @@ enum ResolveOutput {
             + line("addresses", entry.addresses.map(\.description))
     }
 
-    /// The exit status of a name that does not resolve and of a bad argument.
-    static let failureStatus = ExitCode(2)
-
-    /// Prints one `sockworks: ...` line on standard error.
-    static func reportFailure(_ message: String) {
-        // Argument-parser messages may wrap; the promise is one line.
-        let oneLine = message.split(whereSeparator: \.isNewline).joined(separator: " ")
-        writeStandardError("sockworks: \(oneLine)\n")
-    }
 }
 
 /// Runs a look-up; a failure prints one line on standard error, e.g.
@@ -38,8 +29,8 @@ func resolving<Value>(_ lookUp: () throws(ResolverError) -> Value) throws(ExitCo
     do {
         return try lookUp()
     } catch {
-        ResolveOutput.reportFailure(error.description)
-        throw ResolveOutput.failureStatus
+        CommandFailure.report(error.description)
+        throw CommandFailure.usageStatus
     }
 }
 

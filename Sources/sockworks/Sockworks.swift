@@ -8,4 +8,40 @@ struct Sockworks: ParsableCommand {
         version: SockworksVersion.text,
         subcommands: [BenchCommand.self, ResolveCommand.self]
     )
+
+    /// ParsableCommand's `main`, with the exit statuses scripts rely on: a
+    /// bad argument prints one line on standard error and exits 2 (the
+    /// library's own default is a usage screen and 64); a command that fails
+    /// prints `sockworks: <why>` and exits 1; help and --version exit 0.
+    static func main() {
+        let arguments = Array(CommandLine.arguments.dropFirst())
+        do {
+            var command = try parseAsRoot(arguments)
+            try command.run()
+        } catch {
+            let code = exitCode(for: error)
+            if code == .validationFailure {
+                CommandFailure.report("\(message(for: error)) (see '\(helpCommand(arguments)) --help')")
+                exit(withError: CommandFailure.usageStatus)
+            }
+            // Help, --version, and commands that have already said why.
+            if code == .success || error is ExitCode {
+                exit(withError: error)
+            }
+            CommandFailure.report("\(error)")
+            exit(withError: ExitCode.failure)
+        }
+    }
+
+    /// The deepest command the arguments name, e.g. `sockworks resolve host`.
+    private static func helpCommand(_ arguments: [String]) -> String {
+        var path = ["sockworks"]
+        var commands = configuration.subcommands
+        for argument in arguments {
+            guard let next = commands.first(where: { $0.configuration.commandName == argument }) else { break }
+            path.append(argument)
+            commands = next.configuration.subcommands
+        }
+        return path.joined(separator: " ")
+    }
 }

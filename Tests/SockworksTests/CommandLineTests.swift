@@ -24,14 +24,23 @@ final class CommandLineTests: XCTestCase {
 
     func testBadOptionsAreRejectedClearly() async throws {
         let rounds = try await runSockworks(["bench", "checksum", "--rounds", "0"])
-        XCTAssertNotEqual(rounds.exitCode, 0)
-        XCTAssertTrue(rounds.standardError.contains("--rounds must be at least 1"), rounds.standardError)
+        XCTAssertEqual(rounds.exitCode, 2)
+        XCTAssertEqual(rounds.standardError,
+                       "sockworks: --rounds must be at least 1 (see 'sockworks bench checksum --help')\n")
         let size = try await runSockworks(["bench", "checksum", "--sizes", "12Q"])
-        XCTAssertNotEqual(size.exitCode, 0)
+        XCTAssertEqual(size.exitCode, 2)
+        XCTAssertTrue(size.standardError.hasPrefix("sockworks: "), size.standardError)
         XCTAssertTrue(size.standardError.contains("12Q"), size.standardError)
+        XCTAssertEqual(size.standardError.filter { $0 == "\n" }.count, 1, size.standardError)
         let cpu = try await runSockworks(["bench", "checksum", "--quick", "--cpu", "4096"])
         XCTAssertEqual(cpu.exitCode, 1)
-        XCTAssertTrue(cpu.standardError.contains("cannot pin to CPU 4096"), cpu.standardError)
+        XCTAssertEqual(cpu.standardError, "sockworks: cannot pin to CPU 4096: Invalid argument\n")
+    }
+
+    func testHelpExitsZero() async throws {
+        let run = try await runSockworks(["bench", "checksum", "--help"])
+        XCTAssertEqual(run.exitCode, 0)
+        XCTAssertTrue(run.standardOutput.contains("USAGE: sockworks bench checksum"), run.standardOutput)
     }
 
     func testVersionIsTheCoreVersion() async throws {
