@@ -30,7 +30,7 @@ let package = Package(
         .target(name: "CSystemShims"),
         .target(
             name: "SocketCore",
-            dependencies: ["CSockCore"]
+            dependencies: ["CSockCore", "CSystemShims"]
         ),
         .target(
             name: "Bench",

@@ -9,4 +9,13 @@
 /* Pins the calling thread to one CPU (sched_setaffinity(2)). */
 int shim_pin_thread_to_cpu(int cpu);
 
+#include <sys/socket.h>
+
+/*
+ * accept4(2) (a GNU extension Swift's Glibc module does not import), so that
+ * accepted sockets get SOCK_CLOEXEC atomically. Returns the new descriptor,
+ * or a negative errno.
+ */
+int shim_accept4(int fd, struct sockaddr *address, socklen_t *length, int flags);
+
 #endif

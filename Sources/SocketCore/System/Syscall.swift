@@ -1,0 +1,89 @@
+import Glibc
+
+/// What the choke point does when a call fails with `EINTR`.
+enum InterruptPolicy {
+    /// Call again: the call had no effect (read, send, accept, poll ...).
+    case retry
+    /// Report would-block: the call goes on in the kernel. POSIX connect(2):
+    /// "the connection request shall not be aborted, and the connection shall
+    /// be established asynchronously"; calling connect again would say EALREADY.
+    case wouldBlock
+    /// Report success: Linux releases the descriptor before close(2) can be
+    /// interrupted, so a retry could close a descriptor another thread has
+    /// just been given (https://lwn.net/Articles/576478/).
+    case done
+}
+
+/// The errnos that mean "not ready" for most calls (the same number on Linux).
+let wouldBlockErrnos: [Int32] = [EAGAIN, EWOULDBLOCK]
+
+/// The one place where SocketCore calls the kernel. `body` makes one system
+/// call and returns its result (-1 with `errno` set on failure), as the C
+/// library does.
+///
+/// - `EINTR` is handled by `interrupt` (retried unless told otherwise);
+/// - an errno in `wouldBlock` comes back as `.wouldBlock`;
+/// - an errno that only a bug can cause (`EBADF`, `EFAULT`, `ENOTSOCK`) traps;
+/// - any other errno is thrown as a `SocketError` naming `call` and `detail`.
+///
+/// `detail` is evaluated only when the call fails. `body` may be called more
+/// than once, so it must recompute anything that changes between tries (such
+/// as the time left before a deadline).
+@inline(never)  // keeps ARC traffic out from between the call and the errno read
+func syscall<Result: FixedWidthInteger>(
+    _ call: String,
+    _ detail: @autoclosure () -> String? = nil,
+    interrupt: InterruptPolicy = .retry,
+    wouldBlock: [Int32] = wouldBlockErrnos,
+    _ body: () -> Result
+) throws(SocketError) -> IOResult<Result> {
+    while true {
+        let result = body()
+        guard result == -1 else { return .processed(result) }
+        let code = errno
+        if code == EINTR {
+            switch interrupt {
+            case .retry: continue
+            case .wouldBlock: return .wouldBlock
+            case .done: return .processed(0)
+            }
+        }
+        if wouldBlock.contains(code) { return .wouldBlock }
+        if SocketError.isProgrammerError(code) {
+            preconditionFailure("\(call)(\(detail() ?? "")): \(socketErrnoName(code)): a bug in the caller")
+        }
+        throw SocketError(code: code, call: call, detail: detail())
+    }
+}
+
+/// `syscall` for calls that never have a would-block outcome (bind, listen,
+/// setsockopt ...): returns the result directly.
+@inline(__always)
+func syscallValue<Result: FixedWidthInteger>(
+    _ call: String,
+    _ detail: @autoclosure () -> String? = nil,
+    _ body: () -> Result
+) throws(SocketError) -> Result {
+    switch try syscall(call, detail(), wouldBlock: [], body) {
+    case .processed(let value): return value
+    case .wouldBlock: preconditionFailure("\(call): no would-block errnos were given")
+    }
+}
+
+/// Adapts a CSystemShims function (the result, or a negative errno) to the
+/// C library convention the choke point reads (-1 and `errno`).
+@inline(__always)
+func fromNegativeErrno(_ result: Int32) -> Int32 {
+    guard result < 0 else { return result }
+    errno = -result
+    return -1
+}
+
+extension SocketError {
+    /// Errnos that a correct program cannot get: a descriptor that is not open
+    /// (closed twice, or someone else's), a pointer outside our memory, a
+    /// descriptor that is not a socket. Carrying on would act on the wrong object.
+    static func isProgrammerError(_ code: Int32) -> Bool {
+        code == EBADF || code == EFAULT || code == ENOTSOCK
+    }
+}
