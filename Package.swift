@@ -33,6 +33,14 @@ let package = Package(
             dependencies: ["CSockCore", "CSystemShims"]
         ),
         .target(
+            name: "Servers",
+            dependencies: ["SocketCore"]
+        ),
+        .target(
+            name: "Protocols",
+            dependencies: ["SocketCore", .product(name: "SystemPackage", package: "swift-system")]
+        ),
+        .target(
             name: "Bench",
             dependencies: ["SocketCore", "CSockCore", "CSockBench", "CSystemShims"]
         ),
@@ -40,8 +48,11 @@ let package = Package(
             name: "sockworks",
             dependencies: [
                 "Bench",
+                "Protocols",
+                "Servers",
                 "SocketCore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "SystemPackage", package: "swift-system"),
             ]
         ),
         .testTarget(name: "SocketCoreTests", dependencies: ["SocketCore", "CSockCore"]),

@@ -91,17 +91,3 @@ struct ByteSize: ExpressibleByArgument, Equatable {
 
     var defaultValueDescription: String { "\(bytes)" }
 }
-
-/// Progress goes to fd 2 directly: Glibc's `stderr` is not concurrency-safe.
-func writeStandardError(_ text: String) {
-    var text = text
-    text.withUTF8 { bytes in
-        var offset = 0
-        while offset < bytes.count {
-            let n = write(2, bytes.baseAddress! + offset, bytes.count - offset)
-            if n < 0 && errno == EINTR { continue }
-            if n <= 0 { return }
-            offset += n
-        }
-    }
-}

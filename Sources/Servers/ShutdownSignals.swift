@@ -1,0 +1,48 @@
+import Glibc
+import SocketCore
+
+/// SIGINT and SIGTERM, delivered to a thread of ours instead of a handler.
+///
+/// `install` sets the process's signal mask to exactly these two, blocked
+/// (clearing whatever mask the parent left us: a child of some test runners
+/// starts with SIGTERM blocked and would never stop), then a watcher thread
+/// takes them with sigwait(2) and runs `onSignal` there, outside any signal
+/// handler, so it may lock, log and shut sockets down. It must run before the
+/// process starts other threads, which inherit the mask.
+public enum ShutdownSignals {
+    public static func install(onSignal: @escaping @Sendable (Int32) -> Void) throws(ServerError) {
+        var set = sigset_t()
+        sigemptyset(&set)
+        sigaddset(&set, SIGINT)
+        sigaddset(&set, SIGTERM)
+        let result = pthread_sigmask(SIG_SETMASK, &set, nil)
+        guard result == 0 else {
+            throw ServerError("pthread_sigmask: \(String(cString: strerror(result)))")
+        }
+        // A peer that vanishes must not kill the server: sends use
+        // MSG_NOSIGNAL, and stdout writes get EPIPE instead of SIGPIPE.
+        signal(SIGPIPE, SIG_IGN)
+        let watched = set
+        do {
+            try PosixThread.startDetached {
+                var set = watched
+                while true {
+                    var signal: Int32 = 0
+                    guard sigwait(&set, &signal) == 0 else { continue }
+                    onSignal(signal)
+                }
+            }
+        } catch {
+            throw ServerError("\(error)")
+        }
+    }
+
+    /// "SIGINT", "SIGTERM" for log lines.
+    public static func name(_ signal: Int32) -> String {
+        switch signal {
+        case SIGINT: "SIGINT"
+        case SIGTERM: "SIGTERM"
+        default: "signal \(signal)"
+        }
+    }
+}

@@ -1,0 +1,9 @@
+import ArgumentParser
+
+struct ServeCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Run one of the classic servers.",
+        subcommands: [ServeEchoCommand.self]
+    )
+}

@@ -1,0 +1,97 @@
+import ArgumentParser
+import Glibc
+import Servers
+import SocketCore
+
+struct ServeEchoCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "echo",
+        abstract: "The echo server (RFC 862): TCP, UDP or UNIX-domain.",
+        discussion: """
+            Over a stream (TCP, or UNIX with --unix) every byte goes back until the client \
+            closes; with --udp every datagram goes back to its sender. The first line on \
+            standard output is "listening on ADDRESS" (port 0 picks a free port and shows it). \
+            SIGINT or SIGTERM closes the listener, lets the connection being served finish \
+            (for up to --grace seconds) and exits 0.
+            """
+    )
+
+    enum Model: String, ExpressibleByArgument, CaseIterable {
+        case iterative
+    }
+
+    @Option(help: "Address to listen on (IPv4 or IPv6).")
+    var host = "127.0.0.1"
+
+    @Option(help: "Port to listen on; 0 picks a free one.")
+    var port: UInt16 = 0
+
+    @Option(help: "Listen on this UNIX-domain socket path instead of an IP address.")
+    var unix: String?
+
+    @Flag(help: "Serve datagrams (UDP, or a UNIX datagram socket with --unix).")
+    var udp = false
+
+    @Option(help: "Server model: \(Model.allCases.map(\.rawValue).joined(separator: ", ")).")
+    var model: Model = .iterative
+
+    @Option(help: "Seconds that open connections get to finish after SIGINT or SIGTERM.")
+    var grace: Double = 5
+
+    func validate() throws {
+        if unix != nil && (port != 0 || host != "127.0.0.1") {
+            throw ValidationError("--unix replaces --host and --port; give one or the other")
+        }
+        if let unix, unix.isEmpty { throw ValidationError("--unix needs a path") }
+        guard IPAddress(host) != nil else {
+            throw ValidationError("--host \(host) is not an IPv4 or IPv6 address")
+        }
+        guard grace >= 0, grace <= 3600 else { throw ValidationError("--grace must be in 0...3600") }
+    }
+
+    var address: SocketAddress {
+        if let unix { return .unix(path: unix) }
+        return SocketAddress(IPAddress(host)!, port: port)
+    }
+
+    func run() throws {
+        let control = ServerControl()
+        let grace = Duration.milliseconds(Int64(grace * 1000))
+        try ShutdownSignals.install { signal in
+            ServerLog.write("\(ShutdownSignals.name(signal)): closing the listener")
+            control.stop()
+            // Connections still open after the grace period are ended; the
+            // server then finishes on its own.
+            try? PosixThread.startDetached {
+                Thread.sleep(for: grace)
+                control.abortConnections()
+            }
+        }
+        let socket = try Socket(family: address.family, type: udp ? .datagram : .stream)
+        if address.family != .unix {
+            try socket.setOption(.reuseAddress, to: true)
+        }
+        try socket.bind(to: address)
+        if !udp { try socket.listen() }
+        writeStandardOutput("listening on \(try socket.localAddress)\n")
+        ServerLog.write("echo server (\(udp ? "datagram" : "\(model.rawValue) model")) listening on \(try socket.localAddress)")
+
+        if udp {
+            DatagramServer(handler: EchoHandler(), control: control).run(socket: socket)
+        } else {
+            IterativeServer(handler: EchoHandler(), control: control).run(listener: socket)
+        }
+        try socket.close()
+        ServerLog.write("echo server stopped")
+    }
+}
+
+enum Thread {
+    /// Sleeps the calling thread (nanosleep(2), resumed after signals).
+    static func sleep(for duration: Duration) {
+        let (seconds, attoseconds) = duration.components
+        var request = timespec(tv_sec: Int(seconds), tv_nsec: Int(attoseconds / 1_000_000_000))
+        var remaining = timespec()
+        while nanosleep(&request, &remaining) != 0 && errno == EINTR { request = remaining }
+    }
+}
