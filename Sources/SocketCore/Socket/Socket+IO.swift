@@ -97,8 +97,8 @@ extension Socket {
     }
 
     /// Receives one datagram and who sent it (recvfrom(2)). The sender is nil
-    /// when the kernel names none (a connected stream socket); an unnamed UNIX
-    /// sender is `.unix(path: "")`, which cannot be replied to.
+    /// when the kernel names none: on a connected stream socket, or from a
+    /// UNIX socket that never bound a path (nobody to reply to).
     public func receiveFrom(into buffer: UnsafeMutableRawBufferPointer)
         throws(SocketError) -> IOResult<(count: Int, sender: SocketAddress?)>
     {

@@ -53,7 +53,8 @@ struct SocketAddressStorage {
     /// not model. An unnamed UNIX socket gives `.unix(path: "")`, and so does
     /// one in Linux's abstract namespace (not supported).
     var address: SocketAddress? {
-        // recvfrom on a connected stream socket writes no address: length 0.
+        // recvfrom writes no address (length 0) on a connected stream socket
+        // and for an unnamed UNIX sender.
         guard length >= MemoryLayout<sa_family_t>.size else { return nil }
         return withUnsafeBytes(of: storage) { raw -> SocketAddress? in
             switch Int32(raw.load(as: sa_family_t.self)) {

@@ -57,6 +57,8 @@ func socketErrnoName(_ code: Int32) -> String {
     case ENETRESET: "ENETRESET"
     case ELOOP: "ELOOP"
     case EROFS: "EROFS"
+    // The same number as ENOTSUP on Linux; sockets say it this way.
+    case EOPNOTSUPP: "EOPNOTSUPP"
     default: errnoName(code)
     }
 }

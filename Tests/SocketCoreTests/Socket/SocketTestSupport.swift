@@ -99,5 +99,9 @@ func receiveAll(_ socket: Socket, chunk: Int = 65536) throws -> [UInt8] {
 /// Bytes that differ at every offset within a period of 251 (a prime), so a
 /// lost or repeated chunk shows.
 func pattern(count: Int) -> [UInt8] {
-    (0..<count).map { UInt8(truncatingIfNeeded: $0 % 251) }
+    let period = (0..<251).map { UInt8($0) }
+    var bytes: [UInt8] = []
+    bytes.reserveCapacity(count + period.count)
+    while bytes.count < count { bytes += period }
+    return Array(bytes.prefix(count))
 }
