@@ -76,8 +76,7 @@ struct EchoCommand: ParsableCommand {
                     writeStandardError("sockworks: no reply within \(formatSeconds(seconds)) s to datagram \(number)\n")
                 }
             }
-            let lines = sequence(state: ()) { _ in readLine(strippingNewline: true) }
-            let missing = try client.run(socket: socket, lines: lines, output: output)
+            let missing = try client.run(socket: socket, lines: ByteLines(.standardInput), output: output)
             if missing > 0 { throw ExitCode.failure }
         } else {
             _ = try StreamEchoClient().run(socket: socket, input: .standardInput, output: output)

@@ -16,11 +16,10 @@ public struct DatagramEchoClient: Sendable {
 
     /// Runs the exchange on a socket connected to the server (so the kernel
     /// drops datagrams from anyone else); returns how many went unanswered.
-    public func run(socket: Socket, lines: some Sequence<String>, output: FileDescriptor) throws(EchoError) -> Int {
+    public func run(socket: Socket, lines: some Sequence<[UInt8]>, output: FileDescriptor) throws(EchoError) -> Int {
         var missing = 0
         var buffer = [UInt8](repeating: 0, count: 65536)
-        for (index, line) in lines.enumerated() {
-            let datagram = Array(line.utf8)
+        for (index, datagram) in lines.enumerated() {
             let reply: [UInt8]?
             do throws(SocketError) {
                 _ = try socket.send(datagram)
