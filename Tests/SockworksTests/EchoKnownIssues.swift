@@ -1,0 +1,38 @@
+import Glibc
+import Subprocess
+import Testing
+
+/// Contract points the programs do not meet yet, each a real test wrapped in
+/// `withKnownIssue` so the suite stays green while the bug is known. A
+/// deterministic one fails ("known issue was not recorded") once the bug is
+/// fixed; an intermittent one passes either way, so drop its wrapper by hand.
+@Suite struct EchoKnownIssues {
+    /// "SIGINT/SIGTERM ... a UNIX server removes its socket file": about one
+    /// stop in twenty leaves the file behind (exit status 0 all the same).
+    /// The signal thread's `shutdown(.read)` on the listener is still a "use"
+    /// of the Socket when the main thread, woken by it, calls `close()`; the
+    /// close (and with it the unlink) is deferred to the end of that use, and
+    /// the process exits first. The strict single-stop assertions in the
+    /// XCTest suites fail at that rate too; this test repeats the stop to show
+    /// the rate. Intermittent, so it passes either way: drop the wrapper once
+    /// the race is fixed.
+    @Test func unixSocketFileIsRemovedOnEveryStop() async throws {
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        var left = 0
+        for round in 0..<25 {
+            let path = folder.file("stop-\(round).sock")
+            let (_, outcome) = try await withEchoServer(["--unix", path] + (round % 2 == 0 ? [] : ["--udp"])) { server in
+                _ = try await server.process.stop(.terminate)
+            }
+            #expect(outcome.exitCode == 0)
+            if fileType(path) != nil {
+                left += 1
+                unlink(path)
+            }
+        }
+        withKnownIssue("a UNIX server's socket file survives SIGTERM now and then", isIntermittent: true) {
+            #expect(left == 0, "\(left) of 25 stops left the socket file behind")
+        }
+    }
+}
