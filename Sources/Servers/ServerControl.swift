@@ -1,3 +1,4 @@
+import Glibc
 import SocketCore
 import Synchronization
 
@@ -9,6 +10,8 @@ public final class ServerControl: Sendable {
 
     private struct State {
         var stopping = false
+        /// The stop has finished using the listener.
+        var listenerReleased = false
         var listener: Socket?
         var connections: [ObjectIdentifier: Socket] = [:]
     }
@@ -37,6 +40,18 @@ public final class ServerControl: Sendable {
         // An unconnected UDP socket reports ENOTCONN but is woken all the same
         // (Linux inet_shutdown); nothing else can fail that matters here.
         try? listener?.shutdown(.read)
+        state.withLock { $0.listenerReleased = true }
+    }
+
+    /// Waits until a stop in progress has finished with the listener, so that
+    /// closing it next really closes it. Otherwise the stop's shutdown call
+    /// still holds the socket, the close is deferred to the end of that call,
+    /// and a process that exits right away can leave its UNIX socket file
+    /// behind.
+    public func settle() {
+        while state.withLock({ $0.stopping && !$0.listenerReleased }) {
+            usleep(1000)
+        }
     }
 
     /// Ends the connections still open (after the grace period).

@@ -81,6 +81,7 @@ struct ServeEchoCommand: ParsableCommand {
         } else {
             IterativeServer(handler: EchoHandler(), control: control).run(listener: socket)
         }
+        control.settle()
         try socket.close()
         ServerLog.write("echo server stopped")
     }

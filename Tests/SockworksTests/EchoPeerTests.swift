@@ -86,7 +86,7 @@ final class EchoPeerTests: XCTestCase {
         }
         assertPeerGotBack(peer, datagram)
         assertExitedZero(outcome)
-        XCTAssertNil(fileType(path), "the server must remove its socket file (see EchoKnownIssues)")
+        XCTAssertNil(fileType(path), "the server must remove its socket file")
     }
 
     // MARK: Our client against socat echo servers

@@ -50,7 +50,7 @@ final class EchoRoundTripTests: XCTestCase {
         }
         assertEchoed(client, Self.text)
         assertExitedZero(outcome)
-        XCTAssertNil(fileType(path), "the server must remove its socket file (see EchoKnownIssues)")
+        XCTAssertNil(fileType(path), "the server must remove its socket file")
     }
 
     func testUDP() async throws {
@@ -82,7 +82,7 @@ final class EchoRoundTripTests: XCTestCase {
         }
         assertEchoed(client, lines)
         assertExitedZero(outcome)
-        XCTAssertNil(fileType(path), "the server must remove its socket file (see EchoKnownIssues)")
+        XCTAssertNil(fileType(path), "the server must remove its socket file")
     }
 
     /// Binary-safe and complete: every byte value, no line structure, far more

@@ -139,7 +139,7 @@ final class EchoServerTests: XCTestCase {
             try await assertStops(server, with: signal, file: file, line: line)
         }
         assertExitedZero(outcome, file: file, line: line)
-        XCTAssertNil(fileType(path), "\(signal) left \(path) behind (see EchoKnownIssues)", file: file, line: line)
+        XCTAssertNil(fileType(path), "\(signal) left \(path) behind", file: file, line: line)
     }
 }
 
