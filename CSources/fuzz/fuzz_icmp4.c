@@ -2,20 +2,7 @@
  * libFuzzer target for sc_icmp4_parse (and the echo and error packers as
  * its inverse). Input: an ICMPv4 message (the IP payload).
  */
-#include <errno.h>
-#include <stdint.h>
-#include <stdlib.h>
-#include <string.h>
-
-#include "sockcore.h"
-
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-#define CHECK(cond)                                                            \
-  do {                                                                         \
-    if (!(cond))                                                               \
-      abort();                                                                 \
-  } while (0)
+#include "fuzz_common.h"
 
 static bool is_error(uint8_t t) {
   return t == 3 || t == 4 || t == 5 || t == 11 || t == 12;
@@ -71,11 +58,9 @@ static void check_repacked(const uint8_t *p, size_t size, const uint8_t *out,
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
-  uint8_t *p = calloc(size ? size : 1, 1);
+  uint8_t *p = fuzz_copy_input(data, size);
   if (p == NULL)
     return 0;
-  if (size)
-    memcpy(p, data, size);
 
   struct sc_icmp m;
   int rc = sc_icmp4_parse(p, size, &m);

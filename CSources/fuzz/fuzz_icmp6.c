@@ -3,20 +3,7 @@
  * inverse). Input: 16 bytes of source address, 16 of destination, then the
  * ICMPv6 message.
  */
-#include <errno.h>
-#include <stdint.h>
-#include <stdlib.h>
-#include <string.h>
-
-#include "sockcore.h"
-
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-#define CHECK(cond)                                                            \
-  do {                                                                         \
-    if (!(cond))                                                               \
-      abort();                                                                 \
-  } while (0)
+#include "fuzz_common.h"
 
 static bool verifies(const uint8_t *p, size_t n, const uint8_t *src,
                      const uint8_t *dst) {
@@ -55,11 +42,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   memcpy(src, data, 16);
   memcpy(dst, data + 16, 16);
   size -= 32;
-  uint8_t *p = calloc(size ? size : 1, 1);
+  uint8_t *p = fuzz_copy_input(data + 32, size);
   if (p == NULL)
     return 0;
-  if (size)
-    memcpy(p, data + 32, size);
 
   struct sc_icmp m, bare;
   int rc = sc_icmp6_parse(p, size, src, dst, &m);

@@ -2,21 +2,7 @@
  * libFuzzer target for sc_ipv4_parse (and sc_ipv4_pack as its inverse).
  * Input: an IPv4 datagram. See make-seeds.py for the seed corpus.
  */
-#include <errno.h>
-#include <stdint.h>
-#include <stdlib.h>
-#include <string.h>
-
-#include "sockcore.h"
-
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-/* Invariants are checked with abort() so libFuzzer reports the input. */
-#define CHECK(cond)                                                            \
-  do {                                                                         \
-    if (!(cond))                                                               \
-      abort();                                                                 \
-  } while (0)
+#include "fuzz_common.h"
 
 /* The rules of the header comment, written out independently. */
 static int expected(const uint8_t *p, size_t n) {
@@ -30,11 +16,9 @@ static int expected(const uint8_t *p, size_t n) {
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   /* An exactly-sized heap copy, so that ASan sees a read one byte past it. */
-  uint8_t *p = calloc(size ? size : 1, 1);
+  uint8_t *p = fuzz_copy_input(data, size);
   if (p == NULL)
     return 0;
-  if (size)
-    memcpy(p, data, size);
 
   struct sc_ipv4 h;
   int rc = sc_ipv4_parse(p, size, &h);

@@ -1,27 +1,12 @@
 /*
  * libFuzzer target for sc_ipv6_parse. Input: an IPv6 packet.
  */
-#include <errno.h>
-#include <stdint.h>
-#include <stdlib.h>
-#include <string.h>
-
-#include "sockcore.h"
-
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-#define CHECK(cond)                                                            \
-  do {                                                                         \
-    if (!(cond))                                                               \
-      abort();                                                                 \
-  } while (0)
+#include "fuzz_common.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
-  uint8_t *p = calloc(size ? size : 1, 1);
+  uint8_t *p = fuzz_copy_input(data, size);
   if (p == NULL)
     return 0;
-  if (size)
-    memcpy(p, data, size);
 
   struct sc_ipv6 h;
   int rc = sc_ipv6_parse(p, size, &h);

@@ -3,20 +3,7 @@
  * Input: 16 bytes of source address, 16 of destination (the IPv4 addresses
  * are the first 4 of each), then the UDP datagram.
  */
-#include <errno.h>
-#include <stdint.h>
-#include <stdlib.h>
-#include <string.h>
-
-#include "sockcore.h"
-
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-#define CHECK(cond)                                                            \
-  do {                                                                         \
-    if (!(cond))                                                               \
-      abort();                                                                 \
-  } while (0)
+#include "fuzz_common.h"
 
 /* Re-pack the parsed datagram for one family and compare. */
 static void round_trip(const uint8_t *p, const struct sc_udp *u,
@@ -57,11 +44,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   memcpy(src, data, 16);
   memcpy(dst, data + 16, 16);
   size -= 32;
-  uint8_t *p = calloc(size ? size : 1, 1);
+  uint8_t *p = fuzz_copy_input(data + 32, size);
   if (p == NULL)
     return 0;
-  if (size)
-    memcpy(p, data + 32, size);
 
   struct sc_udp u;
   int rc = sc_udp_parse(p, size, &u);
