@@ -79,8 +79,9 @@ public struct ChecksumBenchmark: Sendable {
             }
         }
         if bytes.count <= ChecksumKernel.textbookExactLimit,
-           sb_checksum_textbook(bytes.baseAddress, bytes.count) != expected {
-            throw BenchError("the textbook loop disagrees with the scalar path at \(bytes.count) B")
+           sb_checksum_textbook(bytes.baseAddress, bytes.count) != expected
+            || sb_checksum_textbook_unvectorized(bytes.baseAddress, bytes.count) != expected {
+            throw BenchError("a textbook loop disagrees with the scalar path at \(bytes.count) B")
         }
     }
 

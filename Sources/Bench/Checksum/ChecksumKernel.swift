@@ -14,6 +14,8 @@ public enum ChecksumKernel: Sendable, Equatable, CustomStringConvertible {
     case path(InternetChecksum.Path)
     /// RFC 1071 section 4.1's loop: 16-bit words into a 32-bit sum.
     case textbook
+    /// The same loop with the compiler's vectorizer off for it.
+    case textbookScalar
     /// An empty out-of-line call: the floor under every per-call figure.
     case callFloor
 
@@ -25,7 +27,7 @@ public enum ChecksumKernel: Sendable, Equatable, CustomStringConvertible {
     public static var available: [ChecksumKernel] {
         [.readLimit, .dispatched]
             + InternetChecksum.Path.allCases.reversed().filter(\.isAvailable).map { .path($0) }
-            + [.textbook, .callFloor]
+            + [.textbook, .textbookScalar, .callFloor]
     }
 
     public var description: String {
@@ -34,6 +36,7 @@ public enum ChecksumKernel: Sendable, Equatable, CustomStringConvertible {
         case .dispatched: "dispatched (\(InternetChecksum.Path.active))"
         case .path(let path): "path \(path)"
         case .textbook: "textbook RFC 1071"
+        case .textbookScalar: "textbook, not vectorized"
         case .callFloor: "empty call (floor)"
         }
     }
@@ -45,6 +48,7 @@ public enum ChecksumKernel: Sendable, Equatable, CustomStringConvertible {
         case .dispatched: "dispatched"
         case .path(let path): "path_\(path)"
         case .textbook: "textbook"
+        case .textbookScalar: "textbook_unvectorized"
         case .callFloor: "call_floor"
         }
     }
@@ -65,6 +69,8 @@ public enum ChecksumKernel: Sendable, Equatable, CustomStringConvertible {
             for _ in 0..<iterations { sink &+= UInt64(function(base, count, 0)) }
         case .textbook:
             for _ in 0..<iterations { sink &+= UInt64(sb_checksum_textbook(base, count)) }
+        case .textbookScalar:
+            for _ in 0..<iterations { sink &+= UInt64(sb_checksum_textbook_unvectorized(base, count)) }
         case .callFloor:
             for _ in 0..<iterations { sink &+= sb_call_floor(base, count) }
         }

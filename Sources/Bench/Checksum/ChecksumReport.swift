@@ -29,6 +29,7 @@ public struct ChecksumReport {
         for (kernel, baseline, label) in [
             (ChecksumKernel.dispatched, ChecksumKernel.readLimit, "dispatched / read limit"),
             (.dispatched, .textbook, "dispatched / textbook"),
+            (.dispatched, .textbookScalar, "dispatched / textbook, not vectorized"),
             (.dispatched, .path(.scalar), "dispatched / scalar"),
         ] {
             ratios.add([label] + sizes.map { size in

@@ -40,6 +40,9 @@ public struct ChecksumResults: Sendable {
             goals.append(Goal(text: "dispatched / textbook at \(formatSize(size))",
                               measured: ratio(.dispatched, over: .textbook, at: size),
                               target: 5, atLeast: true))
+            goals.append(Goal(text: "dispatched / textbook, not vectorized, at \(formatSize(size))",
+                              measured: ratio(.dispatched, over: .textbookScalar, at: size),
+                              target: 5, atLeast: true))
         }
         goals.append(Goal(text: "dispatched ns per 64-byte call",
                           measured: measurement(.dispatched, 64)?.nanosecondsPerCall,

@@ -21,6 +21,12 @@ extern "C" {
 uint16_t sb_checksum_textbook(const void *buf, size_t len);
 
 /*
+ * The same loop with clang's vectorizer off for it (clang -O2 vectorizes the
+ * one above with SSE2): the scalar loop as the RFC describes it.
+ */
+uint16_t sb_checksum_textbook_unvectorized(const void *buf, size_t len);
+
+/*
  * A plain read of every byte: the sum of the buffer's 64-bit words with the
  * widest vector unit this CPU has (AVX-512, else AVX2, else scalar), chosen
  * once from CPUID. No checksum can read memory faster.
