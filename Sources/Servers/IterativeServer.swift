@@ -63,7 +63,8 @@ enum AcceptErrors {
         ServerLog.write("accept failed: \(error)")
         // Out of descriptors or memory: the pending connection stays in the
         // backlog and accept would fail again at once, so pause instead of
-        // spinning on it (the next issue of server models does better).
+        // spinning on it. (An event-loop model can do better: libuv keeps a
+        // spare descriptor to accept and drop such a connection.)
         if [EMFILE, ENFILE, ENOBUFS, ENOMEM].contains(error.code) {
             usleep(100_000)
         }
