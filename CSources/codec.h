@@ -22,6 +22,12 @@ int sc__ipv4_parse_quoted(const uint8_t *buf, size_t len, struct sc_ipv4 *out);
 int sc__icmp_header_parse(const uint8_t *buf, size_t len, struct sc_icmp *out);
 
 /*
+ * Marks a parsed message as an echo request or reply and takes its id and
+ * sequence from bytes 4..7 (RFC 792, RFC 4443 section 4).
+ */
+void sc__icmp_take_echo(struct sc_icmp *m, bool request);
+
+/*
  * Write an 8-byte ICMP header with bytes 4..7 from rest and a zero checksum,
  * followed by body. Returns the length, -EINVAL (NULL body with a length,
  * over 65535 bytes) or -ENOSPC. The caller computes the checksum.

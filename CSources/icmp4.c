@@ -35,10 +35,7 @@ int sc_icmp4_parse(const void *buf, size_t len, struct sc_icmp *out) {
   /* RFC 792: the checksum covers the whole ICMP message. */
   m.checksum_valid = sc_checksum(p, len) == 0;
   if (m.type == SC_ICMP_ECHO_REQUEST || m.type == SC_ICMP_ECHO_REPLY) {
-    m.kind = m.type == SC_ICMP_ECHO_REQUEST ? SC_ICMP_KIND_ECHO_REQUEST
-                                            : SC_ICMP_KIND_ECHO_REPLY;
-    m.id = (uint16_t)(m.rest >> 16);
-    m.sequence = (uint16_t)m.rest;
+    sc__icmp_take_echo(&m, m.type == SC_ICMP_ECHO_REQUEST);
   } else if (is_error_type(m.type)) {
     m.kind = SC_ICMP_KIND_ERROR;
     rc = sc__icmp_quote_parse4(m.body, m.body_length, &m.quote);

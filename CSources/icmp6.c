@@ -36,10 +36,7 @@ int sc_icmp6_parse(const void *buf, size_t len, const uint8_t *src,
         sc_checksum_fold(sc_checksum_partial(p, len, pseudo_sum(src, dst, len))) ==
         0;
   if (m.type == SC_ICMP6_ECHO_REQUEST || m.type == SC_ICMP6_ECHO_REPLY) {
-    m.kind = m.type == SC_ICMP6_ECHO_REQUEST ? SC_ICMP_KIND_ECHO_REQUEST
-                                             : SC_ICMP_KIND_ECHO_REPLY;
-    m.id = (uint16_t)(m.rest >> 16);
-    m.sequence = (uint16_t)m.rest;
+    sc__icmp_take_echo(&m, m.type == SC_ICMP6_ECHO_REQUEST);
   } else if (is_error_type(m.type)) {
     m.kind = SC_ICMP_KIND_ERROR;
     rc = sc__icmp_quote_parse6(m.body, m.body_length, &m.quote);

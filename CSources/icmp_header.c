@@ -27,6 +27,12 @@ int sc__icmp_header_parse(const uint8_t *buf, size_t len,
   return 0;
 }
 
+void sc__icmp_take_echo(struct sc_icmp *m, bool request) {
+  m->kind = request ? SC_ICMP_KIND_ECHO_REQUEST : SC_ICMP_KIND_ECHO_REPLY;
+  m->id = (uint16_t)(m->rest >> 16);
+  m->sequence = (uint16_t)m->rest;
+}
+
 int sc__icmp_header_pack(uint8_t *buf, size_t cap, uint8_t type, uint8_t code,
                          uint32_t rest, const void *body,
                          size_t body_length) {

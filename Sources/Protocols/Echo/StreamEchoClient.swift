@@ -18,12 +18,8 @@ public struct StreamEchoClient: Sendable {
     /// Runs the exchange on a connected socket; returns the byte count echoed.
     public func run(socket: Socket, input: FileDescriptor, output: FileDescriptor) throws(EchoError) -> Int {
         let sender = Sender(socket: socket, input: input, chunkSize: chunkSize)
-        let finished = Mutex<Result<Int, EchoError>?>(nil)
         do {
-            try PosixThread.startDetached {
-                let result = sender.run()
-                finished.withLock { $0 = result }
-            }
+            try PosixThread.startDetached { sender.run() }
         } catch {
             throw EchoError(error.description)
         }
@@ -34,7 +30,7 @@ public struct StreamEchoClient: Sendable {
         var received = 0
         var buffer = [UInt8](repeating: 0, count: 64 * 1024)
         while true {
-            let sent = finished.withLock { $0 }
+            let sent = sender.outcome
             if case .failure(let error)? = sent { throw error }
             if case .success(let total)? = sent, received >= total { return received }
             let result: IOResult<Int>
@@ -76,20 +72,22 @@ private final class Sender: Sendable {
         self.chunkSize = chunkSize
     }
 
-    func run() -> Result<Int, EchoError> {
+    func run() {
         let result = send()
         if case .failure = result {
             // Wake the receiver, which would otherwise wait for bytes that never come.
             try? socket.shutdown(.both)
         }
         done.withLock { $0 = result }
-        return result
     }
+
+    /// The byte count sent, or why sending failed; nil while still sending.
+    var outcome: Result<Int, EchoError>? { done.withLock { $0 } }
 
     /// The sender's outcome once it has one (polled: the wait is short).
     func waitForTotal() -> Result<Int, EchoError> {
         while true {
-            if let result = done.withLock({ $0 }) { return result }
+            if let outcome { return outcome }
             usleep(5000)
         }
     }
