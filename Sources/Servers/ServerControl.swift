@@ -14,12 +14,40 @@ public final class ServerControl: Sendable {
         var listenerReleased = false
         var listener: Socket?
         var connections: [ObjectIdentifier: Socket] = [:]
+        var aborting = false
+        var stopActions: [@Sendable () -> Void] = []
+        var abortActions: [@Sendable () -> Void] = []
     }
 
     public init() {}
 
     /// Whether a stop was asked for.
     public var isStopping: Bool { state.withLock { $0.stopping } }
+
+    /// Whether the grace period has run out.
+    public var isAborting: Bool { state.withLock { $0.aborting } }
+
+    /// Runs `action` when a stop is asked for (at once if it already was):
+    /// how a model whose threads do not block on the listener learns of it
+    /// (an event loop to wake, worker processes to tell).
+    public func whenStopping(_ action: @escaping @Sendable () -> Void) {
+        let now = state.withLock { state -> Bool in
+            if !state.stopping { state.stopActions.append(action) }
+            return state.stopping
+        }
+        if now { action() }
+    }
+
+    /// Runs `action` when the grace period runs out (at once if it has):
+    /// how a model ends connections that `track` does not hold (those of
+    /// child processes, or of an event loop).
+    public func whenAborting(_ action: @escaping @Sendable () -> Void) {
+        let now = state.withLock { state -> Bool in
+            if !state.aborting { state.abortActions.append(action) }
+            return state.aborting
+        }
+        if now { action() }
+    }
 
     func serve(listener: Socket) { state.withLock { $0.listener = listener } }
 
@@ -33,14 +61,17 @@ public final class ServerControl: Sendable {
     /// listener's read side, which wakes an accept (or a datagram receive)
     /// blocked on it. Open connections go on.
     public func stop() {
-        let listener = state.withLock { state -> Socket? in
+        let (listener, actions) = state.withLock { state in
+            let actions = state.stopping ? [] : state.stopActions
             state.stopping = true
-            return state.listener
+            state.stopActions = []
+            return (state.listener, actions)
         }
         // An unconnected UDP socket reports ENOTCONN but is woken all the same
         // (Linux inet_shutdown); nothing else can fail that matters here.
         try? listener?.shutdown(.read)
         state.withLock { $0.listenerReleased = true }
+        for action in actions { action() }
     }
 
     /// Waits until a stop in progress has finished with the listener, so that
@@ -56,7 +87,13 @@ public final class ServerControl: Sendable {
 
     /// Ends the connections still open (after the grace period).
     public func abortConnections() {
-        let open = state.withLock { Array($0.connections.values) }
+        let (open, actions) = state.withLock { state in
+            let actions = state.aborting ? [] : state.abortActions
+            state.aborting = true
+            state.abortActions = []
+            return (Array(state.connections.values), actions)
+        }
         for connection in open { try? connection.shutdown(.both) }
+        for action in actions { action() }
     }
 }

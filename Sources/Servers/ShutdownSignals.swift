@@ -1,20 +1,24 @@
 import Glibc
 import SocketCore
 
-/// SIGINT and SIGTERM, delivered to a thread of ours instead of a handler.
+/// SIGINT and SIGTERM (and SIGCHLD), delivered to a thread of ours instead
+/// of a handler.
 ///
-/// `install` sets the process's signal mask to exactly these two, blocked
+/// `install` sets the process's signal mask to exactly these three, blocked
 /// (clearing whatever mask the parent left us: a child of some test runners
 /// starts with SIGTERM blocked and would never stop), then a watcher thread
-/// takes them with sigwait(2) and runs `onSignal` there, outside any signal
-/// handler, so it may lock, log and shut sockets down. It must run before the
-/// process starts other threads, which inherit the mask.
+/// takes them with sigwait(2), outside any signal handler, so it may lock,
+/// log and shut sockets down: SIGINT and SIGTERM go to `onSignal`, SIGCHLD
+/// reaps ended children (`ChildReaper`), so that the forking models leave no
+/// zombie. It must run before the process starts other threads, which
+/// inherit the mask.
 public enum ShutdownSignals {
     public static func install(onSignal: @escaping @Sendable (Int32) -> Void) throws(ServerError) {
         var set = sigset_t()
         sigemptyset(&set)
         sigaddset(&set, SIGINT)
         sigaddset(&set, SIGTERM)
+        sigaddset(&set, SIGCHLD)
         let result = pthread_sigmask(SIG_SETMASK, &set, nil)
         guard result == 0 else {
             throw ServerError("pthread_sigmask: \(String(cString: strerror(result)))")
@@ -29,7 +33,11 @@ public enum ShutdownSignals {
                 while true {
                     var signal: Int32 = 0
                     guard sigwait(&set, &signal) == 0 else { continue }
-                    onSignal(signal)
+                    if signal == SIGCHLD {
+                        ChildReaper.shared.reap()
+                    } else {
+                        onSignal(signal)
+                    }
                 }
             }
         } catch {

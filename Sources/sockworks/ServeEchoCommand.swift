@@ -11,14 +11,12 @@ struct ServeEchoCommand: ParsableCommand {
             Over a stream (TCP, or UNIX with --unix) every byte goes back until the client \
             closes; with --udp every datagram goes back to its sender. The first line on \
             standard output is "listening on ADDRESS" (port 0 picks a free port and shows it). \
-            SIGINT or SIGTERM closes the listener, lets the connection being served finish \
-            (for up to --grace seconds) and exits 0.
+            SIGINT or SIGTERM closes the listener, lets the connections being served finish \
+            (for up to --grace seconds, then ends them) and exits 0. --model picks how \
+            connections are served (see --help for the list); every model runs the same \
+            echo handler.
             """
     )
-
-    enum Model: String, ExpressibleByArgument, CaseIterable {
-        case iterative
-    }
 
     @Option(help: "Address to listen on (IPv4 or IPv6).")
     var host = "127.0.0.1"
@@ -32,8 +30,13 @@ struct ServeEchoCommand: ParsableCommand {
     @Flag(help: "Serve datagrams (UDP, or a UNIX datagram socket with --unix).")
     var udp = false
 
-    @Option(help: "Server model: \(Model.allCases.map(\.rawValue).joined(separator: ", ")).")
-    var model: Model = .iterative
+    @Option(help: ArgumentHelp(
+        "Server model for stream connections (default: iterative).",
+        discussion: ServerModel.allCases.map { "\($0.rawValue): \($0.summary)" }.joined(separator: "; ")))
+    var model: ServerModel?
+
+    @Option(help: "Worker processes of the prefork model (default: one per online CPU).")
+    var workers: Int?
 
     @Option(help: "Seconds that open connections get to finish after SIGINT or SIGTERM.")
     var grace: Double = 5
@@ -47,6 +50,15 @@ struct ServeEchoCommand: ParsableCommand {
             throw ValidationError("--host \(host) is not an IPv4 or IPv6 address")
         }
         guard grace >= 0, grace <= 3600 else { throw ValidationError("--grace must be in 0...3600") }
+        if udp, let model {
+            throw ValidationError("--model \(model.rawValue) is for stream servers; --udp serves datagrams in one thread")
+        }
+        if let workers {
+            guard (model ?? .iterative).hasWorkers else {
+                throw ValidationError("--workers applies to the prefork model only")
+            }
+            guard (1...256).contains(workers) else { throw ValidationError("--workers must be in 1...256") }
+        }
     }
 
     var address: SocketAddress {
@@ -74,12 +86,15 @@ struct ServeEchoCommand: ParsableCommand {
         try socket.bind(to: address)
         if !udp { try socket.listen() }
         writeStandardOutput("listening on \(try socket.localAddress)\n")
+        let model = model ?? .iterative
         ServerLog.write("echo server (\(udp ? "datagram" : "\(model.rawValue) model")) listening on \(try socket.localAddress)")
 
         if udp {
             DatagramServer(handler: EchoHandler(), control: control).run(socket: socket)
         } else {
-            IterativeServer(handler: EchoHandler(), control: control).run(listener: socket)
+            let server = model.server(
+                for: EchoHandler(), control: control, workers: workers ?? ServerModel.defaultWorkers)
+            try server.run(listener: socket)
         }
         control.settle()
         try socket.close()
@@ -96,3 +111,5 @@ enum Thread {
         while nanosleep(&request, &remaining) != 0 && errno == EINTR { request = remaining }
     }
 }
+
+extension ServerModel: ExpressibleByArgument {}

@@ -18,4 +18,11 @@ int shim_pin_thread_to_cpu(int cpu);
  */
 int shim_accept4(int fd, struct sockaddr *address, socklen_t *length, int flags);
 
+/*
+ * prctl(PR_SET_CHILD_SUBREAPER) (prctl is variadic): orphaned descendants
+ * are re-parented to the calling process instead of to init, so it can reap
+ * them and wait for them. Returns 0 or a negative errno.
+ */
+int shim_set_child_subreaper(void);
+
 #endif

@@ -40,24 +40,31 @@ extension Socket {
     }
 
     /// Takes the next connection (accept4(2) with `SOCK_CLOEXEC`). The new
-    /// socket is in blocking mode whatever the listener's mode. Returns
+    /// socket is in blocking mode whatever the listener's mode, unless
+    /// `nonBlocking` asks for `O_NONBLOCK` (set atomically, which saves an
+    /// event-loop server two fcntl calls per connection). Returns
     /// `.wouldBlock` when none is waiting on a non-blocking listener, or when
     /// a receive timeout expires.
-    public func accept() throws(SocketError) -> IOResult<Socket> {
+    public func accept(nonBlocking: Bool = false) throws(SocketError) -> IOResult<Socket> {
+        try acceptWithPeer(nonBlocking: nonBlocking).value.map { .processed($0.socket) } ?? .wouldBlock
+    }
+
+    /// `accept`, with the peer's address as accept4(2) reports it (saving
+    /// the getpeername call a server would otherwise make). A UNIX-domain
+    /// client that never bound a path has the address `.unix(path: "")`.
+    public func acceptWithPeer(nonBlocking: Bool = false) throws(SocketError)
+        -> IOResult<(socket: Socket, peer: SocketAddress)>
+    {
+        let flags = Int32(SOCK_CLOEXEC.rawValue) | (nonBlocking ? Int32(SOCK_NONBLOCK.rawValue) : 0)
+        var peer = SocketAddressStorage()
         let result = try withUnsafeFileDescriptor { descriptor throws(SocketError) in
-            var peer = SocketAddressStorage()
-            return try syscall("accept4") {
-                peer.withMutableSockAddr {
-                    fromNegativeErrno(shim_accept4(descriptor, $0, $1, Int32(SOCK_CLOEXEC.rawValue)))
-                }
+            try syscall("accept4") {
+                peer.withMutableSockAddr { fromNegativeErrno(shim_accept4(descriptor, $0, $1, flags)) }
             }
         }
-        switch result {
-        case .processed(let descriptor):
-            return .processed(Socket(adopting: descriptor, family: family, type: type))
-        case .wouldBlock:
-            return .wouldBlock
-        }
+        guard case .processed(let descriptor) = result else { return .wouldBlock }
+        let socket = Socket(adopting: descriptor, family: family, type: type)
+        return .processed((socket, peer.address ?? .unix(path: "")))
     }
 
     /// Connects to `address` (connect(2)).

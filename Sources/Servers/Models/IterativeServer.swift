@@ -1,0 +1,36 @@
+import SocketCore
+
+/// The iterative model: one connection at a time, in the calling thread.
+/// The next client waits in the listen backlog until this one is done.
+public struct IterativeServer<Handler: StreamHandler>: StreamServer {
+    public let handler: Handler
+    public let control: ServerControl
+
+    public init(handler: Handler, control: ServerControl) {
+        self.handler = handler
+        self.control = control
+    }
+
+    public func run(listener: Socket) throws(ServerError) {
+        control.serve(listener: listener)
+        let reserve = try? AcceptReserve()
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: BlockingConnection.bufferSize, alignment: 16)
+        defer { buffer.deallocate() }
+        while !control.isStopping {
+            let connection: Socket
+            let peer: SocketAddress
+            do {
+                guard let accepted = try listener.acceptWithPeer().value else { continue }
+                (connection, peer) = accepted
+            } catch {
+                if control.isStopping { break }
+                AcceptErrors.handle(error, listener: listener, reserve: reserve)
+                continue
+            }
+            control.track(connection)
+            BlockingConnection.serve(connection, peer: peer, handler: handler, buffer: buffer)
+            control.untrack(connection)
+            try? connection.close()
+        }
+    }
+}

@@ -1,0 +1,135 @@
+import CSystemShims
+import Glibc
+
+/// Which side of a fork(2) the caller is on.
+public enum ForkSide: Sendable, Equatable {
+    case parent(child: pid_t)
+    case child
+}
+
+/// How a child process ended (waitpid(2) status).
+public enum ChildExit: Sendable, Equatable, CustomStringConvertible {
+    case exited(Int32)
+    case signaled(Int32)
+
+    init(status: Int32) {
+        // WIFEXITED/WEXITSTATUS/WTERMSIG are macros: glibc's bits/waitstatus.h.
+        self = status & 0x7f == 0 ? .exited((status >> 8) & 0xff) : .signaled(status & 0x7f)
+    }
+
+    public var description: String {
+        switch self {
+        case .exited(let code): "exit \(code)"
+        case .signaled(let signal): "signal \(signal)"
+        }
+    }
+}
+
+/// The process calls servers need: fork, wait, signal, exit. They go
+/// through the same choke point as the socket calls.
+public enum Processes {
+    /// fork(2). The child has only the calling thread: until it execs or
+    /// exits it must not wait for anything another thread of the parent held
+    /// (our servers fork from their accept loop, with only the signal-watcher
+    /// thread beside it, which holds no lock while it waits).
+    public static func fork() throws(SocketError) -> ForkSide {
+        let pid = try syscallValue("fork") { Glibc.fork() }
+        return pid == 0 ? .child : .parent(child: pid)
+    }
+
+    /// Ends the process at once with `status`, without running atexit
+    /// handlers or flushing stdio buffers the parent also holds (_exit(2)):
+    /// how a forked child that served its connection must leave.
+    public static func exitNow(_ status: Int32) -> Never { Glibc._exit(status) }
+
+    /// Unblocks every signal in the calling thread. A forked child inherits
+    /// the parent's mask, where the servers block SIGINT and SIGTERM for their
+    /// signal-watcher thread, which the child does not have; unblocked, the
+    /// default action (terminate) applies again.
+    public static func unblockAllSignals() {
+        var none = sigset_t()
+        sigemptyset(&none)
+        pthread_sigmask(SIG_SETMASK, &none, nil)
+    }
+
+    /// Waits for `child` to end (waitpid(2)).
+    @discardableResult
+    public static func wait(for child: pid_t) throws(SocketError) -> ChildExit {
+        var status: Int32 = 0
+        _ = try syscallValue("waitpid", "\(child)") { waitpid(child, &status, 0) }
+        return ChildExit(status: status)
+    }
+
+    /// Reaps every child that has ended, without waiting (waitpid(2) with
+    /// `WNOHANG` until none is left), and returns them.
+    public static func reapEnded() -> [(pid: pid_t, exit: ChildExit)] {
+        var ended: [(pid: pid_t, exit: ChildExit)] = []
+        while true {
+            var status: Int32 = 0
+            let pid = waitpid(-1, &status, WNOHANG)
+            if pid > 0 {
+                ended.append((pid, ChildExit(status: status)))
+            } else if pid < 0 && errno == EINTR {
+                continue
+            } else {
+                // 0: children remain, none has ended; ECHILD: none remain.
+                return ended
+            }
+        }
+    }
+
+    /// Sends `signal` to `process` (kill(2)). A process that has already
+    /// ended (ESRCH) is not an error.
+    public static func send(_ signal: Int32, to process: pid_t) {
+        _ = Glibc.kill(process, signal)
+    }
+
+    /// Makes this process the reaper of its orphaned descendants
+    /// (PR_SET_CHILD_SUBREAPER, prctl(2)): a grandchild whose parent exits is
+    /// re-parented here instead of to init, so it is still ours to reap and
+    /// to wait for at shutdown.
+    public static func becomeSubreaper() throws(SocketError) {
+        _ = try syscallValue("prctl", "PR_SET_CHILD_SUBREAPER") { fromNegativeErrno(shim_set_child_subreaper()) }
+    }
+
+    /// The children of this process, alive or not yet reaped, read from
+    /// /proc/self/task/*/children (proc(5)): a child belongs to the thread
+    /// that forked it, and re-parented orphans to any thread.
+    public static func children() -> [pid_t] {
+        guard let tasks = opendir("/proc/self/task") else { return [] }
+        defer { closedir(tasks) }
+        var pids: [pid_t] = []
+        while let entry = readdir(tasks) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+            guard let _ = Int32(name) else { continue }
+            let text = readSmallFile("/proc/self/task/\(name)/children")
+            pids += text.split(separator: " ").compactMap { pid_t($0.trimmingSpaces) }
+        }
+        return pids
+    }
+
+    /// A /proc file's text (short files only; /proc reports size 0).
+    static func readSmallFile(_ path: String) -> String {
+        let descriptor = Glibc.open(path, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else { return "" }
+        defer { Glibc.close(descriptor) }
+        var bytes: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 4096)
+        while true {
+            let count = chunk.withUnsafeMutableBytes { Glibc.read(descriptor, $0.baseAddress, $0.count) }
+            if count < 0 && errno == EINTR { continue }
+            guard count > 0 else { break }
+            bytes += chunk[..<count]
+        }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+}
+
+extension Substring {
+    fileprivate var trimmingSpaces: Substring {
+        var text = self
+        while let last = text.last, last.isWhitespace { text.removeLast() }
+        while let first = text.first, first.isWhitespace { text.removeFirst() }
+        return text
+    }
+}
