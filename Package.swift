@@ -30,11 +30,13 @@ let package = Package(
         .target(name: "CSystemShims"),
         .target(
             name: "SocketCore",
-            dependencies: ["CSockCore", "CSystemShims"]
+            dependencies: ["CSockCore", "CSystemShims"],
+            swiftSettings: hotPathSettings
         ),
         .target(
             name: "Servers",
-            dependencies: ["SocketCore"]
+            dependencies: ["SocketCore"],
+            swiftSettings: hotPathSettings
         ),
         .target(
             name: "Protocols",
@@ -68,3 +70,9 @@ let package = Package(
     ],
     swiftLanguageModes: [.v6]
 )
+
+/// The servers' per-event path crosses modules (a handler type from the
+/// executable runs in a generic loop in Servers, over Socket from
+/// SocketCore). Without cross-module optimization those generics run
+/// unspecialized, looking up type metadata at run time on every event.
+var hotPathSettings: [SwiftSetting] { [.unsafeFlags(["-cross-module-optimization"])] }

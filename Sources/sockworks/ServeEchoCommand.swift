@@ -92,9 +92,7 @@ struct ServeEchoCommand: ParsableCommand {
         if udp {
             DatagramServer(handler: EchoHandler(), control: control).run(socket: socket)
         } else {
-            let server = model.server(
-                for: EchoHandler(), control: control, workers: workers ?? ServerModel.defaultWorkers)
-            try server.run(listener: socket)
+            try model.serveEcho(listener: socket, control: control, workers: workers ?? ServerModel.defaultWorkers)
         }
         control.settle()
         try socket.close()

@@ -1,4 +1,5 @@
 import Glibc
+import SocketCore
 
 /// The server models `sockworks serve --model` offers, by name.
 public enum ServerModel: String, CaseIterable, Sendable {
@@ -29,18 +30,35 @@ public enum ServerModel: String, CaseIterable, Sendable {
     /// The number of workers when none is asked for: one per online CPU.
     public static var defaultWorkers: Int { max(1, sysconf(Int32(_SC_NPROCESSORS_ONLN))) }
 
-    /// This model serving `handler`.
-    public func server<Handler: StreamHandler>(
-        for handler: Handler, control: ServerControl, workers: Int = ServerModel.defaultWorkers
-    ) -> any StreamServer {
+    /// Runs this model serving `handler` until `control` stops it (see
+    /// `StreamServer.run`).
+    ///
+    /// Each case calls its model's concrete type directly, not through
+    /// `any StreamServer`: a call through the existential runs the generic
+    /// code unspecialized, and the per-event path then looks up type
+    /// metadata at run time (a third of the poll model's instructions).
+    /// Called with a concrete handler in the same module (`serveEcho`), or
+    /// inlined into the caller's, everything below is specialized.
+    @inlinable
+    public func serve<Handler: StreamHandler>(
+        _ handler: Handler, listener: Socket, control: ServerControl, workers: Int = ServerModel.defaultWorkers
+    ) throws(ServerError) {
         switch self {
-        case .iterative: IterativeServer(handler: handler, control: control)
-        case .thread: ThreadServer(handler: handler, control: control)
-        case .select: SelectServer(handler: handler, control: control)
-        case .poll: PollServer(handler: handler, control: control)
-        case .fork: ForkServer(handler: handler, control: control)
-        case .fork2: ForkServer(handler: handler, control: control, doubleFork: true)
-        case .prefork: PreforkServer(handler: handler, control: control, workers: workers)
+        case .iterative: try IterativeServer(handler: handler, control: control).run(listener: listener)
+        case .thread: try ThreadServer(handler: handler, control: control).run(listener: listener)
+        case .select: try SelectServer(handler: handler, control: control).run(listener: listener)
+        case .poll: try PollServer(handler: handler, control: control).run(listener: listener)
+        case .fork: try ForkServer(handler: handler, control: control).run(listener: listener)
+        case .fork2: try ForkServer(handler: handler, control: control, doubleFork: true).run(listener: listener)
+        case .prefork:
+            try PreforkServer(handler: handler, control: control, workers: workers).run(listener: listener)
         }
+    }
+
+    /// `serve` with the echo handler, specialized here.
+    public func serveEcho(listener: Socket, control: ServerControl, workers: Int = ServerModel.defaultWorkers)
+        throws(ServerError)
+    {
+        try serve(EchoHandler(), listener: listener, control: control, workers: workers)
     }
 }
