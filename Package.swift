@@ -75,4 +75,4 @@ let package = Package(
 /// executable runs in a generic loop in Servers, over Socket from
 /// SocketCore). Without cross-module optimization those generics run
 /// unspecialized, looking up type metadata at run time on every event.
-var hotPathSettings: [SwiftSetting] { [.unsafeFlags(["-cross-module-optimization"])] }
+var hotPathSettings: [SwiftSetting] { [.unsafeFlags(["-cross-module-optimization"], .when(configuration: .release))] }

@@ -4,7 +4,9 @@
 #include <errno.h>
 #include <sys/socket.h>
 
-int shim_accept4(int fd, struct sockaddr *address, socklen_t *length, int flags) {
+_Static_assert(sizeof(socklen_t) == sizeof(unsigned int), "socklen_t is declared as unsigned int in the header");
+
+int shim_accept4(int fd, struct sockaddr *address, unsigned int *length, int flags) {
   int accepted = accept4(fd, address, length, flags);
   return accepted >= 0 ? accepted : -errno;
 }

@@ -9,14 +9,19 @@
 /* Pins the calling thread to one CPU (sched_setaffinity(2)). */
 int shim_pin_thread_to_cpu(int cpu);
 
-#include <sys/socket.h>
+struct sockaddr;
 
 /*
  * accept4(2) (a GNU extension Swift's Glibc module does not import), so that
  * accepted sockets get SOCK_CLOEXEC atomically. Returns the new descriptor,
  * or a negative errno.
+ *
+ * `length` is a socklen_t (unsigned int on Linux). This header includes no
+ * system header: one included here would belong to this module in Swift's
+ * eyes, and names such as SOCK_STREAM could then go missing from files that
+ * import only Glibc (seen as "cannot find 'SOCK_STREAM' in scope").
  */
-int shim_accept4(int fd, struct sockaddr *address, socklen_t *length, int flags);
+int shim_accept4(int fd, struct sockaddr *address, unsigned int *length, int flags);
 
 /*
  * prctl(PR_SET_CHILD_SUBREAPER) (prctl is variadic): orphaned descendants
