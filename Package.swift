@@ -58,7 +58,14 @@ let package = Package(
             ]
         ),
         .testTarget(name: "SocketCoreTests", dependencies: ["SocketCore", "CSockCore"]),
-        .testTarget(name: "BenchTests", dependencies: ["Bench"]),
+        .testTarget(
+            name: "BenchTests",
+            dependencies: [
+                "Bench",
+                .product(name: "Subprocess", package: "swift-subprocess"),
+                .product(name: "SystemPackage", package: "swift-system"),
+            ]
+        ),
         .testTarget(
             name: "SockworksTests",
             dependencies: [
