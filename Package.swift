@@ -44,7 +44,12 @@ let package = Package(
         ),
         .target(
             name: "Bench",
-            dependencies: ["SocketCore", "CSockCore", "CSockBench", "CSystemShims"]
+            dependencies: [
+                "SocketCore", "CSockCore", "CSockBench", "CSystemShims",
+                // The server benchmark starts servers and peers as processes.
+                .product(name: "Subprocess", package: "swift-subprocess"),
+                .product(name: "SystemPackage", package: "swift-system"),
+            ]
         ),
         .executableTarget(
             name: "sockworks",

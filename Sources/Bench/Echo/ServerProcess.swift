@@ -1,0 +1,81 @@
+import Glibc
+import Subprocess
+import Synchronization
+import SystemPackage
+
+/// A server the benchmark measures: how to start it, and whether it can be.
+public struct EchoTarget: Sendable, Equatable {
+    public var name: String
+    public var isPeer: Bool
+    /// The program and its arguments; the program prints `listening on
+    /// HOST:PORT` as its first line and stops on SIGTERM.
+    public var command: [String]
+
+    public init(name: String, isPeer: Bool, command: [String]) {
+        self.name = name
+        self.isPeer = isPeer
+        self.command = command
+    }
+}
+
+/// A server process while the benchmark runs against it.
+public struct RunningServer: Sendable {
+    public let pid: pid_t
+    public let port: UInt16
+    public var tree: ProcessTree { ProcessTree(root: pid) }
+}
+
+public enum ServerProcessError: Error, CustomStringConvertible {
+    case noAddress(String, stderr: String)
+
+    public var description: String {
+        switch self {
+        case .noAddress(let line, let stderr):
+            let why = stderr.split(separator: "\n").last.map { ": \($0)" } ?? ""
+            return "the server printed no 'listening on HOST:PORT' (got \(line.debugDescription))\(why)"
+        }
+    }
+}
+
+/// Starts `target` (pinned to `cpu` with taskset(1) when given), waits for
+/// its address, runs `body`, then stops it with SIGTERM (SIGKILL after 10 s)
+/// and returns what `body` returned.
+public func withServer<Result: Sendable>(
+    _ target: EchoTarget, cpu: Int?, _ body: @Sendable (RunningServer) async throws -> Result
+) async throws -> Result {
+    var command = target.command
+    if let cpu { command = ["taskset", "-c", "\(cpu)"] + command }
+    var options = PlatformOptions()
+    // SIGTERM, then SIGKILL if the server is still there 10 s later.
+    options.teardownSequence = [.send(signal: .terminate, allowedDurationToNextStep: .seconds(10))]
+    let outcome = try await Subprocess.run(
+        .name(command[0]), arguments: Arguments(Array(command.dropFirst())), platformOptions: options,
+        input: .none, output: .sequence, error: .string(limit: 1 << 16)
+    ) { execution in
+        var chunks = execution.standardOutput.makeAsyncIterator()
+        var received: [UInt8] = []
+        while !received.contains(UInt8(ascii: "\n")), let chunk = try await chunks.next() {
+            chunk.withUnsafeBytes { received.append(contentsOf: $0) }
+        }
+        let first = String(decoding: received.prefix { $0 != UInt8(ascii: "\n") }, as: UTF8.self)
+        let prefix = "listening on "
+        guard first.hasPrefix(prefix), let colon = first.lastIndex(of: ":"),
+              let port = UInt16(first[first.index(after: colon)...].filter { !$0.isWhitespace }) else {
+            try? execution.send(signal: .kill)
+            throw ServerProcessError.noAddress(first, stderr: "")
+        }
+        let server = RunningServer(pid: execution.processIdentifier.value, port: port)
+        let value: Result
+        do {
+            value = try await body(server)
+        } catch {
+            try? execution.send(signal: .kill)
+            throw error
+        }
+        await execution.teardown(using: [.send(signal: .terminate, allowedDurationToNextStep: .seconds(10))])
+        // Drain what is left so the process is not blocked writing.
+        while try await chunks.next() != nil {}
+        return value
+    }
+    return outcome.closureResult
+}
