@@ -79,3 +79,44 @@ public func withServer<Result: Sendable>(
     }
     return outcome.closureResult
 }
+
+/// A server started for a series of runs and stopped when they are done:
+/// `withServer` with the body waiting for `stop()`.
+final class ServerSession: Sendable {
+    let running: RunningServer
+    private let stopRequest: AsyncStream<Void>.Continuation
+    private let task: Task<Void, Never>
+
+    private init(running: RunningServer, stopRequest: AsyncStream<Void>.Continuation, task: Task<Void, Never>) {
+        self.running = running
+        self.stopRequest = stopRequest
+        self.task = task
+    }
+
+    static func start(_ target: EchoTarget, cpu: Int?) async throws -> ServerSession {
+        let (stopped, stopRequest) = AsyncStream<Void>.makeStream()
+        let (ready, announce) = AsyncStream<Result<RunningServer, any Error>>.makeStream()
+        let task = Task {
+            do {
+                try await withServer(target, cpu: cpu) { server in
+                    announce.yield(.success(server))
+                    for await _ in stopped { break }
+                }
+            } catch {
+                announce.yield(.failure(error))
+            }
+            announce.finish()
+        }
+        for await outcome in ready {
+            return ServerSession(running: try outcome.get(), stopRequest: stopRequest, task: task)
+        }
+        throw ServerProcessError.noAddress("", stderr: "")
+    }
+
+    /// Stops the server (SIGTERM, SIGKILL after 10 s) and waits until it is gone.
+    func stop() async {
+        stopRequest.yield()
+        stopRequest.finish()
+        await task.value
+    }
+}
