@@ -19,7 +19,7 @@ struct TextTable {
 }
 
 /// `value` with `digits` decimals, without Foundation's formatters.
-func fixed(_ value: Double, _ digits: Int) -> String {
+public func fixed(_ value: Double, _ digits: Int) -> String {
     guard value.isFinite else { return "-" }
     var scale = 1.0
     for _ in 0..<digits { scale *= 10 }

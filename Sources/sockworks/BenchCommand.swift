@@ -4,6 +4,7 @@ struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Run Sockworks' benchmarks and print their tables.",
-        subcommands: [BenchChecksumCommand.self]
+        subcommands: [BenchServersCommand.self, BenchChecksumCommand.self],
+        defaultSubcommand: BenchServersCommand.self
     )
 }

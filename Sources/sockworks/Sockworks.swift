@@ -13,11 +13,15 @@ struct Sockworks: ParsableCommand {
     /// bad argument prints one line on standard error and exits 2 (the
     /// library's own default is a usage screen and 64); a command that fails
     /// prints `sockworks: <why>` and exits 1; help and --version exit 0.
-    static func main() {
+    static func main() async {
         let arguments = Array(CommandLine.arguments.dropFirst())
         do {
             var command = try parseAsRoot(arguments)
-            try command.run()
+            if var asynchronous = command as? AsyncParsableCommand {
+                try await asynchronous.run()
+            } else {
+                try command.run()
+            }
         } catch {
             let code = exitCode(for: error)
             if code == .validationFailure {

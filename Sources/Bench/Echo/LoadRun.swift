@@ -66,7 +66,7 @@ struct LoadRun {
         }
         let (start, end, memory, lastLine) = result.closureResult
         guard result.terminationStatus == .exited(0) else {
-            throw Failure.noReport("\(result.terminationStatus): \(result.standardError ?? "")")
+            throw Failure.noReport("\(result.terminationStatus): \(result.standardError)")
         }
         guard let start, let end,
               let report = try? JSONDecoder().decode(LoadReport.self, from: Data(lastLine.utf8)) else {

@@ -1,0 +1,115 @@
+import Glibc
+import Subprocess
+import SystemPackage
+
+/// Files and folders of the server benchmark.
+public enum BenchPaths {
+    /// This executable's path (/proc/self/exe), to start its own `serve` and
+    /// `loadgen` subcommands.
+    public static func ownExecutable() throws -> String {
+        var buffer = [CChar](repeating: 0, count: 4096)
+        let count = readlink("/proc/self/exe", &buffer, buffer.count - 1)
+        guard count > 0 else { throw BenchError("cannot find this executable (/proc/self/exe)") }
+        return String(decoding: buffer[..<count].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }
+
+    /// The source tree this executable was built in: the nearest folder
+    /// above it holding Benchmarks/Peers (where the peers live).
+    public static func sourceRoot() -> String? {
+        guard var path = try? ownExecutable() else { return nil }
+        while let slash = path.lastIndex(of: "/"), slash != path.startIndex {
+            path = String(path[..<slash])
+            if access(path + "/Benchmarks/Peers", F_OK) == 0 { return path }
+        }
+        return nil
+    }
+
+    /// `20261126T204512Z`: sortable, and safe in a file name.
+    public static func timestamp() -> String {
+        var now = time(nil)
+        var parts = tm()
+        gmtime_r(&now, &parts)
+        var buffer = [CChar](repeating: 0, count: 32)
+        let count = strftime(&buffer, buffer.count, "%Y%m%dT%H%M%SZ", &parts)
+        return String(decoding: buffer[..<count].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }
+
+    /// Creates `path` and its missing parents.
+    public static func makeFolder(_ path: String) throws {
+        var built = path.hasPrefix("/") ? "" : "."
+        for part in path.split(separator: "/") {
+            built += "/" + part
+            if mkdir(built, 0o755) != 0 && errno != EEXIST {
+                throw BenchError("cannot create \(built): \(String(cString: strerror(errno)))")
+            }
+        }
+    }
+
+    public static func write(_ text: String, to path: String) throws {
+        let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard descriptor >= 0 else { throw BenchError("cannot write \(path): \(String(cString: strerror(errno)))") }
+        defer { close(descriptor) }
+        var text = text
+        let written = text.withUTF8 { bytes -> Bool in
+            var offset = 0
+            while offset < bytes.count {
+                let n = Glibc.write(descriptor, bytes.baseAddress! + offset, bytes.count - offset)
+                if n < 0 && errno == EINTR { continue }
+                guard n > 0 else { return false }
+                offset += n
+            }
+            return true
+        }
+        guard written else { throw BenchError("cannot write \(path): \(String(cString: strerror(errno)))") }
+    }
+
+    /// Runs gnuplot on the chart script in `folder`; false when gnuplot is
+    /// missing or fails.
+    public static func renderCharts(in folder: String) async -> Bool {
+        guard let result = try? await Subprocess.run(
+            .name("gnuplot"), arguments: [EchoChart.scriptFile], workingDirectory: FilePath(folder),
+            output: .discarded, error: .discarded) else { return false }
+        return result.terminationStatus == .exited(0)
+    }
+}
+
+/// The peers: where they are, and building the SwiftNIO one when missing.
+public enum PeerBuilder {
+    public enum Outcome {
+        case success(EchoTarget)
+        case failure(String)
+    }
+
+    public static func target(for name: String, progress: @Sendable (String) -> Void) async -> Outcome {
+        guard let root = BenchPaths.sourceRoot() else {
+            return .failure("the source tree (Benchmarks/Peers) is not above this executable")
+        }
+        switch name {
+        case "asyncio":
+            guard (try? await Subprocess.run(.name("python3"), arguments: ["-c", "import asyncio"],
+                                             output: .discarded, error: .discarded))?.terminationStatus == .exited(0) else {
+                return .failure("python3 with asyncio is not installed")
+            }
+            return .success(EchoTarget(name: "asyncio", isPeer: true,
+                                       command: ["python3", root + "/Benchmarks/Peers/asyncio-echo.py"]))
+        case "nio":
+            let package = root + "/Benchmarks/Peers/NIOEchoServer"
+            let binary = package + "/.build/release/NIOEchoServer"
+            if access(binary, X_OK) != 0 {
+                progress("building the SwiftNIO echo server (swift build -c release in \(package); a few minutes, once)")
+                let built = try? await Subprocess.run(
+                    .name("swift"), arguments: ["build", "-c", "release", "--package-path", package],
+                    output: .discarded, error: .string(limit: 1 << 20))
+                guard built?.terminationStatus == .exited(0), access(binary, X_OK) == 0 else {
+                    let why = built?.standardError.split(separator: "\n").last.map(String.init) ?? "swift is not on PATH"
+                    return .failure("building NIOEchoServer failed: \(why)")
+                }
+            }
+            // One event loop: the server is pinned to one CPU, and NIO's
+            // default (the cgroup's cores) would put two loops on it.
+            return .success(EchoTarget(name: "nio", isPeer: true, command: [binary, "--threads", "1"]))
+        default:
+            return .failure("unknown peer")
+        }
+    }
+}
