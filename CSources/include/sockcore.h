@@ -1,9 +1,9 @@
 /*
  * sockcore: the C core of Sockworks.
  *
- * The Internet checksum (RFC 1071) with run-time selected SIMD paths, and a
+ * The Internet checksum (RFC 1071) with run-time selected SIMD paths, a
  * bounds-checked packet codec for IPv4, ICMP, IPv6/ICMPv6 and UDP that works in
- * caller-provided buffers and never allocates.
+ * caller-provided buffers and never allocates, and an epoll event loop.
  *
  * Conventions (see libuv's include/uv/errno.h for the model):
  *   - Functions that can fail return an int: 0 or a positive byte count on
@@ -414,6 +414,120 @@ SC_EXTERN int sc_icmp6_echo_pack(void *buf, size_t cap, uint8_t type,
 SC_EXTERN int sc_icmp4_error_pack(void *buf, size_t cap, uint8_t type,
                                   uint8_t code, uint32_t rest,
                                   const void *quote, size_t quote_length);
+
+
+/* ------------------------------------------------------------------------ */
+/* Event loop (epoll)                                                        */
+/* ------------------------------------------------------------------------ */
+/*
+ * One loop per thread: watched descriptors, timers, signals and a wake-up
+ * from other threads, all dispatched from sc_loop_run on the loop's thread.
+ *
+ * Registrations are named by an sc_watch_id, which is also what the kernel
+ * holds in each epoll event (slot number and generation): an event still
+ * queued for a registration that was removed (and whose descriptor number
+ * was reused) in the same round is recognised and dropped, never delivered
+ * to the new owner. Removing any registration, from any callback, is safe.
+ * Setup allocates (the loop, a registration table that grows); dispatching
+ * an event never does.
+ *
+ * Thread safety: only sc_loop_wake and sc_loop_stop may be called from other
+ * threads; everything else belongs to the loop's thread.
+ */
+typedef struct sc_loop sc_loop;
+
+/* Names a registration; 0 is never a valid id. */
+typedef uint64_t sc_watch_id;
+
+/* Interest and readiness bits. */
+#define SC_READABLE 0x1u /* data, a connection to accept, end of file */
+#define SC_WRITABLE 0x2u /* room to write, a finished connect */
+#define SC_EDGE 0x4u     /* edge-triggered: report changes only (EPOLLET) */
+#define SC_HANGUP 0x8u   /* reported: the peer closed (EPOLLHUP/EPOLLRDHUP) */
+#define SC_ERROR 0x10u   /* reported: an error is pending (EPOLLERR) */
+
+typedef void (*sc_io_fn)(sc_loop *loop, sc_watch_id id, int fd, unsigned events, void *context);
+typedef void (*sc_timer_fn)(sc_loop *loop, sc_watch_id id, void *context);
+typedef void (*sc_signal_fn)(sc_loop *loop, int signo, void *context);
+typedef void (*sc_wake_fn)(sc_loop *loop, void *context);
+
+/* Creates a loop (epoll, an eventfd for wake-ups). 0, -ENOMEM, or the
+ * negative errno of epoll_create1/eventfd. */
+SC_EXTERN int sc_loop_new(sc_loop **out);
+
+/* Frees the loop and its internal descriptors. Watched descriptors are the
+ * caller's: they are not closed. */
+SC_EXTERN void sc_loop_free(sc_loop *loop);
+
+/* Watches `fd` for `events` (SC_READABLE, SC_WRITABLE, SC_EDGE); `fn` gets
+ * the events that happened, SC_HANGUP and SC_ERROR included. Level-triggered
+ * unless SC_EDGE. 0, -EINVAL, -EEXIST (fd already watched by this loop),
+ * -ENOMEM, or epoll_ctl's negative errno. */
+SC_EXTERN int sc_loop_watch(sc_loop *loop, int fd, unsigned events, sc_io_fn fn, void *context,
+                            sc_watch_id *out);
+
+/* Changes the interest of a watch (arm SC_WRITABLE only while output is
+ * pending). 0, -ENOENT for an id no longer watched, or epoll_ctl's errno. */
+SC_EXTERN int sc_loop_modify(sc_loop *loop, sc_watch_id id, unsigned events);
+
+/* Stops watching. Call it before closing the descriptor. 0 or -ENOENT. */
+SC_EXTERN int sc_loop_unwatch(sc_loop *loop, sc_watch_id id);
+
+/* A timer on the monotonic clock: first after `first_ns`, then every
+ * `repeat_ns` (0: once). Timers due at the same time fire in the order they
+ * were started. 0, -EINVAL, -ENOMEM. */
+SC_EXTERN int sc_loop_timer(sc_loop *loop, uint64_t first_ns, uint64_t repeat_ns, sc_timer_fn fn,
+                            void *context, sc_watch_id *out);
+
+/* Cancels a timer (also from its own callback). 0 or -ENOENT. */
+SC_EXTERN int sc_loop_timer_cancel(sc_loop *loop, sc_watch_id id);
+
+/* Delivers `signo` into the loop through a signalfd. The caller must block
+ * the signal in every thread (pthread_sigmask) first, or it is delivered the
+ * usual way instead. One callback per signal; NULL removes it. 0, -EINVAL. */
+SC_EXTERN int sc_loop_signal(sc_loop *loop, int signo, sc_signal_fn fn, void *context);
+
+/* Calls `fn` on the loop's thread after each sc_loop_wake (coalesced). */
+SC_EXTERN void sc_loop_on_wake(sc_loop *loop, sc_wake_fn fn, void *context);
+
+/* Wakes the loop from any thread (an eventfd write). 0 or a negative errno. */
+SC_EXTERN int sc_loop_wake(sc_loop *loop);
+
+/* Makes sc_loop_run return after the current round; safe from any thread
+ * and from callbacks. */
+SC_EXTERN void sc_loop_stop(sc_loop *loop);
+
+#define SC_RUN_DEFAULT 0 /* until sc_loop_stop */
+#define SC_RUN_ONCE 1    /* wait for events once, dispatch them, return */
+#define SC_RUN_NOWAIT 2  /* dispatch what is ready now, without waiting */
+
+/* Runs the loop. Returns 0, or the negative errno of epoll_wait (EINTR is
+ * retried). A stop asked for before the call makes it return at once. */
+SC_EXTERN int sc_loop_run(sc_loop *loop, int mode);
+
+/* Descriptors and timers the caller has registered (the loop's own
+ * eventfd and signalfd not counted): 0 means nothing is left to wait for. */
+SC_EXTERN size_t sc_loop_active(const sc_loop *loop);
+
+/* The monotonic time in ns, as of the start of this dispatch round. */
+SC_EXTERN uint64_t sc_loop_now(const sc_loop *loop);
+
+/*
+ * accept4(2) that survives running out of descriptors. `flags` are
+ * accept4's (SOCK_CLOEXEC is always added); `peer`/`peer_length` may be NULL.
+ * Returns the new descriptor or a negative errno. On -EMFILE/-ENFILE it uses
+ * the reserve descriptor (see sc_reserve_open) as libuv does: closes it,
+ * accepts every waiting connection and closes each at once (the clients see
+ * an orderly close, not a hang, and a level-triggered loop does not spin on
+ * a listener that stays readable), reopens it, and adds the number shed to
+ * *shed. The listener should be non-blocking.
+ */
+SC_EXTERN int sc_accept(int listener, void *peer, unsigned *peer_length, int flags, int *reserve,
+                        unsigned long *shed);
+
+/* Opens a reserve descriptor for sc_accept (/dev/null, close-on-exec).
+ * Returns it or a negative errno. */
+SC_EXTERN int sc_reserve_open(void);
 
 #ifdef __cplusplus
 }
