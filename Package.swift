@@ -71,6 +71,7 @@ let package = Package(
                 .product(name: "SystemPackage", package: "swift-system"),
             ]
         ),
+        .testTarget(name: "ServersTests", dependencies: ["Servers"]),
         .testTarget(
             name: "SockworksTests",
             dependencies: [
