@@ -9,7 +9,10 @@
 /// what a full implementation would check:
 /// - every arriving segment passes the sequence number check (3.10.7.4,
 ///   first step) and is the idealized segment that begins at RCV.NXT; a RST
-///   carries exactly RCV.NXT (RFC 5961 section 3); security matches;
+///   carries exactly RCV.NXT (RFC 5961 section 3); security matches. A SYN
+///   or FIN lying before RCV.NXT (a retransmission) has been trimmed off, as
+///   3.10.7.4 describes, so a SYN,ACK repeating a SYN already taken (the
+///   simultaneous open of figure 8) arrives as an ACK;
 /// - an acknowledgment either covers everything this side sent or not
 ///   (`TCPAcknowledgment`); one of data never sent (SEG.ACK > SND.NXT) is
 ///   not modeled;
