@@ -28,6 +28,10 @@ let package = Package(
         .target(name: "CSockBench"),
         // Shims for system calls Swift cannot import (GNU extensions, macros).
         .target(name: "CSystemShims"),
+        // The epoll-c server model: the echo server in C on the core's loop.
+        .target(name: "CEpollEcho", dependencies: ["CSockCore"]),
+        // The benchmark's load generator, in C on the core's loop.
+        .target(name: "CLoadGen", dependencies: ["CSockCore"]),
         .target(
             name: "SocketCore",
             dependencies: ["CSockCore", "CSystemShims"],
@@ -35,7 +39,7 @@ let package = Package(
         ),
         .target(
             name: "Servers",
-            dependencies: ["SocketCore"],
+            dependencies: ["SocketCore", "CEpollEcho", "CSockCore"],
             swiftSettings: hotPathSettings
         ),
         .target(
@@ -45,7 +49,7 @@ let package = Package(
         .target(
             name: "Bench",
             dependencies: [
-                "SocketCore", "CSockCore", "CSockBench", "CSystemShims",
+                "SocketCore", "CSockCore", "CSockBench", "CSystemShims", "CLoadGen",
                 // The server benchmark starts servers and peers as processes.
                 .product(name: "Subprocess", package: "swift-subprocess"),
                 .product(name: "SystemPackage", package: "swift-system"),

@@ -27,6 +27,10 @@ typedef struct lg_config {
   /* Stop after this many measured requests (0: no limit), e.g. for a
    * profile of exactly K requests. */
   uint64_t request_limit;
+  /* Called as the measured window opens (1) and closes (0), so that a
+   * caller can sample the server over exactly that window. May be NULL. */
+  void (*window)(void *context, int opened);
+  void *window_context;
 } lg_config;
 
 #define LG_MAX_CONNECTIONS 100000u

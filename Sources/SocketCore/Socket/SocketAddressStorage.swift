@@ -98,3 +98,12 @@ struct SocketAddressStorage {
         return result
     }
 }
+
+extension SocketAddress {
+    /// Lends the C form of the address to `body`, for C code that takes a
+    /// `struct sockaddr` (the load generator). Throws for a UNIX path that
+    /// sun_path cannot hold.
+    public func withUnsafeSockAddr<R>(_ body: (UnsafePointer<sockaddr>, socklen_t) -> R) throws(SocketError) -> R {
+        try SocketAddressStorage(self, call: "sockaddr").withSockAddr(body)
+    }
+}

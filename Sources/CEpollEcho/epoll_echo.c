@@ -1,0 +1,248 @@
+/*
+ * An echo server as lean as a careful hand-written C epoll server:
+ * level-triggered reads into one buffer per loop, the reply sent from it at
+ * once, and only what the kernel does not take copied into a per-connection
+ * queue, with EPOLLOUT armed and reading paused until it is sent. An idle
+ * connection costs one small struct.
+ */
+#define _GNU_SOURCE
+#include "epoll_echo.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <sockcore.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+struct connection {
+  ee_server *server;
+  int fd;
+  sc_watch_id id;
+  uint8_t *pending; /* unsent echo, only while the peer is not reading */
+  uint32_t pending_length, pending_sent;
+  struct connection *previous, *next;
+};
+
+struct ee_server {
+  sc_loop *loop;
+  int listener;
+  int reserve;
+  sc_watch_id listener_id;
+  bool accepting;
+  atomic_bool stop_requested, abort_requested;
+  struct connection *connections;
+  pthread_mutex_t counters_lock;
+  ee_counters counters;
+  uint8_t buffer[64 * 1024];
+};
+
+static void count(ee_server *server, void (*change)(ee_counters *, int), int value) {
+  pthread_mutex_lock(&server->counters_lock);
+  change(&server->counters, value);
+  pthread_mutex_unlock(&server->counters_lock);
+}
+
+static void opened(ee_counters *c, int unused) { c->accepted++, c->open++; }
+static void closed(ee_counters *c, int unused) { c->open--; }
+static void shed(ee_counters *c, int n) { c->shed += (uint64_t)n; }
+static void failed(ee_counters *c, int error) { c->accept_errors++, c->last_accept_error = error; }
+
+static void finish_if_done(ee_server *server) {
+  if (!server->accepting && server->connections == NULL)
+    sc_loop_stop(server->loop);
+}
+
+static void close_connection(ee_server *server, struct connection *c) {
+  sc_loop_unwatch(server->loop, c->id);
+  close(c->fd);
+  if (c->previous)
+    c->previous->next = c->next;
+  else
+    server->connections = c->next;
+  if (c->next)
+    c->next->previous = c->previous;
+  free(c->pending);
+  free(c);
+  count(server, closed, 0);
+  finish_if_done(server);
+}
+
+/* Sends bytes[0..length); queues the rest and waits for room. Returns false
+ * when the connection is finished (error). */
+static bool send_or_queue(ee_server *server, struct connection *c, const uint8_t *bytes, size_t length) {
+  size_t sent = 0;
+  while (sent < length) {
+    ssize_t n = send(c->fd, bytes + sent, length - sent, MSG_NOSIGNAL);
+    if (n > 0) {
+      sent += (size_t)n;
+      continue;
+    }
+    if (n < 0 && errno == EINTR)
+      continue;
+    if (n < 0 && errno == EAGAIN)
+      break;
+    return false; /* EPIPE, ECONNRESET: the peer is gone */
+  }
+  if (sent == length)
+    return true;
+  c->pending = malloc(length - sent);
+  if (c->pending == NULL)
+    return false;
+  memcpy(c->pending, bytes + sent, length - sent);
+  c->pending_length = (uint32_t)(length - sent);
+  c->pending_sent = 0;
+  return sc_loop_modify(server->loop, c->id, SC_WRITABLE) == 0;
+}
+
+static void on_readable(ee_server *server, struct connection *c) {
+  ssize_t n;
+  do
+    n = recv(c->fd, server->buffer, sizeof server->buffer, 0);
+  while (n < 0 && errno == EINTR);
+  if (n < 0 && errno == EAGAIN)
+    return;
+  /* End of file (RFC 862: the client is done) or an error (reset). */
+  if (n <= 0 || !send_or_queue(server, c, server->buffer, (size_t)n))
+    close_connection(server, c);
+}
+
+static void on_writable(ee_server *server, struct connection *c) {
+  while (c->pending_sent < c->pending_length) {
+    ssize_t n = send(c->fd, c->pending + c->pending_sent, c->pending_length - c->pending_sent, MSG_NOSIGNAL);
+    if (n > 0) {
+      c->pending_sent += (uint32_t)n;
+      continue;
+    }
+    if (n < 0 && errno == EINTR)
+      continue;
+    if (n < 0 && errno == EAGAIN)
+      return;
+    close_connection(server, c);
+    return;
+  }
+  free(c->pending);
+  c->pending = NULL;
+  c->pending_length = c->pending_sent = 0;
+  if (sc_loop_modify(server->loop, c->id, SC_READABLE) != 0)
+    close_connection(server, c);
+}
+
+static void on_connection(sc_loop *loop, sc_watch_id id, int fd, unsigned events, void *context) {
+  struct connection *c = context;
+  ee_server *server = c->server;
+  if (c->pending != NULL)
+    on_writable(server, c); /* with output queued, the send reports errors */
+  else
+    on_readable(server, c);
+}
+
+static void on_listener(sc_loop *loop, sc_watch_id id, int fd, unsigned events, void *context) {
+  ee_server *server = context;
+  for (int i = 0; i < 64 && server->accepting; i++) {
+    unsigned long dropped = 0;
+    int accepted = sc_accept(fd, NULL, NULL, SOCK_NONBLOCK, &server->reserve, &dropped);
+    if (dropped)
+      count(server, shed, (int)dropped);
+    if (accepted == -EAGAIN)
+      return;
+    if (accepted < 0) {
+      count(server, failed, -accepted);
+      return;
+    }
+    struct connection *c = calloc(1, sizeof *c);
+    if (c == NULL || sc_loop_watch(loop, accepted, SC_READABLE, on_connection, c, &c->id) != 0) {
+      free(c);
+      close(accepted);
+      count(server, failed, ENOMEM);
+      continue;
+    }
+    c->server = server;
+    c->fd = accepted;
+    c->next = server->connections;
+    if (c->next)
+      c->next->previous = c;
+    server->connections = c;
+    count(server, opened, 0);
+  }
+}
+
+static void on_wake(sc_loop *loop, void *context) {
+  ee_server *server = context;
+  if (atomic_load(&server->stop_requested) && server->accepting) {
+    server->accepting = false;
+    sc_loop_unwatch(loop, server->listener_id);
+  }
+  if (atomic_load(&server->abort_requested))
+    while (server->connections)
+      close_connection(server, server->connections);
+  finish_if_done(server);
+}
+
+int ee_server_new(int listener, ee_server **out) {
+  ee_server *server = calloc(1, sizeof *server);
+  if (server == NULL)
+    return -ENOMEM;
+  int flags = fcntl(listener, F_GETFL);
+  if (flags < 0 || fcntl(listener, F_SETFL, flags | O_NONBLOCK) < 0) {
+    free(server);
+    return -errno;
+  }
+  int rc = sc_loop_new(&server->loop);
+  if (rc < 0) {
+    free(server);
+    return rc;
+  }
+  server->listener = listener;
+  server->reserve = sc_reserve_open();
+  server->accepting = true;
+  pthread_mutex_init(&server->counters_lock, NULL);
+  rc = sc_loop_watch(server->loop, listener, SC_READABLE, on_listener, server, &server->listener_id);
+  if (rc < 0) {
+    ee_server_free(server);
+    return rc;
+  }
+  sc_loop_on_wake(server->loop, on_wake, server);
+  *out = server;
+  return 0;
+}
+
+int ee_server_run(ee_server *server) { return sc_loop_run(server->loop, SC_RUN_DEFAULT); }
+
+void ee_server_stop(ee_server *server) {
+  atomic_store(&server->stop_requested, true);
+  sc_loop_wake(server->loop);
+}
+
+void ee_server_abort(ee_server *server) {
+  atomic_store(&server->abort_requested, true);
+  sc_loop_wake(server->loop);
+}
+
+ee_counters ee_server_counters(ee_server *server) {
+  pthread_mutex_lock(&server->counters_lock);
+  ee_counters snapshot = server->counters;
+  pthread_mutex_unlock(&server->counters_lock);
+  return snapshot;
+}
+
+void ee_server_free(ee_server *server) {
+  if (server == NULL)
+    return;
+  while (server->connections) {
+    struct connection *c = server->connections;
+    server->connections = c->next;
+    close(c->fd);
+    free(c->pending);
+    free(c);
+  }
+  sc_loop_free(server->loop);
+  if (server->reserve >= 0)
+    close(server->reserve);
+  pthread_mutex_destroy(&server->counters_lock);
+  free(server);
+}
