@@ -141,6 +141,22 @@ static void on_connection(sc_loop *loop, sc_watch_id id, int fd, unsigned events
     on_readable(server, c);
 }
 
+static void on_listener(sc_loop *loop, sc_watch_id id, int fd, unsigned events, void *context);
+
+static void resume_accepting(sc_loop *loop, sc_watch_id id, void *context) {
+  ee_server *server = context;
+  if (server->accepting && server->listener_id == 0)
+    sc_loop_watch(loop, server->listener, SC_READABLE, on_listener, server, &server->listener_id);
+}
+
+/* Out of kernel memory: nothing frees it at once, so stop watching the
+ * listener for 100 ms instead of failing accept in a spin. */
+static void pause_accepting(ee_server *server) {
+  sc_loop_unwatch(server->loop, server->listener_id);
+  server->listener_id = 0;
+  sc_loop_timer(server->loop, 100000000u, 0, resume_accepting, server, NULL);
+}
+
 static void on_listener(sc_loop *loop, sc_watch_id id, int fd, unsigned events, void *context) {
   ee_server *server = context;
   for (int i = 0; i < 64 && server->accepting; i++) {
@@ -150,8 +166,18 @@ static void on_listener(sc_loop *loop, sc_watch_id id, int fd, unsigned events, 
       count(server, shed, (int)dropped);
     if (accepted == -EAGAIN)
       return;
+    if (accepted == -EINVAL) {
+      /* The listener was shut down (the way a stop wakes blocked accepts):
+       * it stays readable, so stop watching it rather than spin. */
+      server->accepting = false;
+      sc_loop_unwatch(loop, server->listener_id);
+      finish_if_done(server);
+      return;
+    }
     if (accepted < 0) {
       count(server, failed, -accepted);
+      if (accepted == -ENOBUFS || accepted == -ENOMEM)
+        pause_accepting(server);
       return;
     }
     struct connection *c = calloc(1, sizeof *c);

@@ -35,7 +35,7 @@ struct ServeEchoCommand: ParsableCommand {
         discussion: ServerModel.allCases.map { "\($0.rawValue): \($0.summary)" }.joined(separator: "; ")))
     var model: ServerModel?
 
-    @Option(help: "Worker processes of the prefork model (default: one per online CPU).")
+    @Option(help: "Workers: processes of the prefork model (default: one per online CPU), loops of the epoll models (default: 1).")
     var workers: Int?
 
     @Option(help: "Seconds that open connections get to finish after SIGINT or SIGTERM.")
@@ -55,7 +55,7 @@ struct ServeEchoCommand: ParsableCommand {
         }
         if let workers {
             guard (model ?? .iterative).hasWorkers else {
-                throw ValidationError("--workers applies to the prefork model only")
+                throw ValidationError("--workers applies to the prefork, epoll and epoll-c models only")
             }
             guard (1...256).contains(workers) else { throw ValidationError("--workers must be in 1...256") }
         }
@@ -82,6 +82,9 @@ struct ServeEchoCommand: ParsableCommand {
         let socket = try Socket(family: address.family, type: udp ? .datagram : .stream)
         if address.family != .unix {
             try socket.setOption(.reuseAddress, to: true)
+            // The epoll models' further workers bind their own listeners to
+            // this port, which SO_REUSEPORT on every one of them allows.
+            if let model, model.needsReusePort, (workers ?? 1) > 1 { try socket.setOption(.reusePort, to: true) }
         }
         try socket.bind(to: address)
         if !udp { try socket.listen() }
@@ -92,7 +95,7 @@ struct ServeEchoCommand: ParsableCommand {
         if udp {
             DatagramServer(handler: EchoHandler(), control: control).run(socket: socket)
         } else {
-            try model.serveEcho(listener: socket, control: control, workers: workers ?? ServerModel.defaultWorkers)
+            try model.serveEcho(listener: socket, control: control, workers: workers ?? model.defaultWorkers)
         }
         control.settle()
         try socket.close()

@@ -10,6 +10,8 @@ public enum ServerModel: String, CaseIterable, Sendable {
     case fork
     case fork2
     case prefork
+    case epoll
+    case epollC = "epoll-c"
 
     /// One line for help texts and logs.
     public var summary: String {
@@ -21,11 +23,21 @@ public enum ServerModel: String, CaseIterable, Sendable {
         case .fork: "a process per connection"
         case .fork2: "a process per connection, double-forked"
         case .prefork: "worker processes forked up front, each polling the shared listener"
+        case .epoll: "the C core's epoll loop driving Swift sessions, a loop per worker thread"
+        case .epollC: "the echo server in C on the core's epoll loop (echo only): the reference"
         }
     }
 
     /// Whether `--workers` means something for this model.
-    public var hasWorkers: Bool { self == .prefork }
+    public var hasWorkers: Bool { [.prefork, .epoll, .epollC].contains(self) }
+
+    /// The number of workers when none is asked for: one per online CPU
+    /// for prefork, one loop for the epoll models.
+    public var defaultWorkers: Int { self == .prefork ? Self.defaultWorkers : 1 }
+
+    /// Whether the model's workers share a port through SO_REUSEPORT (the
+    /// listener needs the option before it is bound).
+    public var needsReusePort: Bool { self == .epoll || self == .epollC }
 
     /// The number of workers when none is asked for: one per online CPU.
     public static var defaultWorkers: Int { max(1, sysconf(Int32(_SC_NPROCESSORS_ONLN))) }
@@ -52,6 +64,13 @@ public enum ServerModel: String, CaseIterable, Sendable {
         case .fork2: try ForkServer(handler: handler, control: control, doubleFork: true).run(listener: listener)
         case .prefork:
             try PreforkServer(handler: handler, control: control, workers: workers).run(listener: listener)
+        case .epoll:
+            try EpollServer(handler: handler, control: control, workers: workers).run(listener: listener)
+        case .epollC:
+            guard Handler.self == EchoHandler.self else {
+                throw ServerError("the epoll-c model serves the echo service only")
+            }
+            try EpollCServer(control: control, workers: workers).run(listener: listener)
         }
     }
 
