@@ -10,6 +10,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-system", from: "1.8.1"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         // Tests start the real executables through it: children get a clean
         // signal mask, and no Foundation.Process state outlives them.
         .package(url: "https://github.com/swiftlang/swift-subprocess", from: "1.0.2"),
@@ -39,7 +40,10 @@ let package = Package(
         ),
         .target(
             name: "Servers",
-            dependencies: ["SocketCore", "CEpollEcho", "CSockCore"],
+            dependencies: [
+                "SocketCore", "CEpollEcho", "CSockCore", "CSystemShims",
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: hotPathSettings
         ),
         .target(

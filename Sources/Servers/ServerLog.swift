@@ -1,9 +1,26 @@
+import Logging
 import SocketCore
 
-/// The servers' log: one line per event on standard error, written with one
-/// write(2) so that lines from several threads or processes never interleave.
+/// The servers' log: a swift-log `Logger` whose handler the command picks
+/// once at start (`bootstrap`): plain lines on standard error, or syslog.
 public enum ServerLog {
-    public static func write(_ line: String) { TextOutput.write(line + "\n", to: 2) }
+    static let logger = Logger(label: "sockworks.server")
+
+    /// Chooses where server logs go. Call once, before any logging.
+    public static func bootstrap(syslogIdent: String?) {
+        if let syslogIdent {
+            SyslogLogHandler.open(ident: syslogIdent)
+            LoggingSystem.bootstrap { _ in SyslogLogHandler() }
+        } else {
+            LoggingSystem.bootstrap { _ in StandardErrorLogHandler() }
+        }
+    }
+
+    /// An event of normal operation: listening, a signal, stopped.
+    public static func write(_ line: String) { logger.info("\(line)") }
+
+    /// Something that went wrong but leaves the server running.
+    public static func warning(_ line: String) { logger.warning("\(line)") }
 }
 
 /// A server failure worth one line.

@@ -41,6 +41,9 @@ struct ServeEchoCommand: ParsableCommand {
     @Option(help: "Seconds that open connections get to finish after SIGINT or SIGTERM.")
     var grace: Double = 5
 
+    @OptionGroup(title: "Running as a service")
+    var service: ServiceOptions
+
     func validate() throws {
         if unix != nil && (port != 0 || host != "127.0.0.1") {
             throw ValidationError("--unix replaces --host and --port; give one or the other")
@@ -62,23 +65,17 @@ struct ServeEchoCommand: ParsableCommand {
     }
 
     var address: SocketAddress {
-        if let unix { return .unix(path: unix) }
+        // A daemon changes to /: a relative socket path must be made
+        // absolute first, or the file could not be removed at exit.
+        if let unix { return .unix(path: service.daemon ? PidFile.absolute(unix) : unix) }
         return SocketAddress(IPAddress(host)!, port: port)
     }
 
     func run() throws {
+        let pidFile = try service.prepare()
+        defer { pidFile?.remove() }
         let control = ServerControl()
         let grace = Duration.milliseconds(Int64(grace * 1000))
-        try ShutdownSignals.install { signal in
-            ServerLog.write("\(ShutdownSignals.name(signal)): closing the listener")
-            control.stop()
-            // Connections still open after the grace period are ended; the
-            // server then finishes on its own.
-            try? PosixThread.startDetached {
-                Thread.sleep(for: grace)
-                control.abortConnections()
-            }
-        }
         let socket = try Socket(family: address.family, type: udp ? .datagram : .stream)
         if address.family != .unix {
             try socket.setOption(.reuseAddress, to: true)
@@ -89,8 +86,21 @@ struct ServeEchoCommand: ParsableCommand {
         try socket.bind(to: address)
         if !udp { try socket.listen() }
         writeStandardOutput("listening on \(try socket.localAddress)\n")
+        let readiness = try service.detach(pidFile: pidFile)
+        try ShutdownSignals.install { signal in
+            ServerLog.write("\(ShutdownSignals.name(signal)): closing the listener")
+            control.stop()
+            // Connections still open after the grace period are ended; the
+            // server then finishes on its own.
+            try? PosixThread.startDetached {
+                Thread.sleep(for: grace)
+                ServerLog.write("grace period of \(grace) over: ending the connections still open")
+                control.abortConnections()
+            }
+        }
         let model = model ?? .iterative
-        ServerLog.write("echo server (\(udp ? "datagram" : "\(model.rawValue) model")) listening on \(try socket.localAddress)")
+        ServerLog.write("echo server (\(udp ? "datagram" : "\(model.rawValue) model")) listening on \(try socket.localAddress)\(service.daemon ? " as daemon pid \(getpid())" : "")")
+        readiness?.ready()
 
         if udp {
             DatagramServer(handler: EchoHandler(), control: control).run(socket: socket)

@@ -30,4 +30,12 @@ int shim_accept4(int fd, struct sockaddr *address, unsigned int *length, int fla
  */
 int shim_set_child_subreaper(void);
 
+/*
+ * syslog(3) for Swift, which cannot call variadic C functions: openlog with
+ * LOG_PID | LOG_NDELAY (`ident` must stay valid while logging), and one
+ * message, passed as "%s" so that a '%' in it is text.
+ */
+void shim_openlog(const char *ident, int facility);
+void shim_syslog(int priority, const char *message);
+
 #endif

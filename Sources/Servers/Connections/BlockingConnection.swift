@@ -45,10 +45,10 @@ enum AcceptErrors {
     static func handle(_ error: SocketError, listener: Socket, reserve: AcceptReserve?) {
         if AcceptReserve.isOutOfDescriptors(error), let reserve {
             let shed = reserve.shed(from: listener)
-            ServerLog.write("accept failed: \(error); closed \(shed) waiting connection(s)")
+            ServerLog.warning("accept failed: \(error); closed \(shed) waiting connection(s)")
             return
         }
-        ServerLog.write("accept failed: \(error)")
+        ServerLog.warning("accept failed: \(error)")
         if AcceptReserve.isOutOfDescriptors(error) || error.code == ENOBUFS || error.code == ENOMEM {
             usleep(100_000)
         }

@@ -1,0 +1,86 @@
+import Glibc
+import SocketCore
+
+/// Turning the server into a daemon, the classic way (Stevens, APUE 13.3):
+/// fork and let the parent return to the shell; setsid for a session of
+/// its own without a controlling terminal; fork again so that the daemon is
+/// not a session leader and can never acquire a terminal; chdir to / (so it
+/// holds no directory busy); umask 022; standard input, output and error on
+/// /dev/null; the signal mask cleared and every disposition back to default
+/// (what the parent inherited from its own parent is not ours).
+public enum Daemon {
+    /// Detaches. Returns in the daemon only; the original process waits
+    /// until the daemon calls `ready()` (or dies) and exits 0 (1 if it died
+    /// first), so that a script running the command finds the pid file
+    /// written when the command returns.
+    ///
+    /// Must run before the process starts a thread: fork copies only the
+    /// calling thread.
+    public static func detach() throws(ServerError) -> Readiness {
+        let threads = (try? directoryEntries("/proc/self/task").count) ?? 1
+        guard threads == 1 else {
+            throw ServerError("cannot become a daemon with \(threads) threads running")
+        }
+        var pipeEnds: [Int32] = [-1, -1]
+        guard pipe(&pipeEnds) == 0 else { throw ServerError("pipe: \(String(cString: strerror(errno)))") }
+        let (readEnd, writeEnd) = (pipeEnds[0], pipeEnds[1])
+        // Close-on-exec: a program the daemon starts must not hold the
+        // readiness pipe open (single-threaded here, so no race with fork).
+        for end in pipeEnds { _ = fcntl(end, F_SETFD, FD_CLOEXEC) }
+        switch try forkOrThrow() {
+        case .parent:
+            close(writeEnd)
+            var byte: UInt8 = 0
+            var count: Int
+            repeat { count = read(readEnd, &byte, 1) } while count < 0 && errno == EINTR
+            // A byte: the daemon is serving. End of file: it died first.
+            Processes.exitNow(count == 1 ? 0 : 1)
+        case .child:
+            close(readEnd)
+        }
+        guard setsid() >= 0 else { throw ServerError("setsid: \(String(cString: strerror(errno)))") }
+        if case .parent = try forkOrThrow() { Processes.exitNow(0) }
+        _ = chdir("/")
+        umask(0o022)
+        let null = open("/dev/null", O_RDWR)
+        if null >= 0 {
+            for standard: Int32 in 0...2 { dup2(null, standard) }
+            if null > 2 { close(null) }
+        }
+        var none = sigset_t()
+        sigemptyset(&none)
+        sigprocmask(SIG_SETMASK, &none, nil)
+        // Linux numbers signals 1...64; glibc refuses the two it keeps for
+        // itself (32, 33), which is as well.
+        for signal: Int32 in 1...64 where signal != SIGKILL && signal != SIGSTOP {
+            Glibc.signal(signal, SIG_DFL)
+        }
+        return Readiness(descriptor: writeEnd)
+    }
+
+    /// Tells the waiting original process that the daemon is up.
+    public struct Readiness: Sendable {
+        let descriptor: Int32
+
+        public func ready() {
+            var byte: UInt8 = 1
+            _ = write(descriptor, &byte, 1)
+            close(descriptor)
+        }
+    }
+
+    private static func forkOrThrow() throws(ServerError) -> ForkSide {
+        do { return try Processes.fork() } catch { throw ServerError("fork: \(error)") }
+    }
+
+    private static func directoryEntries(_ path: String) throws -> [String] {
+        guard let directory = opendir(path) else { return [] }
+        defer { closedir(directory) }
+        var names: [String] = []
+        while let entry = readdir(directory) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+            if name != "." && name != ".." { names.append(name) }
+        }
+        return names
+    }
+}
