@@ -75,6 +75,7 @@ let package = Package(
             name: "BenchTests",
             dependencies: [
                 "Bench",
+                "CLoadGen",
                 .product(name: "Subprocess", package: "swift-subprocess"),
                 .product(name: "SystemPackage", package: "swift-system"),
             ]

@@ -97,7 +97,7 @@ final class EchoReportTests: XCTestCase {
         let result = try await Subprocess.run(
             .path(FilePath(gnuplot)), arguments: [EchoChart.scriptFile],
             workingDirectory: FilePath(folder.path), output: .discarded, error: .string(limit: 1 << 16))
-        XCTAssertEqual(result.terminationStatus, TerminationStatus.exited(0), result.standardError ?? "")
+        XCTAssertEqual(result.terminationStatus, TerminationStatus.exited(0), result.standardError)
         for image in EchoChart.images {
             let bytes = try Data(contentsOf: folder.appendingPathComponent(image))
             XCTAssertEqual(Array(bytes.prefix(4)), [0x89, 0x50, 0x4E, 0x47], "\(image) is a PNG")
