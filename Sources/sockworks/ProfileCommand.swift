@@ -19,7 +19,7 @@ struct ProfileCommand: AsyncParsableCommand {
     )
 
     @Option(help: "The server model to profile.")
-    var model: ServerModel = .poll
+    var model: ServerModel = .epoll
 
     @Option(help: "Concurrent connections.")
     var connections = 16
@@ -51,6 +51,7 @@ struct ProfileCommand: AsyncParsableCommand {
             loadCommand: [executable, "loadgen"], connections: connections, requests: requests,
             folder: folder, serverCPU: pinned ? 0 : nil, loadCPU: pinned ? 1 : nil)
         let result = try await runner.run { writeStandardError($0 + "\n") }
-        writeStandardOutput(ProfileReport(model: model.rawValue, result: result, top: top).text)
+        let names = await demangle(result.profile.functions.prefix(top).map(\.name))
+        writeStandardOutput(ProfileReport(model: model.rawValue, result: result, top: top, demangled: names).text)
     }
 }

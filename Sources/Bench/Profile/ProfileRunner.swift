@@ -6,7 +6,7 @@ import SystemPackage
 /// ways. System calls by name from `strace -c -f` (every thread and child),
 /// with the calls of a run without requests subtracted so that start-up and
 /// shutdown do not count; instructions and allocations from callgrind,
-/// collecting only while the load runs (`callgrind_control -i`), on a copy
+/// instrumenting only while the load runs (`--instr-atstart=no`, then `callgrind_control -i on` and `off`), on a copy
 /// of the executable without DWARF (valgrind 3.19 cannot read the DWARF 5
 /// that Swift's toolchain writes, and the symbols are enough).
 public struct ProfileRunner: Sendable {
@@ -31,19 +31,24 @@ public struct ProfileRunner: Sendable {
 
     public struct Result: Sendable {
         public var requests: Int
+        /// The requests the system-call difference covers.
+        public var syscallRequests: Int
         public var syscalls: StraceSummary
         public var profile: CallgrindProfile
         public var callgrindFile: String
     }
 
     public func run(progress: @Sendable (String) -> Void) async throws -> Result {
-        progress("system calls: strace -c -f, \(requests) requests, and once with none to subtract")
+        // Two runs that differ only in the number of requests: their
+        // difference is the requests' own calls, start-up and shutdown cancel.
+        let fewer = max(requests / 10, 1)
+        progress("system calls: strace -c -f, \(requests) requests, and \(fewer) to subtract")
         let straceLoaded = try await straceRun(requests: requests, file: folder + "/strace-loaded.txt")
-        let straceIdle = try await straceRun(requests: 0, file: folder + "/strace-baseline.txt")
+        let straceIdle = try await straceRun(requests: fewer, file: folder + "/strace-baseline.txt")
         progress("instructions: callgrind over \(requests) requests (slow: valgrind runs the server ~50x slower)")
         let (callgrindFile, profile) = try await callgrindRun()
-        return Result(requests: requests, syscalls: straceLoaded.subtracting(straceIdle), profile: profile,
-                      callgrindFile: callgrindFile)
+        return Result(requests: requests, syscallRequests: requests - fewer,
+                      syscalls: straceLoaded.subtracting(straceIdle), profile: profile, callgrindFile: callgrindFile)
     }
 
     private func target(_ prefix: [String]) -> EchoTarget {
@@ -60,8 +65,7 @@ public struct ProfileRunner: Sendable {
     private func straceRun(requests: Int, file: String) async throws -> StraceSummary {
         let loadRequests = requests
         _ = try await withServer(target(["strace", "-c", "-f", "-o", file, "--"]), cpu: serverCPU) { server in
-            // Connections are made in both runs; only the echoes differ.
-            try await load(server, requests: max(loadRequests, 0))
+            try await load(server, requests: loadRequests)
             // strace ignores SIGTERM while it traces: stop the server, its
             // child, and strace writes the table and exits with it.
             for child in ProcessTree(root: server.pid).processes() where child != server.pid {
@@ -86,7 +90,7 @@ public struct ProfileRunner: Sendable {
             throw BenchError("objcopy --strip-debug failed: \(strip.standardError)")
         }
         let out = folder + "/callgrind.out"
-        let valgrind = ["valgrind", "--tool=callgrind", "--trace-children=yes", "--collect-atstart=no",
+        let valgrind = ["valgrind", "--tool=callgrind", "--trace-children=yes", "--instr-atstart=no",
                         "--callgrind-out-file=\(out).%p"]
         let command = valgrind + [stripped] + serverCommand.dropFirst()
         let pid = try await withServer(EchoTarget(name: "profiled", isPeer: false, command: command), cpu: serverCPU) { server in
@@ -110,4 +114,17 @@ public struct ProfileRunner: Sendable {
             throw BenchError("callgrind_control \(arguments.joined(separator: " ")) failed: \(result.standardError)")
         }
     }
+}
+
+/// Swift symbol names made readable by `swift demangle --simplified`
+/// (from the toolchain); an empty map when it is not there.
+public func demangle(_ names: [String]) async -> [String: String] {
+    let mangled = names.filter { $0.hasPrefix("$s") }
+    guard !mangled.isEmpty, let result = try? await Subprocess.run(
+        .name("swift"), arguments: Arguments(["demangle", "--simplified", "--compact"] + mangled),
+        output: .string(limit: 1 << 20), error: .discarded),
+        result.terminationStatus == TerminationStatus.exited(0) else { return [:] }
+    let lines = result.standardOutput.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+    guard lines.count >= mangled.count else { return [:] }
+    return Dictionary(zip(mangled, lines.prefix(mangled.count)), uniquingKeysWith: { first, _ in first })
 }
