@@ -29,4 +29,23 @@ let benchmarks: @Sendable () -> Void = {
             blackHole(try? ICMPMessage.parseV4(reply))
         }
     }
+
+    let header = (try? IPv4Header(totalLength: 84, protocol: 1, source: IPv4Address(rawValue: 0x7f00_0001),
+                                  destination: IPv4Address(rawValue: 0x7f00_0001)).packed()) ?? []
+    Benchmark("parse IPv4 header", configuration: .init(metrics: metrics, scalingFactor: .kilo)) { benchmark in
+        for _ in benchmark.scaledIterations {
+            blackHole(try? IPv4Header.parse(header))
+        }
+    }
+
+    // The event loop's register/unregister pair, as a server pays it once
+    // per connection: epoll_ctl ADD and DEL, and the Swift closure's box.
+    Benchmark("event loop watch + unwatch", configuration: .init(metrics: metrics, scalingFactor: .kilo)) { benchmark in
+        guard let loop = try? EventLoop(), let (left, right) = try? Socket.pair() else { return }
+        defer { try? left.close(); try? right.close() }
+        let descriptor = left.withUnsafeFileDescriptor { $0 }
+        for _ in benchmark.scaledIterations {
+            if let id = try? loop.watch(descriptor, for: .readable, { _ in }) { loop.unwatch(id) }
+        }
+    }
 }
