@@ -113,14 +113,4 @@ struct ServeEchoCommand: ParsableCommand {
     }
 }
 
-enum Thread {
-    /// Sleeps the calling thread (nanosleep(2), resumed after signals).
-    static func sleep(for duration: Duration) {
-        let (seconds, attoseconds) = duration.components
-        var request = timespec(tv_sec: Int(seconds), tv_nsec: Int(attoseconds / 1_000_000_000))
-        var remaining = timespec()
-        while nanosleep(&request, &remaining) != 0 && errno == EINTR { request = remaining }
-    }
-}
-
 extension ServerModel: ExpressibleByArgument {}

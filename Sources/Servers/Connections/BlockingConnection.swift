@@ -1,5 +1,6 @@
 import Glibc
 import SocketCore
+import Synchronization
 
 /// Serves one connection with blocking calls, in the calling thread or
 /// process, until either side is done: the body of the iterative, thread
@@ -37,20 +38,74 @@ enum BlockingConnection {
 
 /// What a failed accept means for an accept loop.
 enum AcceptErrors {
-    /// Logs the failure; when the process is out of descriptors, takes the
-    /// waiting connection off the backlog and closes it (the client sees a
-    /// closed connection instead of waiting forever, and the loop does not
-    /// spin on a listener that stays readable). Out of memory or buffers:
-    /// pauses briefly, since nothing frees them at once.
-    static func handle(_ error: SocketError, listener: Socket, reserve: AcceptReserve?) {
-        if AcceptReserve.isOutOfDescriptors(error), let reserve {
-            let shed = reserve.shed(from: listener)
-            ServerLog.warning("accept failed: \(error); closed \(shed) waiting connection(s)")
-            return
+    /// What the loop should do next.
+    enum Next {
+        /// Call accept again.
+        case retry
+        /// Stop accepting for `AcceptErrors.pause`: out of descriptors with
+        /// nothing to shed, or out of memory, accept would fail again at
+        /// once, and a listener that stays readable would make a loop spin.
+        case pause
+    }
+
+    static let pause: Duration = .milliseconds(100)
+
+    /// Logs the failure (at most one line a second; see `AcceptErrorLog`);
+    /// when the process is out of descriptors, takes the waiting
+    /// connections off the backlog with the spare descriptor and closes them
+    /// (the clients see a closed connection instead of waiting forever).
+    static func handle(_ error: SocketError, listener: Socket) -> Next {
+        if AcceptReserve.isOutOfDescriptors(error) {
+            let shed = AcceptReserve.shared.shed(from: listener)
+            AcceptErrorLog.shared.note(error, shed: shed)
+            return shed > 0 ? .retry : .pause
         }
-        ServerLog.warning("accept failed: \(error)")
-        if AcceptReserve.isOutOfDescriptors(error) || error.code == ENOBUFS || error.code == ENOMEM {
-            usleep(100_000)
+        AcceptErrorLog.shared.note(error, shed: 0)
+        return [ENOBUFS, ENOMEM].contains(error.code) ? .pause : .retry
+    }
+
+    /// `handle` for a blocking accept loop, which pauses by sleeping.
+    static func handleBlocking(_ error: SocketError, listener: Socket) {
+        if case .pause = handle(error, listener: listener) { Thread.sleep(for: pause) }
+    }
+}
+
+/// Accept failures come in storms (every connection attempt while out of
+/// descriptors fails the same way): the first is logged at once, the rest
+/// are counted and summed up at most once a second.
+final class AcceptErrorLog: Sendable {
+    static let shared = AcceptErrorLog()
+
+    private struct State {
+        var lastLine = ContinuousClock.now - .seconds(10)
+        var quiet = 0
+        var quietShed = 0
+    }
+    private let state = Mutex(State())
+
+    func note(_ error: SocketError, shed: Int) {
+        let line: String? = state.withLock { state in
+            state.quiet += 1
+            state.quietShed += shed
+            guard ContinuousClock.now - state.lastLine >= .seconds(1) else { return nil }
+            let count = state.quiet
+            let closed = state.quietShed
+            state = State(lastLine: .now, quiet: 0, quietShed: 0)
+            var text = "accept failed: \(error)"
+            if count > 1 { text += " (\(count) times since the last report)" }
+            if closed > 0 { text += "; closed \(closed) waiting connection(s) with the spare descriptor" }
+            return text
         }
+        if let line { ServerLog.warning(line) }
+    }
+}
+
+public enum Thread {
+    /// Sleeps the calling thread (nanosleep(2), resumed after signals).
+    public static func sleep(for duration: Duration) {
+        let (seconds, attoseconds) = duration.components
+        var request = timespec(tv_sec: Int(seconds), tv_nsec: Int(attoseconds / 1_000_000_000))
+        var remaining = timespec()
+        while nanosleep(&request, &remaining) != 0 && errno == EINTR { request = remaining }
     }
 }

@@ -10,10 +10,10 @@ protocol ReadinessBackend {
     mutating func watch(_ descriptor: Int32, for interest: Interest) -> Bool
     mutating func change(_ descriptor: Int32, to interest: Interest)
     mutating func unwatch(_ descriptor: Int32)
-    /// Waits until something is ready and appends the ready descriptors to
-    /// `ready`. An error or hang-up counts as readable: the next receive
-    /// reports it.
-    mutating func wait(into ready: inout [ReadyDescriptor]) throws(SocketError)
+    /// Waits until something is ready, or `timeout` passes (nil: no limit),
+    /// and appends the ready descriptors to `ready`. An error or hang-up
+    /// counts as readable: the next receive reports it.
+    mutating func wait(into ready: inout [ReadyDescriptor], timeout: Duration?) throws(SocketError)
 }
 
 struct ReadyDescriptor {
@@ -44,6 +44,7 @@ struct ReadinessLoop<Handler: StreamHandler, Backend: ReadinessBackend> {
     /// waking the wait) or, in a worker process, when `lifeline` becomes
     /// readable: the parent closed its end, or died.
     mutating func run(listener: Socket, lifeline: Socket? = nil) throws(ServerError) {
+        AcceptReserve.shared.prepare()
         let listening: Int32
         let lifelineDescriptor: Int32?
         do {
@@ -59,18 +60,19 @@ struct ReadinessLoop<Handler: StreamHandler, Backend: ReadinessBackend> {
         if let lifelineDescriptor, !backend.watch(lifelineDescriptor, for: .read) {
             throw ServerError("\(Backend.name): the lifeline's descriptor \(lifelineDescriptor) is out of range")
         }
-        let reserve = try? AcceptReserve()
         let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 64 * 1024, alignment: 64)
         defer { buffer.deallocate() }
         var scratch: [UInt8] = []
         var ready: [ReadyDescriptor] = []
         var accepting = true
         var listenerWatched = true
+        /// Accepts paused (out of descriptors with nothing to shed) until then.
+        var resumeAccepting: ContinuousClock.Instant?
 
         while accepting || openCount > 0 {
             ready.removeAll(keepingCapacity: true)
             do {
-                try backend.wait(into: &ready)
+                try backend.wait(into: &ready, timeout: resumeAccepting.map { max(.zero, $0 - .now) })
             } catch {
                 throw ServerError("\(Backend.name): \(error)")
             }
@@ -80,7 +82,11 @@ struct ReadinessLoop<Handler: StreamHandler, Backend: ReadinessBackend> {
             for event in ready {
                 let descriptor = event.descriptor
                 if descriptor == listening {
-                    if accepting { acceptPending(on: listener, reserve: reserve) }
+                    if accepting, listenerWatched, !acceptPending(on: listener) {
+                        backend.unwatch(listening)
+                        listenerWatched = false
+                        resumeAccepting = .now + AcceptErrors.pause
+                    }
                 } else if descriptor == lifelineDescriptor {
                     backend.unwatch(descriptor)
                     accepting = false
@@ -97,6 +103,10 @@ struct ReadinessLoop<Handler: StreamHandler, Backend: ReadinessBackend> {
                 backend.unwatch(listening)
                 listenerWatched = false
             }
+            if let resume = resumeAccepting, ContinuousClock.now >= resume {
+                resumeAccepting = nil
+                if accepting { listenerWatched = backend.watch(listening, for: .read) }
+            }
         }
     }
 
@@ -105,18 +115,20 @@ struct ReadinessLoop<Handler: StreamHandler, Backend: ReadinessBackend> {
     }
 
     /// Accepts what is waiting, a bounded number per round so that busy
-    /// connections are not starved by a flood of new ones.
-    private mutating func acceptPending(on listener: Socket, reserve: AcceptReserve?) {
+    /// connections are not starved by a flood of new ones. False when
+    /// accepts should pause (see `AcceptErrors.Next`).
+    private mutating func acceptPending(on listener: Socket) -> Bool {
         for _ in 0..<64 {
             let accepted: (socket: Socket, peer: SocketAddress)
             do {
-                guard let connection = try listener.acceptWithPeer(nonBlocking: true).value else { return }
+                guard let connection = try listener.acceptWithPeer(nonBlocking: true).value else { return true }
                 accepted = connection
             } catch {
                 // After a stop the listener is shut down and accept fails:
                 // not worth a log line.
-                if !control.isStopping { AcceptErrors.handle(error, listener: listener, reserve: reserve) }
-                return
+                if control.isStopping { return true }
+                if case .pause = AcceptErrors.handle(error, listener: listener) { return false }
+                return true
             }
             let descriptor = accepted.socket.withUnsafeFileDescriptor { $0 }
             guard backend.watch(descriptor, for: .read) else {
@@ -137,6 +149,7 @@ struct ReadinessLoop<Handler: StreamHandler, Backend: ReadinessBackend> {
             openCount += 1
             control.track(accepted.socket)
         }
+        return true
     }
 
     private mutating func update(_ connection: StreamConnection<Handler.Session>, to interest: Interest) {

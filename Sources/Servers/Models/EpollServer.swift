@@ -19,6 +19,7 @@ public struct EpollServer<Handler: StreamHandler>: StreamServer {
 
     public func run(listener: Socket) throws(ServerError) {
         control.serve(listener: listener)
+        AcceptReserve.shared.prepare()
         let listeners = try EpollWorkers.listeners(sharing: listener, workers: workers, model: "epoll")
         let wakers = Mutex<[EventLoop.Waker]>([])
         control.whenStopping { for waker in wakers.withLock({ $0 }) { waker.wake() } }
@@ -33,7 +34,11 @@ public struct EpollServer<Handler: StreamHandler>: StreamServer {
                 if control.isStopping { loop.waker.wake() }
                 return try worker.run()
             } catch {
-                return ServerError("epoll: \(error)")
+                // A worker that cannot run must not leave its listener open
+                // with nobody accepting (the kernel would keep routing
+                // connections to it): the whole server stops instead.
+                control.stop()
+                return ServerError("epoll worker \(index): \(error)")
             }
         }
     }
@@ -52,7 +57,6 @@ struct EpollWorker<Handler: StreamHandler>: ~Copyable {
         var listenerWatch: EventLoop.ID?
         var scratch: [UInt8] = []
         let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 64 * 1024, alignment: 64)
-        let reserve = try? AcceptReserve()
         deinit { buffer.deallocate() }
     }
 
@@ -64,80 +68,115 @@ struct EpollWorker<Handler: StreamHandler>: ~Copyable {
         self.state = State()
     }
 
+    /// Runs the loop until the stop and the last connection. The closures
+    /// the loop keeps hold it `unowned`: the loop owns them, and a strong
+    /// reference back would keep both alive after the run.
     consuming func run() throws -> ServerError? {
         try listener.setNonBlocking(true)
-        let descriptor = listener.withUnsafeFileDescriptor { $0 }
-        let (loop, state, listener, control, handler) = (loop, state, listener, control, handler)
-        state.listenerWatch = try loop.watch(descriptor, for: .readable) { _ in
-            Self.acceptPending(loop: loop, state: state, listener: listener, control: control, handler: handler)
-        }
-        loop.onWake {
-            Self.stopAcceptingIfStopped(loop: loop, state: state, control: control)
+        let context = Context(loop: loop, state: state, listener: listener, control: control, handler: handler)
+        try context.watchListener()
+        loop.onWake { [unowned loop] in
+            Self.stopAcceptingIfStopped(Context(loop: loop, state: context.state, listener: context.listener,
+                                                control: context.control, handler: context.handler))
         }
         try loop.run()
         return nil
     }
 
-    static func stopAcceptingIfStopped(loop: EventLoop, state: State, control: ServerControl) {
-        guard control.isStopping else { return }
-        if let watch = state.listenerWatch {
-            loop.unwatch(watch)
-            state.listenerWatch = nil
+    /// What the callbacks work with; `loop` is unowned (see `run`).
+    struct Context {
+        unowned let loop: EventLoop
+        let state: State
+        let listener: Socket
+        let control: ServerControl
+        let handler: Handler
+
+        func watchListener() throws(SocketError) {
+            let descriptor = listener.withUnsafeFileDescriptor { $0 }
+            let context = self
+            state.listenerWatch = try loop.watch(descriptor, for: .readable) { _ in EpollWorker.acceptPending(context) }
         }
-        if state.connections.isEmpty { loop.waker.stop() }
     }
 
-    static func acceptPending(loop: EventLoop, state: State, listener: Socket, control: ServerControl, handler: Handler) {
+    static func stopAcceptingIfStopped(_ c: Context) {
+        guard c.control.isStopping else { return }
+        if let watch = c.state.listenerWatch {
+            c.loop.unwatch(watch)
+            c.state.listenerWatch = nil
+        }
+        if c.state.connections.isEmpty { c.loop.waker.stop() }
+    }
+
+    /// Out of descriptors with nothing to shed: stop watching the listener
+    /// for a moment instead of spinning on it.
+    static func pauseAccepting(_ c: Context) {
+        guard let watch = c.state.listenerWatch else { return }
+        c.loop.unwatch(watch)
+        c.state.listenerWatch = nil
+        _ = try? c.loop.timer(after: AcceptErrors.pause) {
+            guard !c.control.isStopping, c.state.listenerWatch == nil else { return }
+            do { try c.watchListener() } catch { ServerLog.warning("epoll: cannot watch the listener again: \(error)") }
+        }
+    }
+
+    static func acceptPending(_ c: Context) {
         for _ in 0..<64 {
             let accepted: (socket: Socket, peer: SocketAddress)
             do {
-                guard let connection = try listener.acceptWithPeer(nonBlocking: true).value else { return }
+                guard let connection = try c.listener.acceptWithPeer(nonBlocking: true).value else { return }
                 accepted = connection
             } catch {
-                if control.isStopping {
-                    stopAcceptingIfStopped(loop: loop, state: state, control: control)
-                } else {
-                    AcceptErrors.handle(error, listener: listener, reserve: state.reserve)
+                if c.control.isStopping {
+                    stopAcceptingIfStopped(c)
+                } else if case .pause = AcceptErrors.handle(error, listener: c.listener) {
+                    pauseAccepting(c)
                 }
                 return
             }
             let descriptor = accepted.socket.withUnsafeFileDescriptor { $0 }
             let connection = StreamConnection(socket: accepted.socket, descriptor: descriptor, peer: accepted.peer,
-                                              session: handler.open(peer: accepted.peer))
+                                              session: c.handler.open(peer: accepted.peer))
             do {
-                var id: EventLoop.ID = 0
-                id = try loop.watch(descriptor, for: .readable) { _ in
+                let watch = WatchID()
+                watch.id = try c.loop.watch(descriptor, for: .readable) { _ in
                     let next = connection.interest == .write
                         ? connection.writable()
-                        : connection.readable(buffer: state.buffer, scratch: &state.scratch)
-                    update(connection, id: id, to: next, loop: loop, state: state, control: control)
+                        : connection.readable(buffer: c.state.buffer, scratch: &c.state.scratch)
+                    update(connection, id: watch.id, to: next, c)
                 }
-                state.connections[id] = connection
-                control.track(accepted.socket)
+                c.state.connections[watch.id] = connection
+                c.control.track(accepted.socket)
             } catch {
-                ServerLog.write("epoll: cannot watch the connection from \(accepted.peer): \(error)")
+                ServerLog.warning("epoll: cannot watch the connection from \(accepted.peer): \(error)")
                 try? accepted.socket.close()
             }
         }
     }
 
+    /// A connection's registration id, known once `watch` has returned.
+    final class WatchID {
+        var id: EventLoop.ID = 0
+    }
+
     static func update(_ connection: StreamConnection<Handler.Session>, id: EventLoop.ID, to interest: Interest,
-                       loop: EventLoop, state: State, control: ServerControl) {
+                       _ c: Context) {
         switch interest {
         case .read, .write:
             guard interest != connection.interest else { return }
             connection.interest = interest
             do {
-                try loop.modify(id, to: interest == .write ? .writable : .readable)
+                try c.loop.modify(id, to: interest == .write ? .writable : .readable)
             } catch {
-                update(connection, id: id, to: .close, loop: loop, state: state, control: control)
+                update(connection, id: id, to: .close, c)
             }
         case .close:
-            loop.unwatch(id)
-            state.connections.removeValue(forKey: id)
-            control.untrack(connection.socket)
+            c.loop.unwatch(id)
+            c.state.connections.removeValue(forKey: id)
+            c.control.untrack(connection.socket)
             try? connection.socket.close()
-            if control.isStopping && state.connections.isEmpty && state.listenerWatch == nil { loop.waker.stop() }
+            if c.control.isStopping && c.state.connections.isEmpty && c.state.listenerWatch == nil {
+                c.loop.waker.stop()
+            }
         }
     }
 }

@@ -24,6 +24,7 @@ public struct ForkServer<Handler: StreamHandler>: StreamServer {
 
     public func run(listener: Socket) throws(ServerError) {
         control.serve(listener: listener)
+        AcceptReserve.shared.prepare()
         if doubleFork {
             do { try Processes.becomeSubreaper() } catch { throw ServerError("fork2: \(error)") }
         }
@@ -32,7 +33,6 @@ public struct ForkServer<Handler: StreamHandler>: StreamServer {
         control.whenAborting {
             for child in Processes.children() { Processes.send(SIGKILL, to: child) }
         }
-        let reserve = try? AcceptReserve()
         while !control.isStopping {
             let accepted: (socket: Socket, peer: SocketAddress)
             do {
@@ -40,7 +40,7 @@ public struct ForkServer<Handler: StreamHandler>: StreamServer {
                 accepted = connection
             } catch {
                 if control.isStopping { break }
-                AcceptErrors.handle(error, listener: listener, reserve: reserve)
+                AcceptErrors.handleBlocking(error, listener: listener)
                 continue
             }
             serveInChild(accepted.socket, peer: accepted.peer, listener: listener)

@@ -13,7 +13,7 @@ public struct IterativeServer<Handler: StreamHandler>: StreamServer {
 
     public func run(listener: Socket) throws(ServerError) {
         control.serve(listener: listener)
-        let reserve = try? AcceptReserve()
+        AcceptReserve.shared.prepare()
         let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: BlockingConnection.bufferSize, alignment: 16)
         defer { buffer.deallocate() }
         while !control.isStopping {
@@ -24,7 +24,7 @@ public struct IterativeServer<Handler: StreamHandler>: StreamServer {
                 (connection, peer) = accepted
             } catch {
                 if control.isStopping { break }
-                AcceptErrors.handle(error, listener: listener, reserve: reserve)
+                AcceptErrors.handleBlocking(error, listener: listener)
                 continue
             }
             control.track(connection)

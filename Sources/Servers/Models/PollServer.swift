@@ -47,8 +47,8 @@ struct PollBackend: ReadinessBackend {
         index[Int(descriptor)] = -1
     }
 
-    mutating func wait(into ready: inout [ReadyDescriptor]) throws(SocketError) {
-        _ = try set.wait()
+    mutating func wait(into ready: inout [ReadyDescriptor], timeout: Duration?) throws(SocketError) {
+        _ = try set.wait(timeout: timeout)
         for entry in 0..<set.count {
             let events = set.ready(at: entry)
             guard !events.isEmpty else { continue }

@@ -61,10 +61,10 @@ struct SelectBackend: ReadinessBackend {
         while highest >= 0 && !watched[Int(highest)] { highest -= 1 }
     }
 
-    mutating func wait(into ready: inout [ReadyDescriptor]) throws(SocketError) {
+    mutating func wait(into ready: inout [ReadyDescriptor], timeout: Duration?) throws(SocketError) {
         var readable = reading
         var writable = writing
-        _ = try select(reading: &readable, writing: &writable, limit: highest + 1)
+        _ = try select(reading: &readable, writing: &writable, limit: highest + 1, timeout: timeout)
         var descriptor: Int32 = 0
         while descriptor <= highest {
             if watched[Int(descriptor)] {

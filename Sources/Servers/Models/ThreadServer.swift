@@ -15,7 +15,7 @@ public struct ThreadServer<Handler: StreamHandler>: StreamServer {
 
     public func run(listener: Socket) throws(ServerError) {
         control.serve(listener: listener)
-        let reserve = try? AcceptReserve()
+        AcceptReserve.shared.prepare()
         let running = RunningCount()
         while !control.isStopping {
             let accepted: (socket: Socket, peer: SocketAddress)
@@ -24,7 +24,7 @@ public struct ThreadServer<Handler: StreamHandler>: StreamServer {
                 accepted = connection
             } catch {
                 if control.isStopping { break }
-                AcceptErrors.handle(error, listener: listener, reserve: reserve)
+                AcceptErrors.handleBlocking(error, listener: listener)
                 continue
             }
             control.track(accepted.socket)

@@ -15,10 +15,27 @@ import Synchronization
 public final class AcceptReserve: Sendable {
     private let spare: Mutex<Int32>
 
-    /// Opens the spare (`/dev/null`, close-on-exec).
-    public init() throws(SocketError) {
-        let descriptor = try syscallValue("open", "/dev/null") { Glibc.open("/dev/null", O_RDONLY | O_CLOEXEC) }
-        spare = Mutex(descriptor)
+    /// The process's spare. One per process is right: the descriptor table
+    /// is the process's, so spares kept per thread would take each other's
+    /// freed slots. Servers touch it when they start (`prepare`), while
+    /// descriptors are still to be had.
+    public static let shared = AcceptReserve()
+
+    /// A reserve whose spare is opened now if it can be, else on a later
+    /// `shed` or `prepare`.
+    public init() {
+        spare = Mutex((try? Self.openSpare()) ?? -1)
+    }
+
+    /// Opens the spare if it is not open (a server calls this at start).
+    public func prepare() {
+        spare.withLock { spare in
+            if spare < 0 { spare = (try? Self.openSpare()) ?? -1 }
+        }
+    }
+
+    private static func openSpare() throws(SocketError) -> Int32 {
+        try syscallValue("open", "/dev/null") { Glibc.open("/dev/null", O_RDONLY | O_CLOEXEC) }
     }
 
     /// Whether `error` is the kind `shed` is for.
@@ -26,26 +43,25 @@ public final class AcceptReserve: Sendable {
         error.code == EMFILE || error.code == ENFILE
     }
 
-    /// Frees the spare slot, accepts and closes up to `limit` pending
-    /// connections (stopping early when none is left on a non-blocking
-    /// listener; a blocking listener gets one), and takes the spare back.
-    /// Returns how many connections were shed. If the slot is taken by
-    /// another thread in between, nothing is shed and the spare is retried
-    /// on the next call.
+    /// Frees the spare slot, accepts and closes up to `limit` connections
+    /// that are waiting, and takes the spare back. Never blocks: Linux fails
+    /// accept4 with EMFILE before it looks for a connection, so there may be
+    /// none, and each accept is made only after poll(2) says one is there.
+    /// Returns how many were shed; 0 tells the caller to wait for the
+    /// listener (or for descriptors) rather than call accept again at once.
+    /// A spare lost to another thread's open is reopened on a later call.
     @discardableResult
     public func shed(from listener: Socket, limit: Int = 64) -> Int {
         spare.withLock { spare in
             if spare >= 0 { _ = try? syscall("close", interrupt: .done) { Glibc.close(spare) } }
             spare = -1
             var shed = 0
-            let blocking = (try? listener.isNonBlocking) == false
-            while shed < limit {
-                guard let connection = try? listener.accept(nonBlocking: true).value else { break }
+            while shed < limit, (try? listener.waitUntilReadable(timeout: .zero)) == true,
+                  let connection = try? listener.accept(nonBlocking: true).value {
                 try? connection.close()
                 shed += 1
-                if blocking { break }
             }
-            spare = (try? syscallValue("open", "/dev/null") { Glibc.open("/dev/null", O_RDONLY | O_CLOEXEC) }) ?? -1
+            spare = (try? Self.openSpare()) ?? -1
             return shed
         }
     }

@@ -132,3 +132,15 @@ extension Socket {
         }
     }
 }
+
+extension Socket {
+    /// Waits with poll(2) until the socket is readable (data, a connection
+    /// to accept, end of file, an error) or `timeout` passes; false on
+    /// timeout. A zero timeout only looks.
+    public func waitUntilReadable(timeout: Duration) throws(SocketError) -> Bool {
+        let deadline = ContinuousClock.now + timeout
+        return try withUnsafeFileDescriptor { descriptor throws(SocketError) in
+            try wait(for: .readable, on: descriptor, until: deadline)
+        }
+    }
+}
