@@ -184,7 +184,8 @@ final class EpollEchoServerTests: XCTestCase {
         let idle = try server.client()
         let stuck = try server.client(receiveBuffer: 4096)
         try stuck.setNonBlocking(true)
-        for _ in 0..<50 { _ = try stuck.send(pattern(count: 65536)) } // echo piles up unread
+        let chunk = pattern(count: 65536)
+        for _ in 0..<50 { _ = try stuck.send(chunk) } // echo piles up unread
         XCTAssertTrue(eventually { server.counters.open == 2 })
         server.stop()
         XCTAssertNil(server.waitForExit(timeout: .seconds(1)))
