@@ -38,6 +38,9 @@ struct sc__slot {
   uint32_t next_free; /* free slots: the free list's link */
 };
 
+/* Every watched connection costs one slot: keep it small. */
+_Static_assert(sizeof(struct sc__slot) <= 56, "a registration slot grew");
+
 struct sc__heap_entry {
   uint64_t deadline_ns;
   uint64_t sequence; /* start order, so equal deadlines fire in order */
