@@ -81,6 +81,8 @@ let package = Package(
             ]
         ),
         .testTarget(name: "ServersTests", dependencies: ["Servers"]),
+        // The epoll-c echo server in C, driven directly over loopback.
+        .testTarget(name: "CEpollEchoTests", dependencies: ["CEpollEcho", "SocketCore"]),
         .testTarget(
             name: "SockworksTests",
             dependencies: [

@@ -203,16 +203,21 @@ int sc_loop_unwatch(sc_loop *loop, sc_watch_id id) {
   struct sc__slot *slot = sc__slot_find(loop, id, SC__IO);
   if (slot == NULL)
     return -ENOENT;
-  /* A descriptor already closed has left the epoll set by itself (EBADF),
-   * and one closed while dup'ed elsewhere stays (ENOENT is impossible here):
-   * neither leaves state behind in the loop. */
-  epoll_ctl(loop->epoll_fd, EPOLL_CTL_DEL, slot->fd, NULL);
+  int rc = epoll_ctl(loop->epoll_fd, EPOLL_CTL_DEL, slot->fd, NULL) < 0 ? -errno : 0;
+  /* EBADF: the descriptor was closed first, and the kernel dropped it from
+   * the set by itself (unless the file is open elsewhere, see sockcore.h).
+   * ENOENT: closed, and the number reused by a descriptor this loop does not
+   * watch. Either way nothing of the registration is left to remove. */
+  if (rc == -EBADF || rc == -ENOENT)
+    rc = 0;
   sc__slot_release(loop, (uint32_t)id - 1);
   loop->active--;
-  return 0;
+  return rc;
 }
 
 void sc_loop_on_wake(sc_loop *loop, sc_wake_fn fn, void *context) {
+  if (loop == NULL)
+    return;
   loop->on_wake = fn;
   loop->on_wake_context = context;
 }
@@ -233,13 +238,15 @@ int sc_loop_wake(sc_loop *loop) {
 }
 
 void sc_loop_stop(sc_loop *loop) {
+  if (loop == NULL)
+    return;
   atomic_store(&loop->stop_requested, true);
   sc_loop_wake(loop);
 }
 
-size_t sc_loop_active(const sc_loop *loop) { return loop->active; }
+size_t sc_loop_active(const sc_loop *loop) { return loop ? loop->active : 0; }
 
-uint64_t sc_loop_now(const sc_loop *loop) { return loop->now_ns; }
+uint64_t sc_loop_now(const sc_loop *loop) { return loop ? loop->now_ns : 0; }
 
 static void dispatch(sc_loop *loop, const struct epoll_event *event) {
   sc_watch_id id = event->data.u64;
@@ -265,9 +272,9 @@ static int timeout_ms(int64_t ns) {
   return ms > INT32_MAX ? INT32_MAX : (int)ms;
 }
 
-int sc_loop_run(sc_loop *loop, int mode) {
-  if (loop == NULL || mode < SC_RUN_DEFAULT || mode > SC_RUN_NOWAIT)
-    return -EINVAL;
+/* The rounds of sc_loop_run: 0 when stopped or when the mode's one round is
+ * done, or epoll_wait's negative errno. */
+static int run_rounds(sc_loop *loop, int mode) {
   struct epoll_event events[SC__EVENTS];
   for (;;) {
     if (atomic_exchange(&loop->stop_requested, false))
@@ -286,4 +293,16 @@ int sc_loop_run(sc_loop *loop, int mode) {
     if (mode != SC_RUN_DEFAULT)
       return 0;
   }
+}
+
+int sc_loop_run(sc_loop *loop, int mode) {
+  if (loop == NULL || mode < SC_RUN_DEFAULT || mode > SC_RUN_NOWAIT)
+    return -EINVAL;
+  /* A nested run would dispatch events of the outer round's batch twice. */
+  if (loop->running)
+    return -EBUSY;
+  loop->running = true;
+  int rc = run_rounds(loop, mode);
+  loop->running = false;
+  return rc;
 }

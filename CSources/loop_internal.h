@@ -31,16 +31,20 @@ struct sc__slot {
     sc_timer_fn timer;
     void (*internal)(sc_loop *loop);
   } fn;
-  /* Timers: the deadline and period; the free list's link otherwise. */
+  /* Timers: the deadline, the period and the entry's place in the heap. */
   uint64_t deadline_ns;
   uint64_t repeat_ns;
-  uint32_t next_free;
+  uint32_t heap_index;
+  uint32_t next_free; /* free slots: the free list's link */
 };
+
+/* Every watched connection costs one slot: keep it small. */
+_Static_assert(sizeof(struct sc__slot) <= 56, "a registration slot grew");
 
 struct sc__heap_entry {
   uint64_t deadline_ns;
   uint64_t sequence; /* start order, so equal deadlines fire in order */
-  sc_watch_id id;
+  uint32_t slot;     /* the timer's slot, which holds heap_index back */
 };
 
 #define SC__EVENTS 256
@@ -58,6 +62,7 @@ struct sc_loop {
   size_t heap_count, heap_capacity;
   uint64_t timer_sequence;
   uint64_t now_ns;
+  bool running; /* inside sc_loop_run: it is not re-entrant */
   atomic_bool stop_requested;
   atomic_bool wake_pending;
   sc_wake_fn on_wake;
@@ -78,6 +83,7 @@ int sc__watch_internal(sc_loop *loop, int fd, void (*fn)(sc_loop *loop), sc_watc
 /* Timers (loop_timer.c). */
 int64_t sc__timer_timeout_ns(const sc_loop *loop); /* -1: none pending */
 void sc__timer_run_due(sc_loop *loop);
+void sc__timer_remove(sc_loop *loop, uint32_t slot);
 void sc__timer_free_all(sc_loop *loop);
 
 #endif

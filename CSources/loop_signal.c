@@ -29,6 +29,8 @@ static void read_signals(sc_loop *loop) {
 int sc_loop_signal(sc_loop *loop, int signo, sc_signal_fn fn, void *context) {
   if (loop == NULL || signo <= 0 || signo >= 65 || signo == SIGKILL || signo == SIGSTOP)
     return -EINVAL;
+  if (fn == NULL && loop->signal_fd < 0)
+    return 0; /* nothing taken yet: no signalfd to make */
   sigset_t wanted = loop->signals;
   if (fn)
     sigaddset(&wanted, signo);

@@ -1,7 +1,9 @@
 /*
- * Timers: a binary min-heap of (deadline, start order, id) drives the
- * epoll_wait timeout. A cancelled timer's slot is released at once and its
- * heap entry is skipped when it comes up (its id is stale by then).
+ * Timers: a binary min-heap of (deadline, start order, slot) drives the
+ * epoll_wait timeout (see sockcore.h for why a heap and not timerfds).
+ * Each timer's slot remembers where its entry sits in the heap, so a
+ * cancelled timer leaves the heap at once, in O(log n), instead of waiting
+ * there until its deadline comes up.
  */
 #include "loop_internal.h"
 
@@ -12,77 +14,95 @@ static bool earlier(const struct sc__heap_entry *a, const struct sc__heap_entry 
   return a->deadline_ns < b->deadline_ns || (a->deadline_ns == b->deadline_ns && a->sequence < b->sequence);
 }
 
-static void swap(struct sc__heap_entry *a, struct sc__heap_entry *b) {
-  struct sc__heap_entry t = *a;
-  *a = *b;
-  *b = t;
+/* Puts an entry at heap position i and tells its slot where it is. */
+static void place(sc_loop *loop, size_t i, struct sc__heap_entry entry) {
+  loop->heap[i] = entry;
+  loop->slots[entry.slot].heap_index = (uint32_t)i;
 }
 
-static int heap_push(sc_loop *loop, uint64_t deadline_ns, sc_watch_id id) {
-  if (loop->heap_count == loop->heap_capacity) {
-    size_t grown = loop->heap_capacity ? loop->heap_capacity * 2 : 16;
-    struct sc__heap_entry *heap = realloc(loop->heap, grown * sizeof *heap);
-    if (heap == NULL)
-      return -ENOMEM;
-    loop->heap = heap;
-    loop->heap_capacity = grown;
-  }
-  size_t i = loop->heap_count++;
-  loop->heap[i] = (struct sc__heap_entry){deadline_ns, loop->timer_sequence++, id};
-  while (i > 0 && earlier(&loop->heap[i], &loop->heap[(i - 1) / 2])) {
-    swap(&loop->heap[i], &loop->heap[(i - 1) / 2]);
+static void sift_up(sc_loop *loop, size_t i) {
+  struct sc__heap_entry entry = loop->heap[i];
+  while (i > 0 && earlier(&entry, &loop->heap[(i - 1) / 2])) {
+    place(loop, i, loop->heap[(i - 1) / 2]);
     i = (i - 1) / 2;
   }
+  place(loop, i, entry);
+}
+
+static void sift_down(sc_loop *loop, size_t i) {
+  struct sc__heap_entry entry = loop->heap[i];
+  for (;;) {
+    size_t left = 2 * i + 1, right = left + 1, least = i;
+    const struct sc__heap_entry *best = &entry;
+    if (left < loop->heap_count && earlier(&loop->heap[left], best))
+      least = left, best = &loop->heap[left];
+    if (right < loop->heap_count && earlier(&loop->heap[right], best))
+      least = right;
+    if (least == i)
+      break;
+    place(loop, i, loop->heap[least]);
+    i = least;
+  }
+  place(loop, i, entry);
+}
+
+/* Grows the heap so that one more entry fits: the only allocation here,
+ * made when a timer is started, never when one fires or repeats. */
+static int heap_reserve(sc_loop *loop) {
+  if (loop->heap_count < loop->heap_capacity)
+    return 0;
+  size_t grown = loop->heap_capacity ? loop->heap_capacity * 2 : 16;
+  struct sc__heap_entry *heap = realloc(loop->heap, grown * sizeof *heap);
+  if (heap == NULL)
+    return -ENOMEM;
+  loop->heap = heap;
+  loop->heap_capacity = grown;
   return 0;
 }
 
-static void heap_pop(sc_loop *loop) {
-  loop->heap[0] = loop->heap[--loop->heap_count];
-  size_t i = 0;
-  for (;;) {
-    size_t left = 2 * i + 1, right = left + 1, least = i;
-    if (left < loop->heap_count && earlier(&loop->heap[left], &loop->heap[least]))
-      least = left;
-    if (right < loop->heap_count && earlier(&loop->heap[right], &loop->heap[least]))
-      least = right;
-    if (least == i)
-      return;
-    swap(&loop->heap[i], &loop->heap[least]);
-    i = least;
-  }
+static void heap_push(sc_loop *loop, uint64_t deadline_ns, uint32_t slot) {
+  size_t i = loop->heap_count++;
+  loop->heap[i] = (struct sc__heap_entry){deadline_ns, loop->timer_sequence++, slot};
+  sift_up(loop, i);
 }
 
-/* Drops cancelled entries from the top, so the top is a live timer. */
-static void heap_prune(sc_loop *loop) {
-  while (loop->heap_count > 0 && sc__slot_find(loop, loop->heap[0].id, SC__TIMER) == NULL)
-    heap_pop(loop);
+static void heap_remove(sc_loop *loop, size_t i) {
+  size_t last = --loop->heap_count;
+  if (i == last)
+    return;
+  place(loop, i, loop->heap[last]);
+  if (i > 0 && earlier(&loop->heap[i], &loop->heap[(i - 1) / 2]))
+    sift_up(loop, i);
+  else
+    sift_down(loop, i);
 }
+
+static uint64_t saturating_add(uint64_t a, uint64_t b) { return b > UINT64_MAX - a ? UINT64_MAX : a + b; }
+
+void sc__timer_remove(sc_loop *loop, uint32_t slot) { heap_remove(loop, loop->slots[slot].heap_index); }
 
 int sc_loop_timer(sc_loop *loop, uint64_t first_ns, uint64_t repeat_ns, sc_timer_fn fn, void *context,
                   sc_watch_id *out) {
   if (loop == NULL || fn == NULL)
     return -EINVAL;
-  uint32_t index;
-  int rc = sc__slot_take(loop, &index);
+  int rc = heap_reserve(loop);
   if (rc < 0)
     return rc;
-  sc_watch_id id = sc__slot_id(loop, index);
-  uint64_t deadline = sc__monotonic_ns() + first_ns;
-  rc = heap_push(loop, deadline, id);
-  if (rc < 0) {
-    loop->slots[index].next_free = loop->free_head;
-    loop->free_head = index;
+  uint32_t index;
+  rc = sc__slot_take(loop, &index);
+  if (rc < 0)
     return rc;
-  }
   struct sc__slot *slot = &loop->slots[index];
   slot->kind = SC__TIMER;
   slot->fn.timer = fn;
   slot->context = context;
-  slot->deadline_ns = deadline;
+  /* A delay too large for the clock means "never", not a wrap into the past. */
+  slot->deadline_ns = saturating_add(sc__monotonic_ns(), first_ns);
   slot->repeat_ns = repeat_ns;
+  heap_push(loop, slot->deadline_ns, index);
   loop->active++;
   if (out)
-    *out = id;
+    *out = sc__slot_id(loop, index);
   return 0;
 }
 
@@ -91,50 +111,51 @@ int sc_loop_timer_cancel(sc_loop *loop, sc_watch_id id) {
     return -EINVAL;
   if (sc__slot_find(loop, id, SC__TIMER) == NULL)
     return -ENOENT;
-  sc__slot_release(loop, (uint32_t)id - 1);
+  uint32_t index = (uint32_t)id - 1;
+  sc__timer_remove(loop, index);
+  sc__slot_release(loop, index);
   loop->active--;
   return 0;
 }
 
 int64_t sc__timer_timeout_ns(const sc_loop *loop) {
-  heap_prune((sc_loop *)loop);
   if (loop->heap_count == 0)
     return -1;
   uint64_t now = sc__monotonic_ns();
   uint64_t deadline = loop->heap[0].deadline_ns;
-  return deadline > now ? (int64_t)(deadline - now) : 0;
+  if (deadline <= now)
+    return 0;
+  return deadline - now > INT64_MAX ? INT64_MAX : (int64_t)(deadline - now);
 }
 
 void sc__timer_run_due(sc_loop *loop) {
   uint64_t now = loop->now_ns;
   /* Timers started by these callbacks, even with 0 delay, wait for the next
-   * round: otherwise a timer restarting itself would never let the loop go. */
+   * round: otherwise a timer restarting itself would never let the loop go.
+   * Their deadlines are not before `now`, so they sort after every timer
+   * that was due when the round began. */
   uint64_t last_sequence = loop->timer_sequence;
   while (loop->heap_count > 0 && loop->heap[0].deadline_ns <= now && loop->heap[0].sequence < last_sequence) {
-    struct sc__heap_entry due = loop->heap[0];
-    heap_pop(loop);
-    struct sc__slot *slot = sc__slot_find(loop, due.id, SC__TIMER);
-    if (slot == NULL)
-      continue;
+    uint32_t index = loop->heap[0].slot;
+    struct sc__slot *slot = &loop->slots[index];
+    sc_watch_id id = sc__slot_id(loop, index);
     sc_timer_fn fn = slot->fn.timer;
     void *context = slot->context;
+    heap_remove(loop, 0);
     if (slot->repeat_ns == 0) {
-      sc__slot_release(loop, (uint32_t)due.id - 1);
+      sc__slot_release(loop, index);
       loop->active--;
     } else {
       /* The next period from the planned deadline, so a repeating timer does
-       * not drift; periods missed while the loop was busy are skipped. */
-      uint64_t next = slot->deadline_ns + slot->repeat_ns;
+       * not drift; periods missed while the loop was busy are skipped. The
+       * entry just removed leaves room: re-adding it cannot fail. */
+      uint64_t next = saturating_add(slot->deadline_ns, slot->repeat_ns);
       if (next <= now)
-        next = now + slot->repeat_ns - (now - slot->deadline_ns) % slot->repeat_ns;
+        next = saturating_add(now, slot->repeat_ns - (now - slot->deadline_ns) % slot->repeat_ns);
       slot->deadline_ns = next;
-      if (heap_push(loop, next, due.id) < 0) {
-        /* Out of memory for the heap: the timer cannot fire again. */
-        sc__slot_release(loop, (uint32_t)due.id - 1);
-        loop->active--;
-      }
+      heap_push(loop, next, index);
     }
-    fn(loop, due.id, context);
+    fn(loop, id, context);
   }
 }
 

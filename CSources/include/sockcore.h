@@ -422,111 +422,220 @@ SC_EXTERN int sc_icmp4_error_pack(void *buf, size_t cap, uint8_t type,
 /*
  * One loop per thread: watched descriptors, timers, signals and a wake-up
  * from other threads, all dispatched from sc_loop_run on the loop's thread.
+ * The design follows the small backends of redis (ae_epoll.c) and libuv.
  *
- * Registrations are named by an sc_watch_id, which is also what the kernel
- * holds in each epoll event (slot number and generation): an event still
- * queued for a registration that was removed (and whose descriptor number
- * was reused) in the same round is recognised and dropped, never delivered
- * to the new owner. Removing any registration, from any callback, is safe.
- * Setup allocates (the loop, a registration table that grows); dispatching
- * an event never does.
+ * Registrations are named by an sc_watch_id: (generation << 32) | (slot + 1),
+ * which is also what the kernel holds in each epoll event's 64-bit data. A
+ * slot's generation changes when it is freed, so an event still queued in
+ * the current epoll_wait batch for a registration that was removed (and
+ * whose descriptor number was reused by a new registration) no longer
+ * matches and is dropped: it reaches neither the new owner nor freed
+ * memory. Removing any registration, from any callback, is therefore safe.
+ * (A slot would have to be reused 2^32 times within one batch to alias.)
  *
- * Thread safety: only sc_loop_wake and sc_loop_stop may be called from other
- * threads; everything else belongs to the loop's thread.
+ * Timers live in a binary min-heap keyed by (deadline, start order) whose
+ * earliest deadline becomes epoll_wait's timeout: unlike one timerfd per
+ * timer this costs no descriptor and no system call to start or cancel a
+ * timer, and cancelling removes the heap entry at once (a server restarting
+ * an idle timeout per request does not grow the heap). The price is
+ * epoll_wait's millisecond granularity: a timer fires at its deadline or up
+ * to about a millisecond after it, never before. Clock: CLOCK_MONOTONIC.
+ *
+ * Memory: sc_loop_new allocates the loop; the registration table and the
+ * timer heap grow (doubling) when a registration or timer is added.
+ * Dispatching events, firing timers and waking never allocate.
+ *
+ * Errors: every function that can fail returns 0 or a negative errno, and
+ * leaves the loop as it was on failure. Nothing prints or exits.
+ *
+ * Thread safety: sc_loop_wake and sc_loop_stop may be called from any
+ * thread (and from signal handlers: they use only an atomic flag and
+ * write(2) on an eventfd). Every other function belongs to the thread
+ * running the loop, or to the thread that owns it while it is not running.
+ *
+ * Ownership: the loop owns its epoll descriptor, its eventfd and its
+ * signalfd. Watched descriptors stay the caller's: the loop never closes
+ * them. Context pointers are passed back untouched and never freed.
  */
 typedef struct sc_loop sc_loop;
 
-/* Names a registration; 0 is never a valid id. */
+/* Names a registration (a watch or a timer); 0 is never a valid id. */
 typedef uint64_t sc_watch_id;
 
-/* Interest and readiness bits. */
+/* Interest (sc_loop_watch, sc_loop_modify) and readiness (callbacks) bits. */
 #define SC_READABLE 0x1u /* data, a connection to accept, end of file */
 #define SC_WRITABLE 0x2u /* room to write, a finished connect */
-#define SC_EDGE 0x4u     /* edge-triggered: report changes only (EPOLLET) */
-#define SC_HANGUP 0x8u   /* reported: the peer closed (EPOLLHUP/EPOLLRDHUP) */
-#define SC_ERROR 0x10u   /* reported: an error is pending (EPOLLERR) */
+#define SC_EDGE 0x4u     /* interest only: edge-triggered (EPOLLET) */
+#define SC_HANGUP 0x8u   /* reported only: the peer closed (EPOLLHUP, EPOLLRDHUP);
+                            data may still be waiting: read until 0 */
+#define SC_ERROR 0x10u   /* reported only: an error is pending (EPOLLERR);
+                            the next read/write/getsockopt(SO_ERROR) tells it */
 
+/*
+ * Callbacks run on the loop's thread, inside sc_loop_run. They may call any
+ * sc_loop_* function on their loop, except sc_loop_run and sc_loop_free.
+ * `id` is the registration being reported; `fd` its descriptor.
+ */
 typedef void (*sc_io_fn)(sc_loop *loop, sc_watch_id id, int fd, unsigned events, void *context);
 typedef void (*sc_timer_fn)(sc_loop *loop, sc_watch_id id, void *context);
 typedef void (*sc_signal_fn)(sc_loop *loop, int signo, void *context);
 typedef void (*sc_wake_fn)(sc_loop *loop, void *context);
 
-/* Creates a loop (epoll, an eventfd for wake-ups). 0, -ENOMEM, or the
- * negative errno of epoll_create1/eventfd. */
+/*
+ * Creates a loop: an epoll instance and an eventfd for wake-ups, both
+ * close-on-exec. Stores it in *out and returns 0; or -EINVAL (out is NULL),
+ * -ENOMEM, or the negative errno of epoll_create1(2)/eventfd(2) (-EMFILE
+ * when out of descriptors). Free it with sc_loop_free.
+ */
 SC_EXTERN int sc_loop_new(sc_loop **out);
 
-/* Frees the loop and its internal descriptors. Watched descriptors are the
- * caller's: they are not closed. */
+/*
+ * Frees the loop: its memory, its epoll descriptor, eventfd and signalfd,
+ * and every registration and timer still in it (without calling them).
+ * Watched descriptors are the caller's and are not closed. NULL is ignored.
+ * Not while sc_loop_run is running, nor while another thread may still call
+ * sc_loop_wake or sc_loop_stop on it.
+ */
 SC_EXTERN void sc_loop_free(sc_loop *loop);
 
-/* Watches `fd` for `events` (SC_READABLE, SC_WRITABLE, SC_EDGE); `fn` gets
- * the events that happened, SC_HANGUP and SC_ERROR included. Level-triggered
- * unless SC_EDGE. 0, -EINVAL, -EEXIST (fd already watched by this loop),
- * -ENOMEM, or epoll_ctl's negative errno. */
+/*
+ * Watches `fd` for `events`: SC_READABLE and/or SC_WRITABLE, plus SC_EDGE for
+ * edge-triggered reporting (only changes are reported: read or write until
+ * EAGAIN); level-triggered otherwise. `fn(loop, id, fd, happened, context)`
+ * gets what happened, SC_HANGUP and SC_ERROR included even when not asked
+ * for. Interest 0 is allowed (only hang-ups and errors are reported).
+ * Stores the new id in *out (when not NULL) and returns 0; -EINVAL (NULL
+ * loop or fn, negative fd, unknown bits), -EEXIST (fd is already watched by
+ * this loop), -EPERM (fd does not support epoll, e.g. a regular file),
+ * -ENOMEM, or another negative errno of epoll_ctl(2).
+ */
 SC_EXTERN int sc_loop_watch(sc_loop *loop, int fd, unsigned events, sc_io_fn fn, void *context,
                             sc_watch_id *out);
 
-/* Changes the interest of a watch (arm SC_WRITABLE only while output is
- * pending). 0, -ENOENT for an id no longer watched, or epoll_ctl's errno. */
+/*
+ * Changes the interest of a watch; the usual use is arming SC_WRITABLE only
+ * while output is pending. 0 (also when nothing changes, without a system
+ * call); -EINVAL (unknown bits), -ENOENT (id is not a live watch), or the
+ * negative errno of epoll_ctl(2).
+ */
 SC_EXTERN int sc_loop_modify(sc_loop *loop, sc_watch_id id, unsigned events);
 
-/* Stops watching. Call it before closing the descriptor. 0 or -ENOENT. */
+/*
+ * Stops watching: no event of this registration is delivered afterwards,
+ * not even one already fetched in the current round. Call it before closing
+ * the descriptor: epoll watches the open file, not the number, so a
+ * descriptor closed first while the file stays open elsewhere (dup(2),
+ * fork(2)) goes on being reported, to no one. The id is released in every
+ * case. 0; -ENOENT (id is not a live watch); or, after releasing the id,
+ * the negative errno of an EPOLL_CTL_DEL that failed for another reason
+ * than the descriptor being closed already (EBADF, ENOENT: fine).
+ */
 SC_EXTERN int sc_loop_unwatch(sc_loop *loop, sc_watch_id id);
 
-/* A timer on the monotonic clock: first after `first_ns`, then every
- * `repeat_ns` (0: once). Timers due at the same time fire in the order they
- * were started. 0, -EINVAL, -ENOMEM. */
+/*
+ * Starts a timer on the monotonic clock: fn runs once `first_ns` from now,
+ * then every `repeat_ns` after that deadline (0: once). A repeating timer
+ * keeps its phase: periods missed while the loop was busy are skipped, not
+ * run in a burst. Timers due together fire in the order they were started;
+ * a timer started from a timer callback fires in a later round at the
+ * earliest, even with first_ns 0. A one-shot timer's id is released before
+ * its callback runs (cancelling it there returns -ENOENT). Stores the id in
+ * *out (when not NULL). 0, -EINVAL (NULL loop or fn), -ENOMEM.
+ */
 SC_EXTERN int sc_loop_timer(sc_loop *loop, uint64_t first_ns, uint64_t repeat_ns, sc_timer_fn fn,
                             void *context, sc_watch_id *out);
 
-/* Cancels a timer (also from its own callback). 0 or -ENOENT. */
+/*
+ * Cancels a timer, also from any callback including its own; a timer due in
+ * the same round that has not run yet will not run. 0, -EINVAL (NULL loop),
+ * -ENOENT (not a live timer: already fired once-only, or cancelled).
+ */
 SC_EXTERN int sc_loop_timer_cancel(sc_loop *loop, sc_watch_id id);
 
-/* Delivers `signo` into the loop through a signalfd. The caller must block
- * the signal in every thread (pthread_sigmask) first, or it is delivered the
- * usual way instead. One callback per signal; NULL removes it. 0, -EINVAL. */
+/*
+ * Delivers `signo` into the loop through a signalfd(2): `fn` runs on the
+ * loop's thread, where anything may be done, instead of in a signal handler.
+ * The caller must first block the signal in every thread of the process
+ * (pthread_sigmask(SIG_BLOCK) in the main thread before starting threads),
+ * or the signal is delivered the ordinary way and the loop never sees it.
+ * Signals are per process: with several loops taking the same signal, any
+ * one of them gets each occurrence. Standard signals that arrive together
+ * coalesce into one call. One callback per signal; fn NULL stops taking
+ * it (it stays blocked). The signalfd is the loop's own (not counted by
+ * sc_loop_active). 0; -EINVAL (NULL loop, signo out of 1..64, SIGKILL,
+ * SIGSTOP); or the negative errno of signalfd(2)/epoll_ctl(2).
+ */
 SC_EXTERN int sc_loop_signal(sc_loop *loop, int signo, sc_signal_fn fn, void *context);
 
-/* Calls `fn` on the loop's thread after each sc_loop_wake (coalesced). */
+/* Calls `fn` on the loop's thread once after one or more sc_loop_wake calls
+ * (they coalesce). NULL fn removes it. Loop thread only. */
 SC_EXTERN void sc_loop_on_wake(sc_loop *loop, sc_wake_fn fn, void *context);
 
-/* Wakes the loop from any thread (an eventfd write). 0 or a negative errno. */
+/*
+ * Wakes the loop from any thread: a sleeping sc_loop_run returns from
+ * epoll_wait and calls the sc_loop_on_wake function. Wake-ups coalesce: one
+ * eventfd write per burst. 0; -EINVAL (NULL loop), or write(2)'s negative
+ * errno. Thread-safe and async-signal-safe.
+ */
 SC_EXTERN int sc_loop_wake(sc_loop *loop);
 
-/* Makes sc_loop_run return after the current round; safe from any thread
- * and from callbacks. */
+/*
+ * Makes sc_loop_run return once the current round has been dispatched (at
+ * once if called before it starts, so a stop is never lost). Thread-safe
+ * and async-signal-safe; from a callback too. NULL is ignored.
+ */
 SC_EXTERN void sc_loop_stop(sc_loop *loop);
 
-#define SC_RUN_DEFAULT 0 /* until sc_loop_stop */
-#define SC_RUN_ONCE 1    /* wait for events once, dispatch them, return */
+#define SC_RUN_DEFAULT 0 /* until sc_loop_stop (also with nothing to watch) */
+#define SC_RUN_ONCE 1    /* wait once for events, timers or a wake, dispatch, return */
 #define SC_RUN_NOWAIT 2  /* dispatch what is ready now, without waiting */
 
-/* Runs the loop. Returns 0, or the negative errno of epoll_wait (EINTR is
- * retried). A stop asked for before the call makes it return at once. */
+/*
+ * Runs the loop on the calling thread in one of the modes above. Returns 0;
+ * -EINVAL (NULL loop, unknown mode), -EBUSY (called from one of this loop's
+ * callbacks: the loop is not re-entrant), or epoll_wait(2)'s negative errno
+ * (EINTR is retried). To run until nothing is left, call SC_RUN_ONCE while
+ * sc_loop_active() is not 0.
+ */
 SC_EXTERN int sc_loop_run(sc_loop *loop, int mode);
 
-/* Descriptors and timers the caller has registered (the loop's own
- * eventfd and signalfd not counted): 0 means nothing is left to wait for. */
+/* The number of live watches and timers the caller made (the loop's own
+ * eventfd and signalfd not counted): 0 means nothing is left to wait for,
+ * e.g. a server that stopped accepting has no connection left. */
 SC_EXTERN size_t sc_loop_active(const sc_loop *loop);
 
-/* The monotonic time in ns, as of the start of this dispatch round. */
+/* The monotonic time in ns (CLOCK_MONOTONIC), taken when the current round's
+ * events were fetched: cheap, and the same for every callback of a round. */
 SC_EXTERN uint64_t sc_loop_now(const sc_loop *loop);
 
 /*
- * accept4(2) that survives running out of descriptors. `flags` are
- * accept4's (SOCK_CLOEXEC is always added); `peer`/`peer_length` may be NULL.
- * Returns the new descriptor or a negative errno. On -EMFILE/-ENFILE it uses
- * the reserve descriptor (see sc_reserve_open) as libuv does: closes it,
- * accepts every waiting connection and closes each at once (the clients see
- * an orderly close, not a hang, and a level-triggered loop does not spin on
- * a listener that stays readable), reopens it, and adds the number shed to
- * *shed. The listener should be non-blocking.
+ * accept4(2) that survives running out of descriptors, for a non-blocking
+ * listener. `flags` are accept4's (SOCK_NONBLOCK; SOCK_CLOEXEC is always
+ * added); `peer`/`peer_length` may be NULL, as in accept4. ECONNABORTED
+ * (a connection reset while in the backlog) and EINTR are retried.
+ *
+ * Returns the new descriptor, or a negative errno: -EAGAIN when no
+ * connection is waiting, -EMFILE/-ENFILE when out of descriptors, others
+ * as accept4. On -EMFILE/-ENFILE with a reserve descriptor held in *reserve
+ * (see sc_reserve_open) it does what libuv's uv__emfile_trick does: closes
+ * the reserve, accepts every waiting connection and closes each at once
+ * (the clients see an orderly close instead of a hang, and a
+ * level-triggered loop does not spin on a listener that stays readable),
+ * reopens the reserve and adds the number closed to *shed (when not NULL).
+ * The caller still gets -EMFILE/-ENFILE, to log it.
+ *
+ * If no reserve is held (reserve NULL, or *reserve < 0 because reopening it
+ * failed: another thread took the descriptor), nothing is shed: the caller
+ * must stop watching the listener for a while (a timer) or its loop spins.
+ * A missing reserve is reopened by the next successful call.
+ * *reserve stays the caller's to close. Safe to call from several threads
+ * with one reserve each.
  */
 SC_EXTERN int sc_accept(int listener, void *peer, unsigned *peer_length, int flags, int *reserve,
                         unsigned long *shed);
 
-/* Opens a reserve descriptor for sc_accept (/dev/null, close-on-exec).
- * Returns it or a negative errno. */
+/* Opens a reserve descriptor for sc_accept (/dev/null, read-only,
+ * close-on-exec). Returns it (the caller closes it) or a negative errno. */
 SC_EXTERN int sc_reserve_open(void);
 
 #ifdef __cplusplus

@@ -1,10 +1,10 @@
 /* The event loop: stale events, trigger modes, timers, wake-ups, signals,
  * running out of descriptors, and no leaked descriptors. */
 #define _GNU_SOURCE
+#include "loop_helpers.h"
 #include "runner.h"
 #include "sockcore.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <netinet/in.h>
@@ -14,18 +14,6 @@
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
-
-static int open_descriptors(void) {
-  DIR *dir = opendir("/proc/self/fd");
-  ASSERT(dir != NULL);
-  int count = 0;
-  while (readdir(dir) != NULL)
-    count++;
-  closedir(dir);
-  return count;
-}
-
-static void pair(int fds[2]) { ASSERT_EQ(socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0, fds), 0); }
 
 struct counter {
   int calls;
@@ -142,6 +130,7 @@ static void first_wins(sc_loop *loop, sc_watch_id id, int fd, unsigned events, v
 }
 
 SC_TEST(loop_drops_events_of_a_registration_removed_in_the_same_round) {
+  int before = open_descriptors();
   sc_loop *loop;
   ASSERT_EQ(sc_loop_new(&loop), 0);
   struct stale_case c = {0};
@@ -156,7 +145,14 @@ SC_TEST(loop_drops_events_of_a_registration_removed_in_the_same_round) {
   ASSERT_EQ(sc_loop_run(loop, SC_RUN_NOWAIT), 0);
   ASSERT_EQ(c.replacement_counter.calls, 1);
   ASSERT_EQ(c.replacement_counter.fd, c.replacement[0]);
+  ASSERT_EQ(sc_loop_active(loop), 1); /* the first unwatched itself: the replacement is left */
   sc_loop_free(loop);
+  for (int i = 0; i < 2; i++) {
+    if ((uint32_t)c.ids[i] != (uint32_t)c.replacement_id) /* the pair not closed in the callback */
+      close(c.fds[i][0]), close(c.fds[i][1]);
+  }
+  close(c.replacement[0]), close(c.replacement[1]);
+  ASSERT_EQ(open_descriptors(), before);
 }
 
 struct timer_log {
@@ -166,12 +162,6 @@ struct timer_log {
   int repeats;
   sc_watch_id repeating;
 };
-
-static void log_timer(sc_loop *loop, sc_watch_id id, void *context) {
-  struct timer_log *log = context;
-  log->order[log->count++] = (int)(intptr_t)0;
-  (void)id;
-}
 
 struct tagged {
   struct timer_log *log;
@@ -219,7 +209,6 @@ SC_TEST(loop_timers_fire_in_order_repeat_and_cancel) {
   ASSERT_EQ(sc_loop_run(loop, SC_RUN_DEFAULT), 0);
   ASSERT_EQ(log.repeats, 3);
   ASSERT_EQ(sc_loop_active(loop), 0);
-  (void)log_timer;
   sc_loop_free(loop);
 }
 
@@ -307,6 +296,7 @@ static int listen_loopback(struct sockaddr_in *address) {
  * the loop goes quiet, the clients see an orderly close, and accepting
  * works again once descriptors are free. */
 SC_TEST(loop_sheds_connections_when_out_of_descriptors) {
+  int before = open_descriptors();
   struct sockaddr_in address;
   struct emfile_case c = {.reserve = sc_reserve_open()};
   ASSERT(c.reserve >= 0);
@@ -354,4 +344,50 @@ SC_TEST(loop_sheds_connections_when_out_of_descriptors) {
   sc_loop_free(loop);
   close(c.listener);
   close(c.reserve);
+  ASSERT_EQ(open_descriptors(), before);
+}
+
+/* Without a reserve, sc_accept cannot shed: it says -EMFILE with nothing
+ * shed, so the caller knows to back off; the reserve comes back with the
+ * next accept that succeeds. */
+SC_TEST(accept_without_reserve_reports_emfile_and_gets_it_back) {
+  int before = open_descriptors();
+  struct sockaddr_in address;
+  int listener = listen_loopback(&address);
+  int client = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  ASSERT_EQ(connect(client, (struct sockaddr *)&address, sizeof address), 0);
+  struct rlimit saved, limit;
+  ASSERT_EQ(getrlimit(RLIMIT_NOFILE, &saved), 0);
+  limit = saved;
+  limit.rlim_cur = (rlim_t)open_descriptors() + 2;
+  ASSERT_EQ(setrlimit(RLIMIT_NOFILE, &limit), 0);
+  int filler[16], filled = 0;
+  while (filled < 16 && (filler[filled] = open("/dev/null", O_RDONLY | O_CLOEXEC)) >= 0)
+    filled++;
+  ASSERT(filled < 16);
+  int reserve = -1;
+  unsigned long shed = 0;
+  ASSERT_EQ(sc_accept(listener, NULL, NULL, SOCK_NONBLOCK, &reserve, &shed), -EMFILE);
+  ASSERT_EQ(sc_accept(listener, NULL, NULL, SOCK_NONBLOCK, NULL, NULL), -EMFILE);
+  ASSERT_EQ(shed, 0);
+  ASSERT_EQ(reserve, -1);
+  for (int i = 0; i < filled; i++)
+    close(filler[i]);
+  ASSERT_EQ(setrlimit(RLIMIT_NOFILE, &saved), 0);
+
+  struct sockaddr_in peer;
+  unsigned peer_length = sizeof peer;
+  int accepted = sc_accept(listener, &peer, &peer_length, SOCK_NONBLOCK, &reserve, &shed);
+  ASSERT(accepted >= 0);
+  ASSERT_EQ(peer_length, sizeof peer);
+  ASSERT_EQ(peer.sin_family, AF_INET);
+  ASSERT(reserve >= 0); /* reopened */
+  ASSERT(fcntl(accepted, F_GETFD) & FD_CLOEXEC);
+  ASSERT(fcntl(accepted, F_GETFL) & O_NONBLOCK);
+  ASSERT_EQ(sc_accept(listener, NULL, NULL, 0, &reserve, &shed), -EAGAIN);
+  close(accepted);
+  close(client);
+  close(reserve);
+  close(listener);
+  ASSERT_EQ(open_descriptors(), before);
 }

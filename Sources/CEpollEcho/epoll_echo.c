@@ -2,8 +2,10 @@
  * An echo server as lean as a careful hand-written C epoll server:
  * level-triggered reads into one buffer per loop, the reply sent from it at
  * once, and only what the kernel does not take copied into a per-connection
- * queue, with EPOLLOUT armed and reading paused until it is sent. An idle
- * connection costs one small struct.
+ * queue, with EPOLLOUT armed and reading paused until it is sent (so a
+ * client that does not read cannot make the server buffer without bound).
+ * An idle connection costs its struct connection (56 bytes) and its slot in
+ * the loop's registration table (56 bytes).
  */
 #define _GNU_SOURCE
 #include "epoll_echo.h"
@@ -145,16 +147,25 @@ static void on_listener(sc_loop *loop, sc_watch_id id, int fd, unsigned events, 
 
 static void resume_accepting(sc_loop *loop, sc_watch_id id, void *context) {
   ee_server *server = context;
-  if (server->accepting && server->listener_id == 0)
-    sc_loop_watch(loop, server->listener, SC_READABLE, on_listener, server, &server->listener_id);
+  if (server->reserve < 0)
+    server->reserve = sc_reserve_open();
+  if (server->accepting && server->listener_id == 0 &&
+      sc_loop_watch(loop, server->listener, SC_READABLE, on_listener, server, &server->listener_id) < 0) {
+    /* Still out of descriptors or memory: try again later. */
+    server->listener_id = 0;
+    sc_loop_timer(loop, 100000000u, 0, resume_accepting, server, NULL);
+  }
 }
 
-/* Out of kernel memory: nothing frees it at once, so stop watching the
- * listener for 100 ms instead of failing accept in a spin. */
+/* Out of kernel memory, or out of descriptors with no reserve to shed the
+ * backlog with: nothing frees them at once, and the listener stays
+ * readable, so stop watching it for 100 ms instead of failing accept in a
+ * spin. Without a timer there is no pause: better busy than deaf. */
 static void pause_accepting(ee_server *server) {
+  if (sc_loop_timer(server->loop, 100000000u, 0, resume_accepting, server, NULL) < 0)
+    return;
   sc_loop_unwatch(server->loop, server->listener_id);
   server->listener_id = 0;
-  sc_loop_timer(server->loop, 100000000u, 0, resume_accepting, server, NULL);
 }
 
 static void on_listener(sc_loop *loop, sc_watch_id id, int fd, unsigned events, void *context) {
@@ -171,20 +182,23 @@ static void on_listener(sc_loop *loop, sc_watch_id id, int fd, unsigned events, 
        * it stays readable, so stop watching it rather than spin. */
       server->accepting = false;
       sc_loop_unwatch(loop, server->listener_id);
+      server->listener_id = 0;
       finish_if_done(server);
       return;
     }
     if (accepted < 0) {
       count(server, failed, -accepted);
-      if (accepted == -ENOBUFS || accepted == -ENOMEM)
+      bool unshed = (accepted == -EMFILE || accepted == -ENFILE) && dropped == 0;
+      if (unshed || accepted == -ENOBUFS || accepted == -ENOMEM)
         pause_accepting(server);
       return;
     }
     struct connection *c = calloc(1, sizeof *c);
-    if (c == NULL || sc_loop_watch(loop, accepted, SC_READABLE, on_connection, c, &c->id) != 0) {
+    int rc = c == NULL ? -ENOMEM : sc_loop_watch(loop, accepted, SC_READABLE, on_connection, c, &c->id);
+    if (rc < 0) {
       free(c);
       close(accepted);
-      count(server, failed, ENOMEM);
+      count(server, failed, -rc);
       continue;
     }
     c->server = server;
@@ -199,25 +213,27 @@ static void on_listener(sc_loop *loop, sc_watch_id id, int fd, unsigned events, 
 
 static void on_wake(sc_loop *loop, void *context) {
   ee_server *server = context;
-  if (atomic_load(&server->stop_requested) && server->accepting) {
+  bool abort_now = atomic_load(&server->abort_requested);
+  if ((abort_now || atomic_load(&server->stop_requested)) && server->accepting) {
     server->accepting = false;
-    sc_loop_unwatch(loop, server->listener_id);
+    sc_loop_unwatch(loop, server->listener_id); /* -ENOENT while paused: fine */
+    server->listener_id = 0;
   }
-  if (atomic_load(&server->abort_requested))
+  if (abort_now)
     while (server->connections)
       close_connection(server, server->connections);
   finish_if_done(server);
 }
 
 int ee_server_new(int listener, ee_server **out) {
+  if (out == NULL || listener < 0)
+    return -EINVAL;
+  int flags = fcntl(listener, F_GETFL);
+  if (flags < 0 || fcntl(listener, F_SETFL, flags | O_NONBLOCK) < 0)
+    return -errno;
   ee_server *server = calloc(1, sizeof *server);
   if (server == NULL)
     return -ENOMEM;
-  int flags = fcntl(listener, F_GETFL);
-  if (flags < 0 || fcntl(listener, F_SETFL, flags | O_NONBLOCK) < 0) {
-    free(server);
-    return -errno;
-  }
   int rc = sc_loop_new(&server->loop);
   if (rc < 0) {
     free(server);
@@ -237,19 +253,29 @@ int ee_server_new(int listener, ee_server **out) {
   return 0;
 }
 
-int ee_server_run(ee_server *server) { return sc_loop_run(server->loop, SC_RUN_DEFAULT); }
+int ee_server_run(ee_server *server) {
+  if (server == NULL)
+    return -EINVAL;
+  return sc_loop_run(server->loop, SC_RUN_DEFAULT);
+}
 
 void ee_server_stop(ee_server *server) {
+  if (server == NULL)
+    return;
   atomic_store(&server->stop_requested, true);
   sc_loop_wake(server->loop);
 }
 
 void ee_server_abort(ee_server *server) {
+  if (server == NULL)
+    return;
   atomic_store(&server->abort_requested, true);
   sc_loop_wake(server->loop);
 }
 
 ee_counters ee_server_counters(ee_server *server) {
+  if (server == NULL)
+    return (ee_counters){0};
   pthread_mutex_lock(&server->counters_lock);
   ee_counters snapshot = server->counters;
   pthread_mutex_unlock(&server->counters_lock);

@@ -1,10 +1,18 @@
 /*
- * The `epoll-c` server model: an echo server written in C on sockcore's
- * event loop, the reference that the Swift models are measured against.
- * One server per loop and thread; `--workers N` runs N of them, each on its
- * own SO_REUSEPORT listener.
+ * The `epoll-c` server model: an echo server (RFC 862) written in C on
+ * sockcore's event loop, the reference that the Swift models are measured
+ * against. One server per loop and thread; `--workers N` runs N of them,
+ * each on its own SO_REUSEPORT listener.
  *
- * Returns 0 or a negative errno; never prints.
+ * Per connection: non-blocking, level-triggered; what the peer does not
+ * take at once is queued (the only per-connection buffer, freed once sent)
+ * with EPOLLOUT armed and reading paused until it is sent. Peer resets and
+ * EPIPE close that connection only (MSG_NOSIGNAL: no SIGPIPE). Out of
+ * descriptors, waiting connections are shed with sc_accept's reserve
+ * descriptor; out of memory (or of descriptors with no reserve), accepting
+ * pauses for 100 ms instead of spinning.
+ *
+ * Functions that can fail return 0 or a negative errno; nothing prints.
  */
 #ifndef SOCKWORKS_EPOLL_ECHO_H
 #define SOCKWORKS_EPOLL_ECHO_H
@@ -14,31 +22,43 @@
 typedef struct ee_server ee_server;
 
 typedef struct ee_counters {
-  uint64_t accepted;
+  uint64_t accepted;      /* connections accepted and served */
   uint64_t shed;          /* closed at once because the process was out of descriptors */
-  uint64_t accept_errors; /* other failed accepts */
-  int last_accept_error;  /* its errno, 0 for none */
+  uint64_t accept_errors; /* failed accepts, EMFILE/ENFILE included (then see shed) */
+  int last_accept_error;  /* the last one's errno, 0 for none */
   uint64_t open;          /* connections open now */
 } ee_counters;
 
-/* A server on `listener` (a listening socket; made non-blocking here, and
- * never closed here). 0, -ENOMEM, or a loop setup error. */
+/* A server on `listener`, a listening stream socket (made non-blocking
+ * here; it stays the caller's, to close after the run). Allocates the
+ * server (with its 64 KiB read buffer), a loop and a reserve descriptor.
+ * Stores it in *out and returns 0; -EINVAL (out NULL, listener < 0), the
+ * negative errno of fcntl (-EBADF), -ENOMEM, or the loop's setup error. */
 int ee_server_new(int listener, ee_server **out);
 
-/* Serves until ee_server_stop and then until every connection is gone. */
+/* Serves on the calling thread until ee_server_stop (or _abort) has been
+ * called and every connection is gone. 0, -EINVAL (server NULL), or
+ * epoll_wait's negative errno. One thread runs a server, once. */
 int ee_server_run(ee_server *server);
 
-/* From any thread: stop accepting (the listener is unwatched, not closed);
- * open connections go on until their clients are done. */
+/* From any thread, before or during the run: stop accepting (the listener
+ * is unwatched, not closed; connections still in its backlog are left to
+ * the caller's close); open connections go on until their clients close.
+ * Calling it again does nothing more. */
 void ee_server_stop(ee_server *server);
 
-/* From any thread: close every open connection now (after a grace period). */
+/* From any thread: stop (as ee_server_stop) and close every open connection
+ * now, the end of a grace period. ee_server_run then returns. */
 void ee_server_abort(ee_server *server);
 
-/* A snapshot of the counters (from any thread). */
+/* A snapshot of the counters, from any thread (under a lock), also after
+ * the run. */
 ee_counters ee_server_counters(ee_server *server);
 
-/* Frees a server whose run has returned. */
+/* Closes the connections still open, frees the server, its loop and its
+ * reserve descriptor; never closes the listener. Only once ee_server_run
+ * has returned (or was never called) and no other thread can call
+ * ee_server_stop/_abort/_counters on it any more. NULL is ignored. */
 void ee_server_free(ee_server *server);
 
 #endif
