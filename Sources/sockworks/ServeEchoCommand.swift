@@ -74,6 +74,10 @@ struct ServeEchoCommand: ParsableCommand {
     func run() throws {
         let pidFile = try service.prepare()
         defer { pidFile?.remove() }
+        try service.loggingFailure { try serve(pidFile: pidFile) }
+    }
+
+    private func serve(pidFile: PidFile?) throws {
         let control = ServerControl()
         let grace = Duration.milliseconds(Int64(grace * 1000))
         let socket = try Socket(family: address.family, type: udp ? .datagram : .stream)
