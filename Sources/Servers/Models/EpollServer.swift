@@ -115,7 +115,7 @@ struct EpollWorker<Handler: StreamHandler>: ~Copyable {
                 state.connections[id] = connection
                 control.track(accepted.socket)
             } catch {
-                ServerLog.write("epoll: cannot watch the connection from \(accepted.peer): \(error)")
+                ServerLog.warning("epoll: cannot watch the connection from \(accepted.peer): \(error)")
                 try? accepted.socket.close()
             }
         }
