@@ -80,7 +80,10 @@ let package = Package(
                 .product(name: "SystemPackage", package: "swift-system"),
             ]
         ),
-        .testTarget(name: "ServersTests", dependencies: ["Servers"]),
+        .testTarget(
+            name: "ServersTests",
+            dependencies: ["Servers", .product(name: "Logging", package: "swift-log")]
+        ),
         .testTarget(
             name: "SockworksTests",
             dependencies: [

@@ -61,6 +61,13 @@ public final class PidFile: Sendable {
                 close(descriptor)
                 continue
             }
+            // Emptied now and unlinked at exit: never a device such as
+            // /dev/null, a fifo or anything but a file of our own making.
+            var status = stat()
+            guard fstat(descriptor, &status) == 0, status.st_mode & S_IFMT == S_IFREG else {
+                close(descriptor)
+                throw ServerError("pidfile \(path) is not a regular file")
+            }
             guard ftruncate(descriptor, 0) == 0 else {
                 let error = errno
                 close(descriptor)
