@@ -90,7 +90,7 @@ struct ServeEchoCommand: ParsableCommand {
         try socket.bind(to: address)
         if !udp { try socket.listen() }
         writeStandardOutput("listening on \(try socket.localAddress)\n")
-        let readiness = try service.detach(pidFile: pidFile)
+        let readiness = try service.detach(pidFile: pidFile, listener: socket)
         try ShutdownSignals.install { signal in
             ServerLog.write("\(ShutdownSignals.name(signal)): closing the listener")
             control.stop()

@@ -50,9 +50,10 @@ struct ServiceOptions: ParsableArguments {
 
     /// After binding: detach (when asked) and write the pid. Returns what
     /// tells the waiting original process that the daemon serves; that
-    /// process itself never returns from here. Must run before any thread
-    /// is started.
-    func detach(pidFile: PidFile?) throws -> Daemon.Readiness? {
+    /// process itself never returns from here. The daemon removes the
+    /// listener's socket file at exit, as the process that bound it would
+    /// have. Must run before any thread is started.
+    func detach(pidFile: PidFile?, listener: Socket) throws -> Daemon.Readiness? {
         var readiness: Daemon.Readiness?
         if daemon {
             switch try Daemon.detach() {
@@ -62,6 +63,7 @@ struct ServiceOptions: ParsableArguments {
                 }
                 Processes.exitNow(daemonServes ? 0 : 1)
             case .daemon(let ready):
+                listener.takeOverSocketFile()
                 readiness = ready
             }
         }
