@@ -17,11 +17,11 @@ struct ServiceOptions: ParsableArguments {
     var daemon = false
 
     @Option(help: ArgumentHelp(
-        "Write the server's pid to FILE, and refuse to start while another live server holds it.",
+        "Write the serving pid to FILE (locked while the server runs, removed when it stops); refuse to start while another live server holds it.",
         valueName: "file"))
     var pidfile: String?
 
-    @Flag(help: "Log through syslog(3) (facility daemon) instead of standard error.")
+    @Flag(help: "Log through syslog(3) (facility daemon) instead of standard error; lines are dropped when no syslog daemon listens on /dev/log.")
     var syslog = false
 
     @Option(help: ArgumentHelp("The name syslog lines carry, with the pid (default: sockworks).", valueName: "name"))
