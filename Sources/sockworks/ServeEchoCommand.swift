@@ -78,6 +78,9 @@ struct ServeEchoCommand: ParsableCommand {
     }
 
     private func serve(pidFile: PidFile?) throws {
+        // From "listening on" a script may send SIGTERM: it must stop the
+        // server cleanly even before the signal thread runs.
+        try ShutdownSignals.block()
         let control = ServerControl()
         let grace = Duration.milliseconds(Int64(grace * 1000))
         let socket = try Socket(family: address.family, type: udp ? .datagram : .stream)

@@ -63,6 +63,9 @@ struct ServiceOptions: ParsableArguments {
                 }
                 Processes.exitNow(daemonServes ? 0 : 1)
             case .daemon(let ready):
+                // Detaching cleared the mask it inherited; block the
+                // shutdown signals again before the pid file names us.
+                try ShutdownSignals.block()
                 listener.takeOverSocketFile()
                 readiness = ready
             }
