@@ -1,4 +1,3 @@
-import Foundation
 import Glibc
 import XCTest
 
@@ -37,7 +36,7 @@ final class PidFileTests: XCTestCase {
     }
 
     func testAStaleFileIsTakenOverAndEmptiedAtOnce() throws {
-        XCTAssertTrue(FileManager.default.createFile(atPath: path, contents: Data("4000000\n".utf8)))
+        XCTAssertTrue(create(path, "4000000\n"))
         let taken = try PidFile(path: path)
         XCTAssertEqual(contents(path), "", "a dead holder's pid is never shown as ours")
         try taken.writePid()
@@ -51,13 +50,14 @@ final class PidFileTests: XCTestCase {
     func testRemoveLeavesAFileThatReplacedOurs() throws {
         let ours = try PidFile(path: path)
         unlink(path)
-        XCTAssertTrue(FileManager.default.createFile(atPath: path, contents: Data("someone else\n".utf8)))
+        XCTAssertTrue(create(path, "someone else\n"))
         ours.remove()
         XCTAssertEqual(contents(path), "someone else\n")
     }
 
     func testARelativePathIsMadeAbsolute() throws {
-        let previous = FileManager.default.currentDirectoryPath
+        var buffer = [CChar](repeating: 0, count: Int(PATH_MAX))
+        let previous = String(cString: try XCTUnwrap(getcwd(&buffer, buffer.count)))
         XCTAssertEqual(chdir(folder), 0)
         defer { chdir(previous) }
         let file = try PidFile(path: "server.pid")
@@ -78,7 +78,21 @@ final class PidFileTests: XCTestCase {
         }
     }
 
+    /// The file's text; nil when it does not exist. (Plain read(2): the
+    /// test checks bytes the pid file wrote, nothing more.)
     private func contents(_ path: String) -> String? {
-        FileManager.default.contents(atPath: path).map { String(decoding: $0, as: UTF8.self) }
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else { return nil }
+        defer { close(descriptor) }
+        var buffer = [UInt8](repeating: 0, count: 256)
+        let count = read(descriptor, &buffer, buffer.count)
+        return count >= 0 ? String(decoding: buffer[..<count], as: UTF8.self) : nil
+    }
+
+    private func create(_ path: String, _ text: String) -> Bool {
+        let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard descriptor >= 0 else { return false }
+        defer { close(descriptor) }
+        return write(descriptor, text, text.utf8.count) == text.utf8.count
     }
 }
