@@ -80,7 +80,10 @@ let package = Package(
                 .product(name: "SystemPackage", package: "swift-system"),
             ]
         ),
-        .testTarget(name: "ServersTests", dependencies: ["Servers"]),
+        .testTarget(
+            name: "ServersTests",
+            dependencies: ["Servers", .product(name: "Logging", package: "swift-log")]
+        ),
         // The epoll-c echo server in C, driven directly over loopback.
         .testTarget(name: "CEpollEchoTests", dependencies: ["CEpollEcho", "SocketCore"]),
         .testTarget(

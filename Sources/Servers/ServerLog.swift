@@ -21,6 +21,10 @@ public enum ServerLog {
 
     /// Something that went wrong but leaves the server running.
     public static func warning(_ line: String) { logger.warning("\(line)") }
+
+    /// Why the server stops on a failure: a daemon's standard error is
+    /// /dev/null, so its log is the only place that can say.
+    public static func error(_ line: String) { logger.error("\(line)") }
 }
 
 /// A server failure worth one line.

@@ -14,19 +14,7 @@ import SocketCore
 /// inherit the mask.
 public enum ShutdownSignals {
     public static func install(onSignal: @escaping @Sendable (Int32) -> Void) throws(ServerError) {
-        var set = sigset_t()
-        sigemptyset(&set)
-        sigaddset(&set, SIGINT)
-        sigaddset(&set, SIGTERM)
-        sigaddset(&set, SIGCHLD)
-        let result = pthread_sigmask(SIG_SETMASK, &set, nil)
-        guard result == 0 else {
-            throw ServerError("pthread_sigmask: \(String(cString: strerror(result)))")
-        }
-        // A peer that vanishes must not kill the server: sends use
-        // MSG_NOSIGNAL, and stdout writes get EPIPE instead of SIGPIPE.
-        signal(SIGPIPE, SIG_IGN)
-        let watched = set
+        let watched = try block()
         do {
             try PosixThread.startDetached {
                 var set = watched
@@ -43,6 +31,27 @@ public enum ShutdownSignals {
         } catch {
             throw ServerError("\(error)")
         }
+    }
+
+    /// The mask and SIGPIPE of `install`, without the watcher thread: for a
+    /// server that must not die of SIGTERM between telling the world where
+    /// it listens and starting the watcher (which a daemon may only do
+    /// after it has detached). The signals stay pending until `install`.
+    @discardableResult
+    public static func block() throws(ServerError) -> sigset_t {
+        var set = sigset_t()
+        sigemptyset(&set)
+        sigaddset(&set, SIGINT)
+        sigaddset(&set, SIGTERM)
+        sigaddset(&set, SIGCHLD)
+        let result = pthread_sigmask(SIG_SETMASK, &set, nil)
+        guard result == 0 else {
+            throw ServerError("pthread_sigmask: \(String(cString: strerror(result)))")
+        }
+        // A peer that vanishes must not kill the server: sends use
+        // MSG_NOSIGNAL, and stdout writes get EPIPE instead of SIGPIPE.
+        signal(SIGPIPE, SIG_IGN)
+        return set
     }
 
     /// "SIGINT", "SIGTERM" for log lines.

@@ -74,6 +74,13 @@ struct ServeEchoCommand: ParsableCommand {
     func run() throws {
         let pidFile = try service.prepare()
         defer { pidFile?.remove() }
+        try service.loggingFailure { try serve(pidFile: pidFile) }
+    }
+
+    private func serve(pidFile: PidFile?) throws {
+        // From "listening on" a script may send SIGTERM: it must stop the
+        // server cleanly even before the signal thread runs.
+        try ShutdownSignals.block()
         let control = ServerControl()
         let grace = Duration.milliseconds(Int64(grace * 1000))
         let socket = try Socket(family: address.family, type: udp ? .datagram : .stream)
@@ -86,7 +93,7 @@ struct ServeEchoCommand: ParsableCommand {
         try socket.bind(to: address)
         if !udp { try socket.listen() }
         writeStandardOutput("listening on \(try socket.localAddress)\n")
-        let readiness = try service.detach(pidFile: pidFile)
+        let readiness = try service.detach(pidFile: pidFile, listener: socket)
         try ShutdownSignals.install { signal in
             ServerLog.write("\(ShutdownSignals.name(signal)): closing the listener")
             control.stop()

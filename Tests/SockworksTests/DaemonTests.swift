@@ -4,40 +4,68 @@ import SystemPackage
 import XCTest
 
 /// `serve echo --daemon --pidfile F --syslog`: a real daemon, checked from
-/// /proc, stopped by PID.
+/// /proc, stopped by PID. Every daemon a test starts is stopped by PID (then
+/// killed if it lingers) before the test ends, and only while that PID is
+/// still the daemon (`DaemonProcess`).
 final class DaemonTests: XCTestCase {
     func testDaemonDetachesServesAndStopsOnSIGTERM() async throws {
         let folder = try TemporaryFolder()
         defer { folder.remove() }
         let pidPath = folder.file("echo.pid")
-        let start = try await runSockworks(["serve", "echo", "--model", "poll", "--daemon", "--pidfile", pidPath])
+        // The daemon starts with SIGUSR1 blocked and SIGHUP ignored, as a
+        // careless parent would leave them: it must clear both.
+        let start = try await runProgram(FilePath("/usr/bin/env"), [
+            "--block-signal=USR1", "--ignore-signal=HUP", try sockworksExecutable().string,
+            "serve", "echo", "--model", "poll", "--daemon", "--pidfile", pidPath,
+        ], in: folder)
+        let daemon = try XCTUnwrap(DaemonProcess(pidFile: pidPath), "the pidfile is written when the command returns")
+        defer { daemon.kill() }
         XCTAssertEqual(start.exitCode, 0, start.standardError)
-        XCTAssertTrue(start.standardOutput.hasPrefix("listening on 127.0.0.1:"), start.standardOutput)
-        let pid = try XCTUnwrap(readPid(pidPath), "the pidfile is written when the command returns")
-        defer { kill(pid, SIGKILL) }
+        XCTAssertFalse(start.timedOut)
+        XCTAssertTrue(start.outputText.hasPrefix("listening on 127.0.0.1:"), start.outputText)
+        XCTAssertEqual(start.standardError, "")
 
-        let stat = try XCTUnwrap(procStat(pid))
-        XCTAssertEqual(stat.parent, 1, "re-parented to init")
-        XCTAssertNotEqual(stat.session, pid, "not a session leader, so it can never get a terminal")
+        let stat = try XCTUnwrap(procStat(daemon.pid))
+        XCTAssertTrue(stat.parent == 1 || ancestors(of: getpid()).contains(stat.parent),
+                      "re-parented to init (or to a subreaper above the test), not \(stat.parent)")
+        XCTAssertNotEqual(stat.session, daemon.pid, "not a session leader, so it can never get a terminal")
+        XCTAssertNotEqual(stat.session, procStat(getpid())?.session, "a session of its own")
         XCTAssertEqual(stat.session, stat.group)
         XCTAssertEqual(stat.tty, 0, "no controlling terminal")
         for standard in 0...2 {
-            XCTAssertEqual(readLink("/proc/\(pid)/fd/\(standard)"), "/dev/null")
+            XCTAssertEqual(readLink("/proc/\(daemon.pid)/fd/\(standard)"), "/dev/null")
         }
-        XCTAssertEqual(readLink("/proc/\(pid)/cwd"), "/")
-        XCTAssertTrue(procStatus(pid).contains("Umask:\t0022"))
+        XCTAssertEqual(readLink("/proc/\(daemon.pid)/cwd"), "/")
+        let status = procStatus(daemon.pid)
+        XCTAssertEqual(statusField(status, "Umask"), "0022")
+        // Blocked: SIGINT, SIGTERM and SIGCHLD, which the server takes with
+        // sigwait (bits 1, 14, 16), no SIGUSR1 (bit 9). Ignored: SIGPIPE
+        // alone (bit 12), no SIGHUP (bit 0).
+        XCTAssertEqual(signalSet(status, "SigBlk"), 0x14002)
+        XCTAssertEqual(signalSet(status, "SigIgn"), 0x1000)
 
-        let port = try XCTUnwrap(UInt16(start.standardOutput.split(separator: ":").last?.filter(\.isNumber) ?? ""))
+        let port = try XCTUnwrap(UInt16(start.outputText.split(separator: ":").last?.filter(\.isNumber) ?? ""))
         let client = try TestSocket(type: Int32(SOCK_STREAM.rawValue))
         XCTAssertEqual(client.connect(port: port), 0)
         try client.sendAll(Array("daemon".utf8))
         XCTAssertEqual(try client.receive(exactly: 6), Array("daemon".utf8))
         client.close()
 
-        XCTAssertEqual(kill(pid, SIGTERM), 0)
-        let stopped = try await waitUntil { kill(pid, 0) != 0 }
+        let stopped = try await daemon.stop()
         XCTAssertTrue(stopped, "the daemon stops on SIGTERM")
         XCTAssertFalse(fileExists(pidPath), "the pidfile is removed on exit")
+    }
+
+    /// The signals the daemon test gives its daemon do reach a program that
+    /// `env` starts, so the daemon's clean mask is its own doing.
+    func testEnvHandsOnABlockedAndAnIgnoredSignal() async throws {
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        let run = try await runProgram(FilePath("/usr/bin/env"),
+                                       ["--block-signal=USR1", "--ignore-signal=HUP", "cat", "/proc/self/status"], in: folder)
+        XCTAssertEqual(run.exitCode, 0, run.standardError)
+        XCTAssertEqual(signalSet(run.outputText, "SigBlk"), 0x200)
+        XCTAssertEqual(signalSet(run.outputText, "SigIgn"), 0x1)
     }
 
     func testALiveHolderIsRefusedAndAStaleFileIsTakenOver() async throws {
@@ -46,40 +74,84 @@ final class DaemonTests: XCTestCase {
         let pidPath = folder.file("echo.pid")
         // A pid file left by a process that died holds no lock: taken over.
         try writeFile(pidPath, Array("999999\n".utf8))
-        let first = try await runSockworks(["serve", "echo", "--daemon", "--pidfile", pidPath])
+        let first = try await runSockworks(["serve", "echo", "--daemon", "--pidfile", pidPath], in: folder)
+        let daemon = try XCTUnwrap(DaemonProcess(pidFile: pidPath))
+        defer { daemon.kill() }
         XCTAssertEqual(first.exitCode, 0, first.standardError)
-        let pid = try XCTUnwrap(readPid(pidPath))
-        defer { kill(pid, SIGKILL) }
-        XCTAssertNotEqual(pid, 999_999)
+        XCTAssertNotEqual(daemon.pid, 999_999)
 
-        let second = try await runSockworks(["serve", "echo", "--pidfile", pidPath])
-        XCTAssertEqual(second.exitCode, 1)
-        XCTAssertEqual(second.standardError, "sockworks: pidfile \(pidPath) is held by pid \(pid)\n")
-        XCTAssertEqual(readPid(pidPath), pid, "the refused start leaves the file alone")
+        for arguments in [["--pidfile", pidPath], ["--daemon", "--pidfile", pidPath]] {
+            let second = try await runSockworks(["serve", "echo"] + arguments, in: folder)
+            XCTAssertEqual(second.exitCode, 1, "\(arguments)")
+            XCTAssertFalse(second.timedOut)
+            XCTAssertEqual(second.outputText, "", "refused before it binds")
+            XCTAssertEqual(second.standardError, "sockworks: pidfile \(pidPath) is held by pid \(daemon.pid)\n")
+            XCTAssertEqual(readPid(pidPath), daemon.pid, "the refused start leaves the file alone")
+        }
 
-        kill(pid, SIGTERM)
-        let stopped = try await waitUntil { kill(pid, 0) != 0 }
+        let stopped = try await daemon.stop()
         XCTAssertTrue(stopped)
+        XCTAssertFalse(fileExists(pidPath))
+    }
+
+    /// A relative --unix path and --pidfile are taken from the folder the
+    /// command starts in (the socket is bound before the daemon changes to
+    /// /), and both files are removed there at exit.
+    func testRelativePathsAreTheStartingFolders() async throws {
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        let start = try await runProgram(FilePath("/bin/sh"), [
+            "-c", "cd \"$1\" && shift && exec \"$@\"", "sh", folder.path,
+            try sockworksExecutable().string, "serve", "echo", "--unix", "echo.sock", "--daemon", "--pidfile", "echo.pid",
+        ], in: folder)
+        let daemon = try XCTUnwrap(DaemonProcess(pidFile: folder.file("echo.pid")), start.standardError)
+        defer { daemon.kill() }
+        XCTAssertEqual(start.exitCode, 0, start.standardError)
+        XCTAssertEqual(start.outputText, "listening on \(folder.file("echo.sock"))\n")
+        XCTAssertEqual(fileType(folder.file("echo.sock")), S_IFSOCK)
+
+        let echo = try await runSockworks(["echo", "--unix", folder.file("echo.sock")], input: Array("unix\n".utf8), in: folder)
+        XCTAssertEqual(echo.exitCode, 0, echo.standardError)
+        XCTAssertEqual(echo.outputText, "unix\n")
+
+        let stopped = try await daemon.stop()
+        XCTAssertTrue(stopped)
+        XCTAssertNil(fileType(folder.file("echo.sock")), "the socket file is removed at exit")
+        XCTAssertFalse(fileExists(folder.file("echo.pid")))
+    }
+
+    func testBadServiceOptionsAreRefused() async throws {
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        let cases: [([String], Int32, String)] = [
+            (["--syslog-ident", "x"], 2, "sockworks: --syslog-ident applies with --syslog only (see 'sockworks serve echo --help')\n"),
+            (["--syslog", "--syslog-ident", "a b"], 2,
+             "sockworks: --syslog-ident must be 1 to 32 printable ASCII characters without space, '[' or ':' (see 'sockworks serve echo --help')\n"),
+            (["--pidfile", ""], 2, "sockworks: --pidfile needs a path (see 'sockworks serve echo --help')\n"),
+            (["--pidfile", folder.file("missing/echo.pid")], 1,
+             "sockworks: cannot open pidfile \(folder.file("missing/echo.pid")): ENOENT (No such file or directory)\n"),
+            // A pid file is emptied and removed at exit: never a device or a fifo.
+            (["--daemon", "--pidfile", folder.file("fifo")], 1, "sockworks: pidfile \(folder.file("fifo")) is not a regular file\n"),
+        ]
+        XCTAssertEqual(mkfifo(folder.file("fifo"), 0o600), 0)
+        for (arguments, status, message) in cases {
+            let run = try await runSockworks(["serve", "echo"] + arguments, in: folder)
+            XCTAssertEqual(run.exitCode, status, "\(arguments)")
+            XCTAssertEqual(run.standardError, message, "\(arguments)")
+            XCTAssertEqual(run.outputText, "", "\(arguments)")
+        }
+        XCTAssertEqual(fileType(folder.file("fifo")), S_IFIFO, "left alone")
     }
 
     /// glibc's syslog(3) writes to /dev/log, which this machine does not
     /// have: the server runs in a mount namespace whose /dev holds /dev/null
     /// and, as /dev/log, a UNIX datagram socket of the test's own.
     func testSyslogMessagesSayModelListeningAndShutdown() async throws {
-        guard getuid() == 0 else { throw XCTSkip("needs root for a mount namespace (unshare -m)") }
-        let folder = try TemporaryFolder()
-        defer { folder.remove() }
-        let dev = folder.file("dev")
-        XCTAssertEqual(mkdir(dev, 0o755), 0)
-        try writeFile(dev + "/null", [])
-        let log = try TestDatagramSocket(path: dev + "/log")
-        defer { log.close() }
-
-        let script = "mount --bind /dev/null \"$1/null\" && mount --bind \"$1\" /dev && shift && exec \"$@\""
-        let arguments = ["-m", "--propagation", "private", "sh", "-c", script, "sh", dev,
-                         try sockworksExecutable().string, "serve", "echo", "--model", "thread", "--syslog",
-                         "--syslog-ident", "echo-test"]
-        let (_, outcome) = try await withProgram(FilePath("/usr/bin/unshare"), arguments) { process in
+        let dev = try PrivateDev()
+        defer { dev.remove() }
+        let (_, outcome) = try await withProgram(FilePath("/usr/bin/unshare"), dev.arguments(
+            "serve", "echo", "--model", "thread", "--syslog", "--syslog-ident", "echo-test")
+        ) { process in
             let line = try await process.firstLine()
             XCTAssertTrue(line?.hasPrefix("listening on ") ?? false, "\(line ?? "nothing")")
             try await Task.sleep(for: .milliseconds(200))
@@ -88,7 +160,7 @@ final class DaemonTests: XCTestCase {
         XCTAssertEqual(outcome.exitCode, 0, outcome.standardError)
         XCTAssertEqual(outcome.standardError, "", "with --syslog nothing goes to standard error")
 
-        let messages = log.receiveAll()
+        let messages = dev.log.receiveAll()
         let text = messages.joined(separator: "\n")
         // RFC 3164 as glibc writes it: <PRI>TIMESTAMP IDENT[PID]: MESSAGE, PRI = facility daemon (3) * 8 + info (6).
         XCTAssertTrue(messages.allSatisfy { $0.hasPrefix("<30>") }, text)
@@ -97,11 +169,126 @@ final class DaemonTests: XCTestCase {
         XCTAssertTrue(text.contains("SIGTERM: closing the listener"), text)
         XCTAssertTrue(text.contains("echo server stopped"), text)
     }
+
+    /// The daemon's log, from the daemon: its own pid in every line, a
+    /// connection reset by its client at LOG_WARNING, the rest at LOG_INFO.
+    func testADaemonLogsToSyslogWithItsPidAndPriorities() async throws {
+        let dev = try PrivateDev()
+        defer { dev.remove() }
+        let pidPath = dev.folder.file("echo.pid")
+        let start = try await runProgram(FilePath("/usr/bin/unshare"), dev.arguments(
+            "serve", "echo", "--daemon", "--pidfile", pidPath, "--syslog"), in: dev.folder)
+        let daemon = try XCTUnwrap(DaemonProcess(pidFile: pidPath), start.standardError)
+        defer { daemon.kill() }
+        XCTAssertEqual(start.exitCode, 0, start.standardError)
+        XCTAssertEqual(start.standardError, "")
+
+        let port = try XCTUnwrap(UInt16(start.outputText.split(separator: ":").last?.filter(\.isNumber) ?? ""))
+        let client = try TestSocket(type: Int32(SOCK_STREAM.rawValue))
+        XCTAssertEqual(client.connect(port: port), 0)
+        try client.sendAll(Array("reset".utf8))
+        XCTAssertEqual(try client.receive(exactly: 5), Array("reset".utf8))
+        try client.reset()
+        // The server logs the reset when its next receive fails.
+        let warned = try await waitUntil { dev.log.receiveAll().contains { $0.contains("ended: ") } }
+        XCTAssertTrue(warned, dev.log.receiveAll().joined(separator: "\n"))
+
+        let stopped = try await daemon.stop()
+        XCTAssertTrue(stopped)
+        let messages = dev.log.receiveAll()
+        let text = messages.joined(separator: "\n")
+        XCTAssertTrue(messages.allSatisfy { $0.contains(" sockworks[\(daemon.pid)]: ") }, text)
+        func priority(of fragment: String) -> String? {
+            messages.first { $0.contains(fragment) }.map { String($0.prefix { $0 != ">" }) + ">" }
+        }
+        XCTAssertEqual(priority(of: "echo server (iterative model) listening on 127.0.0.1:\(port) as daemon pid \(daemon.pid)"), "<30>", text)
+        // Facility daemon (3) * 8 + warning (4).
+        XCTAssertEqual(priority(of: "ended: recv: ECONNRESET"), "<28>", text)
+        XCTAssertEqual(priority(of: "SIGTERM: closing the listener"), "<30>", text)
+        XCTAssertEqual(priority(of: "echo server stopped"), "<30>", text)
+    }
+}
+
+/// A daemon a test started, known by its pid and its start time (field 22
+/// of /proc/PID/stat), so that a signal goes to it only while the pid is
+/// still it and not a process that reused the number.
+struct DaemonProcess {
+    let pid: pid_t
+    let startTime: UInt64
+
+    init?(pidFile: String) {
+        guard let pid = readPid(pidFile), pid > 1, let stat = procStat(pid) else { return nil }
+        self.pid = pid
+        self.startTime = stat.startTime
+    }
+
+    /// Running, and not a zombie waiting to be reaped.
+    var isRunning: Bool {
+        guard let stat = procStat(pid) else { return false }
+        return stat.startTime == startTime && stat.state != "Z" && stat.state != "X"
+    }
+
+    /// SIGTERM, then waits up to `timeout`; SIGKILL if it is still running.
+    /// True when SIGTERM stopped it.
+    func stop(timeout: Duration = .seconds(10)) async throws -> Bool {
+        if isRunning { Glibc.kill(pid, SIGTERM) }
+        if try await waitUntil(timeout: timeout, { !isRunning }) { return true }
+        kill()
+        return false
+    }
+
+    func kill() {
+        if isRunning { Glibc.kill(pid, SIGKILL) }
+    }
+}
+
+/// A folder whose `dev` subfolder becomes /dev in a mount namespace that
+/// `unshare -m` makes for one command: `dev/null` bound to the real
+/// /dev/null, `dev/log` a datagram socket the test reads.
+struct PrivateDev {
+    let folder: TemporaryFolder
+    let log: TestDatagramSocket
+    private var dev: String { folder.file("dev") }
+
+    init() throws {
+        guard getuid() == 0 else { throw XCTSkip("needs root for a mount namespace (unshare -m)") }
+        folder = try TemporaryFolder()
+        let dev = folder.file("dev")
+        guard mkdir(dev, 0o755) == 0 else {
+            folder.remove()
+            throw TestSocketError("mkdir \(dev)")
+        }
+        do {
+            try writeFile(dev + "/null", [])
+            log = try TestDatagramSocket(path: dev + "/log")
+        } catch {
+            unlink(dev + "/null")
+            rmdir(dev)
+            folder.remove()
+            throw error
+        }
+    }
+
+    /// unshare's arguments to run `sockworks ARGUMENTS` with this /dev.
+    func arguments(_ sockworksArguments: String...) throws -> [String] {
+        let script = "mount --bind /dev/null \"$1/null\" && mount --bind \"$1\" /dev && shift && exec \"$@\""
+        return ["-m", "--propagation", "private", "sh", "-c", script, "sh", dev, try sockworksExecutable().string]
+            + sockworksArguments
+    }
+
+    func remove() {
+        log.close()
+        unlink(dev + "/log")
+        unlink(dev + "/null")
+        rmdir(dev)
+        folder.remove()
+    }
 }
 
 /// A UNIX datagram socket bound to a path, read without blocking.
-final class TestDatagramSocket {
+final class TestDatagramSocket: @unchecked Sendable {
     private var fd: Int32
+    private var received: [String] = []
 
     init(path: String) throws {
         fd = socket(AF_UNIX, Int32(SOCK_DGRAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
@@ -115,14 +302,14 @@ final class TestDatagramSocket {
         guard bound == 0 else { throw TestSocketError("bind \(path)") }
     }
 
-    /// Every datagram queued now, as text.
+    /// Every datagram received so far (kept, so that a later call returns
+    /// them again with the new ones), as text.
     func receiveAll() -> [String] {
-        var messages: [String] = []
         var buffer = [UInt8](repeating: 0, count: 4096)
         while true {
             let count = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, Int32(MSG_DONTWAIT)) }
-            guard count > 0 else { return messages }
-            messages.append(String(decoding: buffer[..<count], as: UTF8.self))
+            guard count > 0 else { return received }
+            received.append(String(decoding: buffer[..<count], as: UTF8.self))
         }
     }
 
@@ -135,22 +322,50 @@ final class TestDatagramSocket {
 }
 
 struct ProcStat {
+    let state: Character
     let parent: pid_t
     let group: pid_t
     let session: pid_t
     let tty: Int32
+    let startTime: UInt64
 }
 
 func procStat(_ pid: pid_t) -> ProcStat? {
     guard let text = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
           let close = text.lastIndex(of: ")") else { return nil }
     let fields = text[text.index(after: close)...].split(separator: " ")
-    guard fields.count > 5, let parent = pid_t(fields[1]), let group = pid_t(fields[2]),
-          let session = pid_t(fields[3]), let tty = Int32(fields[4]) else { return nil }
-    return ProcStat(parent: parent, group: group, session: session, tty: tty)
+    // proc(5): the fields after the name start with field 3, the state;
+    // field 22 is the start time.
+    guard fields.count > 19, let state = fields[0].first, let parent = pid_t(fields[1]), let group = pid_t(fields[2]),
+          let session = pid_t(fields[3]), let tty = Int32(fields[4]), let startTime = UInt64(fields[19]) else { return nil }
+    return ProcStat(state: state, parent: parent, group: group, session: session, tty: tty, startTime: startTime)
 }
 
 func procStatus(_ pid: pid_t) -> String { (try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8)) ?? "" }
+
+/// The value of `Name:` in a /proc/PID/status text.
+func statusField(_ status: String, _ name: String) -> String? {
+    status.split(separator: "\n").first { $0.hasPrefix(name + ":") }
+        .map { $0.dropFirst(name.count + 1).trimmingCharacters(in: .whitespaces) }
+}
+
+/// A signal set of /proc/PID/status (bit N-1 for signal N), without the
+/// two signals glibc keeps for itself (32, 33): no program can change their
+/// disposition through glibc, and the test runner hands them down ignored.
+func signalSet(_ status: String, _ name: String) -> UInt64? {
+    statusField(status, name).flatMap { UInt64($0, radix: 16) }.map { $0 & ~UInt64(0x1_8000_0000) }
+}
+
+/// The pids above `pid`, up to init.
+func ancestors(of pid: pid_t) -> [pid_t] {
+    var chain: [pid_t] = []
+    var current = pid
+    while chain.count < 64, let parent = procStat(current)?.parent, parent > 0 {
+        chain.append(parent)
+        current = parent
+    }
+    return chain
+}
 
 func readLink(_ path: String) -> String? {
     var buffer = [CChar](repeating: 0, count: 4096)

@@ -27,7 +27,7 @@ enum BlockingConnection {
                 if count == 0 || action == .close { return }
             }
         } catch {
-            ServerLog.write("connection from \(peer) ended: \(error)")
+            ServerLog.warning("connection from \(peer) ended: \(error)")
         }
     }
 

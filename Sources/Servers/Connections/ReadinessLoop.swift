@@ -132,7 +132,7 @@ struct ReadinessLoop<Handler: StreamHandler, Backend: ReadinessBackend> {
             }
             let descriptor = accepted.socket.withUnsafeFileDescriptor { $0 }
             guard backend.watch(descriptor, for: .read) else {
-                ServerLog.write("""
+                ServerLog.warning("""
                     \(Backend.name): descriptor \(descriptor) of the connection from \(accepted.peer) \
                     is not below FD_SETSIZE (\(DescriptorSet.capacity)); closed it
                     """)

@@ -81,6 +81,6 @@ final class StreamConnection<Session: StreamSession> {
     }
 
     private func ended(by error: SocketError) {
-        ServerLog.write("connection from \(peer) ended: \(error)")
+        ServerLog.warning("connection from \(peer) ended: \(error)")
     }
 }

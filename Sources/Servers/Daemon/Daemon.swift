@@ -9,16 +9,28 @@ import SocketCore
 /// /dev/null; the signal mask cleared and every disposition back to default
 /// (what the parent inherited from its own parent is not ours).
 public enum Daemon {
-    /// Detaches. Returns in the daemon only; the original process waits
-    /// until the daemon calls `ready()` (or dies) and exits 0 (1 if it died
-    /// first), so that a script running the command finds the pid file
-    /// written when the command returns.
+    /// Where `detach` returns.
+    public enum Side: Sendable {
+        /// In the original process, once the daemon serves (it called
+        /// `ready()`) or has died first. The pid file, the listener and its
+        /// socket file are the daemon's now: leave with `Processes.exitNow`,
+        /// which runs no cleanup.
+        case original(daemonServes: Bool)
+        /// In the daemon, which tells the original process with `ready()`.
+        case daemon(Readiness)
+    }
+
+    /// Detaches. The original process waits until the daemon calls
+    /// `ready()` (or dies), so that a script running the command finds the
+    /// pid file written and the server serving when the command returns.
     ///
     /// Must run before the process starts a thread: fork copies only the
-    /// calling thread.
-    public static func detach() throws(ServerError) -> Readiness {
-        let threads = (try? directoryEntries("/proc/self/task").count) ?? 1
-        guard threads == 1 else {
+    /// calling thread, so a daemon forked from a threaded process would lack
+    /// them (and could inherit a lock one of them held). Checked from
+    /// /proc/self/task.
+    public static func detach() throws(ServerError) -> Side {
+        let threads = directoryEntries("/proc/self/task").count
+        guard threads <= 1 else {
             throw ServerError("cannot become a daemon with \(threads) threads running")
         }
         var pipeEnds: [Int32] = [-1, -1]
@@ -33,8 +45,9 @@ public enum Daemon {
             var byte: UInt8 = 0
             var count: Int
             repeat { count = read(readEnd, &byte, 1) } while count < 0 && errno == EINTR
+            close(readEnd)
             // A byte: the daemon is serving. End of file: it died first.
-            Processes.exitNow(count == 1 ? 0 : 1)
+            return .original(daemonServes: count == 1)
         case .child:
             close(readEnd)
         }
@@ -42,11 +55,12 @@ public enum Daemon {
         if case .parent = try forkOrThrow() { Processes.exitNow(0) }
         _ = chdir("/")
         umask(0o022)
+        // Until this is done the daemon holds the caller's standard output,
+        // and a script reading it to the end would wait for the daemon.
         let null = open("/dev/null", O_RDWR)
-        if null >= 0 {
-            for standard: Int32 in 0...2 { dup2(null, standard) }
-            if null > 2 { close(null) }
-        }
+        guard null >= 0 else { throw ServerError("cannot open /dev/null: \(String(cString: strerror(errno)))") }
+        for standard: Int32 in 0...2 where null != standard { dup2(null, standard) }
+        if null > 2 { close(null) }
         var none = sigset_t()
         sigemptyset(&none)
         sigprocmask(SIG_SETMASK, &none, nil)
@@ -55,7 +69,7 @@ public enum Daemon {
         for signal: Int32 in 1...64 where signal != SIGKILL && signal != SIGSTOP {
             Glibc.signal(signal, SIG_DFL)
         }
-        return Readiness(descriptor: writeEnd)
+        return .daemon(Readiness(descriptor: writeEnd))
     }
 
     /// Tells the waiting original process that the daemon is up.
@@ -73,7 +87,7 @@ public enum Daemon {
         do { return try Processes.fork() } catch { throw ServerError("fork: \(error)") }
     }
 
-    private static func directoryEntries(_ path: String) throws -> [String] {
+    private static func directoryEntries(_ path: String) -> [String] {
         guard let directory = opendir(path) else { return [] }
         defer { closedir(directory) }
         var names: [String] = []

@@ -1,19 +1,32 @@
 import CSystemShims
-import SocketCore
 import Glibc
 import Logging
+import Synchronization
 
 /// A swift-log handler that writes through syslog(3): one call per
-/// message, with the process id (LOG_PID), the given ident and facility,
-/// swift-log's levels mapped to syslog priorities, metadata as `key=value`.
+/// message, with the process id (LOG_PID), the ident and facility given to
+/// `open`, swift-log's levels mapped to syslog priorities, metadata as
+/// `key=value`.
+///
+/// glibc's syslog(3) sends each message as one datagram to /dev/log in the
+/// RFC 3164 format, `<PRI>Mmm dd hh:mm:ss IDENT[PID]: MESSAGE`, and drops it
+/// when nothing listens there (no syslog daemon): logging never blocks or
+/// fails the server.
 public struct SyslogLogHandler: LogHandler {
     public var logLevel: Logger.Level = .info
     public var metadata: Logger.Metadata = [:]
 
-    /// Opens the log once per process (openlog keeps the ident pointer, so
-    /// it is copied and never freed).
+    private static let opened = Mutex(false)
+
+    /// Opens the log, once per process; later calls change nothing. openlog
+    /// keeps the ident pointer, so the copy is never freed.
+    /// `facility` is a LOG_ facility such as LOG_DAEMON.
     public static func open(ident: String, facility: Int32 = LOG_DAEMON) {
-        shim_openlog(strdup(ident), facility)
+        opened.withLock { opened in
+            guard !opened else { return }
+            opened = true
+            shim_openlog(strdup(ident), facility)
+        }
     }
 
     public init() {}
@@ -24,15 +37,11 @@ public struct SyslogLogHandler: LogHandler {
     }
 
     public func log(event: LogEvent) {
-        var text = event.message.description
-        let all = metadata.merging(event.metadata ?? [:]) { $1 }
-        if !all.isEmpty {
-            text += " " + all.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
-        }
-        shim_syslog(Self.priority(event.level), text)
+        shim_syslog(Self.priority(event.level), LogLine.render(event.message, LogLine.merged(metadata, event.metadata)))
     }
 
-    /// RFC 5424's severities for swift-log's levels.
+    /// The syslog severity (RFC 5424 section 6.2.1) of a swift-log level;
+    /// swift-log has no alert or emergency, syslog no trace.
     static func priority(_ level: Logger.Level) -> Int32 {
         switch level {
         case .trace, .debug: LOG_DEBUG
@@ -42,29 +51,5 @@ public struct SyslogLogHandler: LogHandler {
         case .error: LOG_ERR
         case .critical: LOG_CRIT
         }
-    }
-}
-
-/// The servers' default handler: one plain line per message on standard
-/// error, with one write(2) so that lines of several threads or processes
-/// never interleave.
-public struct StandardErrorLogHandler: LogHandler {
-    public var logLevel: Logger.Level = .info
-    public var metadata: Logger.Metadata = [:]
-
-    public init() {}
-
-    public subscript(metadataKey key: String) -> Logger.Metadata.Value? {
-        get { metadata[key] }
-        set { metadata[key] = newValue }
-    }
-
-    public func log(event: LogEvent) {
-        var text = event.message.description
-        let all = metadata.merging(event.metadata ?? [:]) { $1 }
-        if !all.isEmpty {
-            text += " " + all.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
-        }
-        TextOutput.write(text + "\n", to: 2)
     }
 }

@@ -32,7 +32,7 @@ public struct DatagramServer<Handler: DatagramHandler>: Sendable {
             } catch {
                 if control.isStopping { break }
                 // One unreachable sender (a refused reply) must not stop the service.
-                ServerLog.write("datagram: \(error)")
+                ServerLog.warning("datagram: \(error)")
             }
         }
     }

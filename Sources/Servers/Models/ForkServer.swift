@@ -67,7 +67,7 @@ public struct ForkServer<Handler: StreamHandler>: StreamServer {
             }
         } catch {
             // Out of processes (EAGAIN) or memory: this client is turned away.
-            ServerLog.write("connection from \(peer) refused: \(error)")
+            ServerLog.warning("connection from \(peer) refused: \(error)")
         }
     }
 
@@ -77,7 +77,7 @@ public struct ForkServer<Handler: StreamHandler>: StreamServer {
         do {
             if case .parent = try Processes.fork() { Processes.exitNow(0) }
         } catch {
-            ServerLog.write("connection from \(peer) refused: \(error)")
+            ServerLog.warning("connection from \(peer) refused: \(error)")
             Processes.exitNow(1)
         }
     }

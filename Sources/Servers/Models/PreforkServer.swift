@@ -93,13 +93,13 @@ public struct PreforkServer<Handler: StreamHandler>: StreamServer {
                 do {
                     try loop.run(listener: listener, lifeline: lifeline.worker)
                 } catch {
-                    ServerLog.write("prefork worker \(getpid()): \(error)")
+                    ServerLog.warning("prefork worker \(getpid()): \(error)")
                     Processes.exitNow(1)
                 }
                 Processes.exitNow(0)
             }
         } catch {
-            ServerLog.write("prefork: cannot start a worker: \(error)")
+            ServerLog.warning("prefork: cannot start a worker: \(error)")
             return nil
         }
     }

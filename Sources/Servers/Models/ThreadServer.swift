@@ -43,7 +43,7 @@ public struct ThreadServer<Handler: StreamHandler>: StreamServer {
             } catch {
                 // Out of threads (EAGAIN): this client is turned away, the
                 // ones being served go on.
-                ServerLog.write("connection from \(accepted.peer) refused: \(error)")
+                ServerLog.warning("connection from \(accepted.peer) refused: \(error)")
                 control.untrack(accepted.socket)
                 try? accepted.socket.close()
                 running.remove()

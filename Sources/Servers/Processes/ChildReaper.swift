@@ -23,7 +23,7 @@ public final class ChildReaper: Sendable {
         guard !ended.isEmpty else { return }
         let observers = observers.withLock { $0 }
         for (pid, exit) in ended {
-            if exit != .exited(0) { ServerLog.write("child process \(pid) ended with \(exit)") }
+            if exit != .exited(0) { ServerLog.warning("child process \(pid) ended with \(exit)") }
             for observer in observers { observer(pid, exit) }
         }
     }

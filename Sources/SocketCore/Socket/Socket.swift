@@ -116,6 +116,14 @@ public final class Socket: Sendable {
         state.withLock { $0.file = file }
     }
 
+    /// Makes the calling process the one that removes the UNIX socket file
+    /// bind created when the socket closes (only the binding process does,
+    /// so that a forked child never takes the file from its parent): for a
+    /// daemon, which binds and then forks away from the process that did.
+    public func takeOverSocketFile() {
+        state.withLock { state in state.file = state.file?.ownedByThisProcess }
+    }
+
     /// What closing needs, taken out of the lock so the syscall runs outside it.
     private struct Closing {
         let descriptor: Int32

@@ -23,6 +23,11 @@ struct UnixSocketFile: Sendable {
                               inode: UInt64(status.st_ino), owner: getpid())
     }
 
+    /// The same file, removed by the calling process from now on.
+    var ownedByThisProcess: UnixSocketFile {
+        UnixSocketFile(path: path, device: device, inode: inode, owner: getpid())
+    }
+
     /// Removes the file if this process created it and it is still the same
     /// file. Failures are ignored: the socket is going away either way.
     func remove() {
