@@ -251,11 +251,21 @@ enum EchoServerError: Error, CustomStringConvertible {
 /// runs `body`, and returns how the server ended. `body` should stop the
 /// server itself (`server.process.stop()`) so it can check the exit; one left
 /// running is killed and `leftRunning` says so.
+///
+/// `launcher` is a command that execs the server in its own process (such as
+/// `prlimit --nofile=64:64 --`), so the PID is still the server's.
 func withEchoServer<Result: Sendable>(
     _ arguments: [String],
+    launcher: [String] = [],
     _ body: (EchoServer) async throws -> Result
 ) async throws -> (value: Result, outcome: LiveOutcome) {
-    try await withProgram(sockworksExecutable(), ["serve", "echo"] + arguments) { process in
+    var executable = try sockworksExecutable()
+    var allArguments = ["serve", "echo"] + arguments
+    if let command = launcher.first {
+        allArguments = launcher.dropFirst() + [executable.string] + allArguments
+        executable = FilePath(command)
+    }
+    return try await withProgram(executable, allArguments) { process in
         let line = try await process.firstLine()
         let prefix = "listening on "
         guard let line, line.hasPrefix(prefix), line.count > prefix.count else {
