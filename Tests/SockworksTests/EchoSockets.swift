@@ -127,7 +127,7 @@ final class TestSocket {
     }
 
     /// shutdown(SHUT_WR): the peer reads end of file; we can still read.
-    func shutdownWrite() throws {
+    func shutdownWrite() throws(TestSocketError) {
         guard shutdown(fd, Int32(SHUT_WR)) == 0 else { throw TestSocketError("shutdown") }
     }
 

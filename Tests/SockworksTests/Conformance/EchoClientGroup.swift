@@ -56,12 +56,14 @@ final class EchoClientGroup {
     private var clients: [Client] = []
     private var buffer = [UInt8](repeating: 0, count: 64 << 10)
 
-    /// Starts a non-blocking connect to 127.0.0.1:PORT for each payload.
-    init(port: UInt16, payloads: [[UInt8]]) throws {
+    /// Starts a non-blocking connect to 127.0.0.1:PORT for each payload;
+    /// `receiveBuffer` sets SO_RCVBUF first (before the window is agreed).
+    init(port: UInt16, payloads: [[UInt8]], receiveBuffer: Int32? = nil) throws {
         clients.reserveCapacity(payloads.count)
         for payload in payloads {
             let socket = try TestSocket(type: Int32(SOCK_STREAM.rawValue))
             try socket.setNonBlocking()
+            if let receiveBuffer { try socket.setOption(SOL_SOCKET, SO_RCVBUF, receiveBuffer) }
             var client = Client(socket: socket, payload: payload)
             switch socket.connect(port: port) {
             case 0: client.connected = true
@@ -126,11 +128,12 @@ final class EchoClientGroup {
             }
             if events & Int16(POLLOUT) != 0 { _ = self.sendSome(&client) }
             if client.outcome == nil && client.sent == client.payload.count && halfClose && !client.writeShut {
-                do {
+                do throws(TestSocketError) {
                     try client.socket.shutdownWrite()
                     client.writeShut = true
                 } catch {
-                    client.outcome = .failed("\(error)")
+                    // ENOTCONN: the server has reset the connection already.
+                    client.outcome = error.code == ENOTCONN ? .reset(received: client.received) : .failed("\(error)")
                 }
             }
             if client.outcome == nil && events & Int16(POLLIN | POLLHUP | POLLERR) != 0 {

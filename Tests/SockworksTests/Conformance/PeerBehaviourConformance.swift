@@ -65,12 +65,18 @@ extension Conformance {
         /// the slow client sends the rest while reading, and gets every byte
         /// back. The server must queue (or block only the slow client's
         /// thread or process), never stop serving the others.
+        ///
+        /// The slow client's receive buffer is small, so the echo's way back
+        /// holds little more than the server's send buffer (at most
+        /// tcp_wmem's 4 MiB): with 8 MiB sent the server is surely left with
+        /// output it cannot send. The way there may hold all 8 MiB (the
+        /// server's receive buffer grows up to tcp_rmem's maximum).
         @Test(arguments: ConformanceScenario.slowReader.models)
         func slowReaderHoldsUpNobody(model: ServerModel) async throws {
             let bulk = randomBytes(8 << 20)
             let (result, ending) = try await withModelServer(model) { server in
                 let result = try await onOwnThread { [port = server.port] in
-                    let slow = try EchoClientGroup(port: port, payloads: [bulk])
+                    let slow = try EchoClientGroup(port: port, payloads: [bulk], receiveBuffer: 16 << 10)
                     defer { slow.closeAll() }
                     let sentUnread = slow.sendWithoutReading(stall: .milliseconds(300), until: .now + .seconds(10))
 
