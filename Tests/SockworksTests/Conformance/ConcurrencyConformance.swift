@@ -33,7 +33,8 @@ extension Conformance {
         func thousandOpenConnections(model: ServerModel) async throws {
             // The clients' descriptors, and the server's (it inherits the
             // limit): a 1024 soft limit would stop either short.
-            try raiseOpenFileLimit(to: 4096)
+            let saved = try raiseOpenFileLimit(to: 4096)
+            defer { restoreOpenFileLimit(saved) }
             let count = model.openConnectionCount
             let payloads = (0..<count).map { Array("connection \($0)\n".utf8) }
             let (result, ending) = try await withModelServer(model) { server in
@@ -58,14 +59,22 @@ extension Conformance {
 }
 
 /// Raises this process's soft RLIMIT_NOFILE to at least `wanted` (within
-/// the hard limit); children started afterwards inherit it.
-func raiseOpenFileLimit(to wanted: rlim_t) throws {
+/// the hard limit); children started afterwards inherit it. Returns the
+/// limit as it was.
+func raiseOpenFileLimit(to wanted: rlim_t) throws -> rlimit {
     var limit = rlimit()
     guard getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit) == 0 else { throw TestSocketError("getrlimit") }
-    guard limit.rlim_cur < wanted else { return }
+    let saved = limit
+    guard limit.rlim_cur < wanted else { return saved }
     guard limit.rlim_max >= wanted else {
         throw TestSocketError("setrlimit: the hard limit \(limit.rlim_max) is below \(wanted)", EPERM)
     }
     limit.rlim_cur = wanted
     guard setrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit) == 0 else { throw TestSocketError("setrlimit") }
+    return saved
+}
+
+func restoreOpenFileLimit(_ saved: rlimit) {
+    var limit = saved
+    setrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit)
 }

@@ -5,13 +5,13 @@ import Testing
 extension Conformance {
     /// SIGTERM.
     @Suite struct Termination {
-        /// A few clients come and go; then, with one connection open and
-        /// mid-echo, SIGTERM by PID. Before the signal no descendant of the
-        /// server is a zombie, and a forking model keeps a process only for
-        /// the open connection. After it, that connection still finishes its
-        /// echo within the grace, the server exits 0 soon after, and none of
-        /// the descendants it had exists any more (neither running nor a
-        /// zombie).
+        /// A few clients come and go; then, with one connection open and a
+        /// line of it not yet echoed, SIGTERM by PID. Before the signal no
+        /// descendant of the server is a zombie, and a forking model keeps a
+        /// process only for the open connection. After it, that connection
+        /// gets its echo, sends and gets one more line, and ends, all within
+        /// the grace; the server exits 0 soon after, and none of the
+        /// descendants it had exists any more (neither running nor a zombie).
         @Test(arguments: ConformanceScenario.termination.models)
         func sigtermLetsTheOpenConnectionFinish(model: ServerModel) async throws {
             let grace = Duration.seconds(10)
@@ -44,11 +44,15 @@ extension Conformance {
                     states \(children.map { "\($0): \($0.state.map(String.init) ?? "gone")" })
                     """)
 
+                // Mid-echo: the second line is on its way when the signal goes.
+                let second = Array("sent before the signal, echoed after it\n".utf8)
+                try open.sendAll(second)
                 try server.echo.process.signal(.terminate)
                 let signalled = ContinuousClock.now
-                let second = Array("after the signal, within the grace\n".utf8)
-                try open.sendAll(second)
                 #expect(try open.receive(exactly: second.count) == second)
+                let third = Array("sent after the signal, within the grace\n".utf8)
+                try open.sendAll(third)
+                #expect(try open.receive(exactly: third.count) == third)
                 try open.shutdownWrite()
                 try open.receiveEndOfStream()
                 let finished = ContinuousClock.now - signalled
