@@ -69,7 +69,8 @@ extension ServerModel {
     }
 
     /// The server's arguments: this model, two workers where it has workers
-    /// (so idle process counts are known), and `extra`.
+    /// (so that idle process counts are known, and the epoll models run
+    /// more than one loop), and `extra`.
     func serverArguments(_ extra: [String] = []) -> [String] {
         ["--model", rawValue] + (hasWorkers ? ["--workers", String(Self.conformanceWorkers)] : []) + extra
     }
@@ -77,8 +78,9 @@ extension ServerModel {
     static let conformanceWorkers = 2
 
     /// The server's descendants while no client is connected: prefork's
-    /// workers; nobody else keeps a process between connections.
-    var idleDescendants: Int { hasWorkers ? Self.conformanceWorkers : 0 }
+    /// worker processes (the epoll models' workers are threads); nobody
+    /// else keeps a process between connections.
+    var idleDescendants: Int { self == .prefork ? Self.conformanceWorkers : 0 }
 
     /// Whether the model serves each connection in a process of its own.
     var forksPerConnection: Bool { self == .fork || self == .fork2 }
