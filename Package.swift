@@ -86,10 +86,16 @@ let package = Package(
         ),
         // The epoll-c echo server in C, driven directly over loopback.
         .testTarget(name: "CEpollEchoTests", dependencies: ["CEpollEcho", "SocketCore"]),
+        // Integration tests: they start the built executable and talk to it
+        // through plain Glibc sockets of their own. Servers gives the
+        // conformance suite `ServerModel.allCases` (so a new model is tested
+        // as soon as it exists) and Bench its /proc reader of a process tree.
         .testTarget(
             name: "SockworksTests",
             dependencies: [
                 "sockworks",
+                "Servers",
+                "Bench",
                 .product(name: "Subprocess", package: "swift-subprocess"),
                 .product(name: "SystemPackage", package: "swift-system"),
             ]

@@ -251,11 +251,21 @@ enum EchoServerError: Error, CustomStringConvertible {
 /// runs `body`, and returns how the server ended. `body` should stop the
 /// server itself (`server.process.stop()`) so it can check the exit; one left
 /// running is killed and `leftRunning` says so.
+///
+/// `launcher` is a command that execs the server in its own process (such as
+/// `prlimit --nofile=64:64 --`), so the PID is still the server's.
 func withEchoServer<Result: Sendable>(
     _ arguments: [String],
+    launcher: [String] = [],
     _ body: (EchoServer) async throws -> Result
 ) async throws -> (value: Result, outcome: LiveOutcome) {
-    try await withProgram(sockworksExecutable(), ["serve", "echo"] + arguments) { process in
+    var executable = try sockworksExecutable()
+    var allArguments = ["serve", "echo"] + arguments
+    if let command = launcher.first {
+        allArguments = launcher.dropFirst() + [executable.string] + allArguments
+        executable = FilePath(command)
+    }
+    return try await withProgram(executable, allArguments) { process in
         let line = try await process.firstLine()
         let prefix = "listening on "
         guard let line, line.hasPrefix(prefix), line.count > prefix.count else {
@@ -313,16 +323,18 @@ func fileType(_ path: String) -> mode_t? {
     return info.st_mode & S_IFMT
 }
 
+/// `count` random bytes, read from /dev/urandom in large chunks: a loop over
+/// 8-byte words costs about a second per 8 MiB in a sanitized debug build.
 func randomBytes(_ count: Int) -> [UInt8] {
-    var generator = SystemRandomNumberGenerator()
+    let source = open("/dev/urandom", O_RDONLY | O_CLOEXEC)
+    precondition(source >= 0, "/dev/urandom: errno \(errno)")
+    defer { close(source) }
     var bytes = [UInt8](repeating: 0, count: count)
     bytes.withUnsafeMutableBytes { raw in
         var offset = 0
         while offset < raw.count {
-            var word = generator.next() as UInt64
-            let n = min(8, raw.count - offset)
-            withUnsafeBytes(of: &word) { raw.baseAddress!.advanced(by: offset).copyMemory(from: $0.baseAddress!, byteCount: n) }
-            offset += n
+            let n = read(source, raw.baseAddress! + offset, min(raw.count - offset, 1 << 24))
+            if n > 0 { offset += n } else { precondition(n < 0 && errno == EINTR, "/dev/urandom: errno \(errno)") }
         }
     }
     return bytes

@@ -120,6 +120,35 @@ final class TestSocket {
         return bytes
     }
 
+    /// O_NONBLOCK on: a connect returns EINPROGRESS, a send or receive EAGAIN.
+    func setNonBlocking() throws {
+        let flags = fcntl(fd, F_GETFL)
+        guard flags >= 0, fcntl(fd, F_SETFL, flags | O_NONBLOCK) == 0 else { throw TestSocketError("fcntl") }
+    }
+
+    /// shutdown(SHUT_WR): the peer reads end of file; we can still read.
+    func shutdownWrite() throws(TestSocketError) {
+        guard shutdown(fd, Int32(SHUT_WR)) == 0 else { throw TestSocketError("shutdown") }
+    }
+
+    /// SO_ERROR: the outcome of a non-blocking connect (0 when connected).
+    func pendingError() -> Int32 {
+        var error: Int32 = 0
+        var length = socklen_t(MemoryLayout<Int32>.size)
+        guard getsockopt(fd, SOL_SOCKET, SO_ERROR, &error, &length) == 0 else { return errno }
+        return error
+    }
+
+    /// Waits at most `seconds` for end of file; throws if bytes, an error or
+    /// the timeout come first.
+    func receiveEndOfStream(seconds: Int = 5) throws {
+        try setReceiveTimeout(seconds)
+        var byte: UInt8 = 0
+        var n: Int
+        repeat { n = recv(fd, &byte, 1, 0) } while n < 0 && errno == EINTR
+        guard n == 0 else { throw TestSocketError(n > 0 ? "recv: a byte instead of end of stream" : "recv") }
+    }
+
     /// Sets SO_LINGER {on, 0 s} and closes: the kernel sends RST, not FIN.
     func reset() throws {
         try setOption(SOL_SOCKET, SO_LINGER, linger(l_onoff: 1, l_linger: 0))

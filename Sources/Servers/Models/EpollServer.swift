@@ -28,7 +28,7 @@ public struct EpollServer<Handler: StreamHandler>: StreamServer {
         try EpollWorkers.run(listeners.count) { index in
             do {
                 let loop = try EventLoop()
-                var worker = EpollWorker(handler: handler, control: control, loop: loop, listener: listeners[index])
+                let worker = EpollWorker(handler: handler, control: control, loop: loop, listener: listeners[index])
                 wakers.withLock { $0.append(loop.waker) }
                 // A stop that came before the waker was known is seen here.
                 if control.isStopping { loop.waker.wake() }
