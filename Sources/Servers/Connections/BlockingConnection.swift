@@ -56,12 +56,16 @@ enum AcceptErrors {
     /// (the clients see a closed connection instead of waiting forever).
     static func handle(_ error: SocketError, listener: Socket) -> Next {
         if AcceptReserve.isOutOfDescriptors(error) {
-            let shed = AcceptReserve.shared.shed(from: listener)
-            AcceptErrorLog.shared.note(error, shed: shed)
-            return shed > 0 ? .retry : .pause
+            return shed(AcceptReserve.shared.shed(from: listener), after: error)
         }
         AcceptErrorLog.shared.note(error, shed: 0)
         return [ENOBUFS, ENOMEM].contains(error.code) ? .pause : .retry
+    }
+
+    /// What to do after `shed` connections were closed for `error`.
+    static func shed(_ shed: Int, after error: SocketError) -> Next {
+        AcceptErrorLog.shared.note(error, shed: shed)
+        return shed > 0 ? .retry : .pause
     }
 
     /// `handle` for a blocking accept loop, which pauses by sleeping.

@@ -121,11 +121,18 @@ struct EpollWorker<Handler: StreamHandler>: ~Copyable {
 
     static func acceptPending(_ c: Context) {
         for _ in 0..<64 {
+            // Through the process's reserve: the workers' threads accept
+            // concurrently, and a shed must not lose its slot to them.
             let accepted: (socket: Socket, peer: SocketAddress)
-            do {
-                guard let connection = try c.listener.acceptWithPeer(nonBlocking: true).value else { return }
-                accepted = connection
-            } catch {
+            switch AcceptReserve.shared.accept(on: c.listener) {
+            case .accepted(let socket, let peer):
+                accepted = (socket, peer)
+            case .none:
+                return
+            case .shed(let count, let error):
+                if case .pause = AcceptErrors.shed(count, after: error) { pauseAccepting(c) }
+                return
+            case .failed(let error):
                 if c.control.isStopping {
                     stopAcceptingIfStopped(c)
                 } else if case .pause = AcceptErrors.handle(error, listener: c.listener) {

@@ -52,17 +52,49 @@ public final class AcceptReserve: Sendable {
     /// A spare lost to another thread's open is reopened on a later call.
     @discardableResult
     public func shed(from listener: Socket, limit: Int = 64) -> Int {
+        spare.withLock { spare in Self.shed(from: listener, limit: limit, spare: &spare) }
+    }
+
+    private static func shed(from listener: Socket, limit: Int, spare: inout Int32) -> Int {
+        if spare < 0 { spare = (try? openSpare()) ?? -1 }
+        guard spare >= 0 else { return 0 }  // no slot to free
+        _ = try? syscall("close", interrupt: .done) { [spare] in Glibc.close(spare) }
+        spare = -1
+        var shed = 0
+        while shed < limit, (try? listener.waitUntilReadable(timeout: .zero)) == true,
+              let connection = try? listener.accept(nonBlocking: true).value {
+            try? connection.close()
+            shed += 1
+        }
+        spare = (try? openSpare()) ?? -1
+        return shed
+    }
+
+    /// What `accept(on:)` did.
+    public enum Attempt: Sendable {
+        case accepted(Socket, SocketAddress)
+        /// Nothing was waiting.
+        case none
+        /// Out of descriptors: this many waiting connections were closed.
+        case shed(Int, SocketError)
+        case failed(SocketError)
+    }
+
+    /// Accepts on a non-blocking listener (with O_NONBLOCK on the new
+    /// socket), and sheds on EMFILE/ENFILE, all with the spare's lock held.
+    /// Where several threads accept (the epoll model's workers), a plain
+    /// accept in one thread would otherwise take the slot another thread's
+    /// shed has just freed, and the spare could not be reopened: from then
+    /// on nothing could be shed.
+    public func accept(on listener: Socket) -> Attempt {
         spare.withLock { spare in
-            if spare >= 0 { _ = try? syscall("close", interrupt: .done) { Glibc.close(spare) } }
-            spare = -1
-            var shed = 0
-            while shed < limit, (try? listener.waitUntilReadable(timeout: .zero)) == true,
-                  let connection = try? listener.accept(nonBlocking: true).value {
-                try? connection.close()
-                shed += 1
+            do throws(SocketError) {
+                guard let accepted = try listener.acceptWithPeer(nonBlocking: true).value else { return .none }
+                return .accepted(accepted.socket, accepted.peer)
+            } catch {
+                guard Self.isOutOfDescriptors(error) else { return .failed(error) }
+                return .shed(Self.shed(from: listener, limit: 64, spare: &spare), error)
             }
-            spare = (try? Self.openSpare()) ?? -1
-            return shed
         }
     }
 
