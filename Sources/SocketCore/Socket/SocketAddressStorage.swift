@@ -42,6 +42,16 @@ struct SocketAddressStorage {
         }
     }
 
+    /// An address the kernel wrote somewhere else: after a
+    /// `sock_extended_err` in an `IP_RECVERR` control message, say.
+    init(copying bytes: UnsafeRawBufferPointer) {
+        let count = min(bytes.count, MemoryLayout<sockaddr_storage>.size)
+        withUnsafeMutableBytes(of: &storage) {
+            $0.copyMemory(from: UnsafeRawBufferPointer(rebasing: bytes.prefix(count)))
+        }
+        length = socklen_t(count)
+    }
+
     private static let unixPathOffset = MemoryLayout<sockaddr_un>.offset(of: \.sun_path)!
 
     private mutating func store<C>(_ c: C) {

@@ -1,0 +1,65 @@
+import Glibc
+
+/// One datagram received with recvmsg(2), and what the kernel said about it
+/// in control messages (cmsg(3)).
+public struct ReceivedMessage: Sendable {
+    /// Bytes written into the caller's buffer.
+    public var count: Int
+    /// Who sent it; nil when the kernel named nobody.
+    public var sender: SocketAddress?
+    /// The datagram was longer than the buffer and was cut (`MSG_TRUNC`).
+    public var isTruncated = false
+    /// The kernel's receive time, `CLOCK_REALTIME` (`SCM_TIMESTAMPNS`, with
+    /// `SocketOption.receiveTimestamps` on).
+    public var kernelTimestamp: timespec?
+    /// The IPv4 TTL (`IP_TTL`, with `receiveTimeToLive`) or IPv6 hop limit
+    /// (`IPV6_HOPLIMIT`, with `receiveHopLimit`) the datagram arrived with.
+    public var hopLimit: Int?
+    /// From the error queue: what went wrong (`IP_RECVERR`/`IPV6_RECVERR`).
+    public var extendedError: ExtendedError?
+
+    public init(count: Int, sender: SocketAddress?) {
+        self.count = count
+        self.sender = sender
+    }
+}
+
+/// `struct sock_extended_err` (linux/errqueue.h) and the offender address
+/// that follows it: an ICMP error the kernel matched to a datagram this
+/// socket sent, or a local error (ip(7) `IP_RECVERR`).
+public struct ExtendedError: Sendable, Equatable {
+    /// Where it came from. The corresponding C constants are `SO_EE_ORIGIN_*`.
+    public enum Origin: Sendable, Equatable {
+        case local, icmp, icmpv6, other(UInt8)
+    }
+
+    /// The errno the error stands for, e.g. `EHOSTUNREACH`.
+    public var errorCode: UInt32
+    public var origin: Origin
+    /// The ICMP type and code of an ICMP origin.
+    public var type: UInt8
+    public var code: UInt8
+    /// The MTU of "fragmentation needed" / "packet too big", the pointer of a
+    /// parameter problem; 0 otherwise.
+    public var info: UInt32
+    /// Who sent the ICMP error (`SO_EE_OFFENDER`), when known.
+    public var offender: SocketAddress?
+
+    /// Reads a `sock_extended_err` (16 bytes: errno u32, origin, type, code,
+    /// pad, info u32, data u32) and the `sockaddr` after it. Nil when the
+    /// bytes are too few.
+    init?(_ bytes: UnsafeRawBufferPointer) {
+        guard bytes.count >= 16 else { return nil }
+        errorCode = bytes.loadUnaligned(fromByteOffset: 0, as: UInt32.self)
+        origin = switch bytes[4] {
+        case 1: .local
+        case 2: .icmp
+        case 3: .icmpv6
+        default: .other(bytes[4])
+        }
+        type = bytes[5]
+        code = bytes[6]
+        info = bytes.loadUnaligned(fromByteOffset: 8, as: UInt32.self)
+        offender = SocketAddressStorage(copying: UnsafeRawBufferPointer(rebasing: bytes[16...])).address
+    }
+}

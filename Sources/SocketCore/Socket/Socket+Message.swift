@@ -1,0 +1,113 @@
+import Glibc
+
+extension Socket {
+    /// Receives one datagram into `buffer` with recvmsg(2), with its
+    /// control messages decoded (see `ReceivedMessage`). `.wouldBlock` when
+    /// nothing is queued and `waiting` is false, or the socket is
+    /// non-blocking.
+    public func receiveMessage(into buffer: UnsafeMutableRawBufferPointer, waiting: Bool = true)
+        throws(SocketError) -> IOResult<ReceivedMessage>
+    {
+        try receiveMessage(into: buffer, flags: waiting ? 0 : Int32(MSG_DONTWAIT), call: "recvmsg")
+    }
+
+    /// Reads one entry of the error queue (`MSG_ERRQUEUE`, never waits):
+    /// the error in `extendedError`, and in `buffer` the start of the
+    /// datagram it is about (for ICMP, the header of the request we sent).
+    /// `.wouldBlock` when the queue is empty.
+    public func receiveError(into buffer: UnsafeMutableRawBufferPointer)
+        throws(SocketError) -> IOResult<ReceivedMessage>
+    {
+        try receiveMessage(into: buffer, flags: Int32(MSG_ERRQUEUE) | Int32(MSG_DONTWAIT),
+                           call: "recvmsg(MSG_ERRQUEUE)")
+    }
+
+    private func receiveMessage(into buffer: UnsafeMutableRawBufferPointer, flags: Int32, call: String)
+        throws(SocketError) -> IOResult<ReceivedMessage>
+    {
+        var sender = SocketAddressStorage()
+        // Eight-byte aligned room for a timestamp, a hop limit and an
+        // extended error with its address, with margin.
+        var control = ControlBuffer()
+        var messageFlags: Int32 = 0
+        var controlLength = 0
+        let result = try withUnsafeFileDescriptor { descriptor throws(SocketError) in
+            try syscall(call) { () -> Int in
+                sender.withMutableSockAddr { name, nameLength in
+                    control.withUnsafeMutableBytes { controlBytes in
+                        var vector = iovec(iov_base: buffer.baseAddress, iov_len: buffer.count)
+                        return withUnsafeMutablePointer(to: &vector) { vectorPointer in
+                            var message = msghdr()
+                            message.msg_name = UnsafeMutableRawPointer(name)
+                            message.msg_namelen = nameLength.pointee
+                            message.msg_iov = vectorPointer
+                            message.msg_iovlen = 1
+                            message.msg_control = controlBytes.baseAddress
+                            message.msg_controllen = controlBytes.count
+                            let count = Glibc.recvmsg(descriptor, &message, flags)
+                            nameLength.pointee = message.msg_namelen
+                            messageFlags = message.msg_flags
+                            controlLength = message.msg_controllen
+                            return count
+                        }
+                    }
+                }
+            }
+        }
+        guard let count = result.value else { return .wouldBlock }
+        var received = ReceivedMessage(count: count, sender: sender.address)
+        received.isTruncated = messageFlags & Int32(MSG_TRUNC) != 0
+        control.withUnsafeMutableBytes { bytes in
+            ControlMessages.decode(UnsafeRawBufferPointer(rebasing: bytes.prefix(controlLength)), into: &received)
+        }
+        return .processed(received)
+    }
+}
+
+/// 512 bytes of control-message room, aligned for `cmsghdr`.
+struct ControlBuffer {
+    private var words = [UInt64](repeating: 0, count: 64)
+
+    mutating func withUnsafeMutableBytes<R>(_ body: (UnsafeMutableRawBufferPointer) -> R) -> R {
+        words.withUnsafeMutableBytes(body)
+    }
+}
+
+/// Walks control messages as CMSG_FIRSTHDR/CMSG_NXTHDR do (the macros do
+/// not import into Swift): a `cmsghdr` (length, level, type), the data, then
+/// padding to the next multiple of `size_t`.
+enum ControlMessages {
+    static let headerSize = MemoryLayout<cmsghdr>.size
+    static let alignment = MemoryLayout<Int>.size
+
+    static func decode(_ bytes: UnsafeRawBufferPointer, into message: inout ReceivedMessage) {
+        forEach(bytes) { level, type, data in
+            switch (level, type) {
+            case (SOL_SOCKET, SO_TIMESTAMPNS) where data.count >= MemoryLayout<timespec>.size:
+                message.kernelTimestamp = data.loadUnaligned(as: timespec.self)
+            case (Int32(IPPROTO_IP), IP_TTL) where data.count >= 4,
+                 (Int32(IPPROTO_IPV6), IPV6_HOPLIMIT) where data.count >= 4:
+                message.hopLimit = Int(data.loadUnaligned(as: Int32.self))
+            case (Int32(IPPROTO_IP), IP_RECVERR), (Int32(IPPROTO_IPV6), IPV6_RECVERR):
+                message.extendedError = ExtendedError(data)
+            default:
+                break
+            }
+        }
+    }
+
+    /// Calls `body` with each message's level, type and data; stops at the
+    /// first header whose length is impossible.
+    static func forEach(_ bytes: UnsafeRawBufferPointer,
+                        _ body: (Int32, Int32, UnsafeRawBufferPointer) -> Void) {
+        var offset = 0
+        while offset + headerSize <= bytes.count {
+            let length = bytes.loadUnaligned(fromByteOffset: offset, as: Int.self)
+            let level = bytes.loadUnaligned(fromByteOffset: offset + alignment, as: Int32.self)
+            let type = bytes.loadUnaligned(fromByteOffset: offset + alignment + 4, as: Int32.self)
+            guard length >= headerSize, length <= bytes.count - offset else { return }
+            body(level, type, UnsafeRawBufferPointer(rebasing: bytes[(offset + headerSize)..<(offset + length)]))
+            offset += (length + alignment - 1) / alignment * alignment
+        }
+    }
+}
