@@ -5,6 +5,7 @@ let package = Package(
     name: "Sockworks",
     products: [
         .executable(name: "sockworks", targets: ["sockworks"]),
+        .executable(name: "icmpping", targets: ["icmpping"]),
         .library(name: "SocketCore", targets: ["SocketCore"]),
     ],
     dependencies: [
@@ -59,6 +60,12 @@ let package = Package(
                 .product(name: "SystemPackage", package: "swift-system"),
             ]
         ),
+        // The ICMP echo engine behind icmpping: probes, statistics, output.
+        .target(name: "Ping", dependencies: ["SocketCore"]),
+        .executableTarget(
+            name: "icmpping",
+            dependencies: ["Ping", "SocketCore", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+        ),
         .executableTarget(
             name: "sockworks",
             dependencies: [
@@ -76,6 +83,15 @@ let package = Package(
             dependencies: [
                 "Bench",
                 "CLoadGen",
+                .product(name: "Subprocess", package: "swift-subprocess"),
+                .product(name: "SystemPackage", package: "swift-system"),
+            ]
+        ),
+        .testTarget(name: "PingTests", dependencies: ["Ping", "SocketCore"]),
+        .testTarget(
+            name: "IcmppingTests",
+            dependencies: [
+                "icmpping",
                 .product(name: "Subprocess", package: "swift-subprocess"),
                 .product(name: "SystemPackage", package: "swift-system"),
             ]

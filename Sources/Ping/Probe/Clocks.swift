@@ -1,0 +1,32 @@
+import Glibc
+
+/// The clocks a probe is timed with, in nanoseconds.
+enum Clocks {
+    /// `CLOCK_MONOTONIC`: never steps, so a round trip can never come out
+    /// negative or jump when the wall clock is set (unlike iputils'
+    /// `gettimeofday`).
+    static func monotonic() -> Int64 { read(CLOCK_MONOTONIC) }
+
+    /// `CLOCK_REALTIME`: the clock of the kernel's `SO_TIMESTAMPNS` receive
+    /// stamps, and of `-D` prefixes.
+    static func realTime() -> Int64 { read(CLOCK_REALTIME) }
+
+    private static func read(_ clock: clockid_t) -> Int64 {
+        var now = timespec()
+        clock_gettime(clock, &now)
+        return Int64(now.tv_sec) * 1_000_000_000 + Int64(now.tv_nsec)
+    }
+
+    /// When a datagram the kernel stamped at `kernelStamp` (real time)
+    /// arrived, on the monotonic clock: how long ago the stamp was taken,
+    /// measured on the real-time clock over that short span, subtracted
+    /// from the monotonic now. A stamp from the future (a clock step in
+    /// between) counts as now.
+    static func monotonicArrival(kernelStamp: timespec?) -> Int64 {
+        let monotonicNow = monotonic()
+        guard let stamp = kernelStamp else { return monotonicNow }
+        let stamped = Int64(stamp.tv_sec) * 1_000_000_000 + Int64(stamp.tv_nsec)
+        let age = max(0, realTime() - stamped)
+        return monotonicNow - age
+    }
+}

@@ -1,0 +1,72 @@
+/// The data of our echo requests: the send time (a 16-byte `timespec` of
+/// the monotonic clock, in host order, where iputils puts a `timeval`),
+/// then the fill bytes: 0, 1, 2 ... by default, or the `-p` pattern
+/// repeated. Payloads shorter than 16 bytes carry no time and give no
+/// round trip, as in iputils.
+public struct EchoPayload: Sendable, Equatable {
+    public static let timestampSize = 16
+
+    /// Payload bytes per request (`-s`, 56 by default).
+    public let size: Int
+    /// The bytes sent, before the time is written over the first 16.
+    public let fill: [UInt8]
+
+    /// `pattern` nil gives 0, 1, 2 ... (mod 256); else it repeats.
+    public init(size: Int, pattern: [UInt8]? = nil) {
+        self.size = size
+        if let pattern, !pattern.isEmpty {
+            fill = (0..<size).map { pattern[$0 % pattern.count] }
+        } else {
+            fill = (0..<size).map { UInt8(truncatingIfNeeded: $0) }
+        }
+    }
+
+    /// Whether requests carry their send time.
+    public var isTimed: Bool { size >= Self.timestampSize }
+
+    /// The payload of a request sent at `nanoseconds` (monotonic).
+    public func bytes(sentAt nanoseconds: Int64) -> [UInt8] {
+        var bytes = fill
+        guard isTimed else { return bytes }
+        let stamp = (seconds: nanoseconds / 1_000_000_000, nanoseconds: nanoseconds % 1_000_000_000)
+        withUnsafeBytes(of: stamp.seconds) { bytes.replaceSubrange(0..<8, with: $0) }
+        withUnsafeBytes(of: stamp.nanoseconds) { bytes.replaceSubrange(8..<16, with: $0) }
+        return bytes
+    }
+
+    /// The send time a reply's payload carries, in monotonic nanoseconds;
+    /// nil when it is too short or is no time at all (negative seconds,
+    /// nanoseconds out of range: all 0xFF, say).
+    public static func sendTime(in payload: ArraySlice<UInt8>) -> Int64? {
+        guard payload.count >= timestampSize else { return nil }
+        let start = payload.startIndex
+        let (seconds, nanoseconds) = payload[start..<start + timestampSize].withUnsafeBytes {
+            ($0.loadUnaligned(fromByteOffset: 0, as: Int64.self), $0.loadUnaligned(fromByteOffset: 8, as: Int64.self))
+        }
+        guard seconds >= 0, seconds < Int64.max / 1_000_000_000 - 1,
+              (0..<1_000_000_000).contains(nanoseconds) else { return nil }
+        return seconds * 1_000_000_000 + nanoseconds
+    }
+
+    /// The first byte after the timestamp area that differs from what we
+    /// sent (iputils checks from byte 16 on), with iputils' report of it:
+    /// `wrong data byte #N should be 0xE but was 0xA`, then every received
+    /// byte from 16 on, 32 to a row. Nil when the data is intact.
+    public func wrongDataReport(_ payload: ArraySlice<UInt8>) -> String? {
+        let start = Self.timestampSize
+        guard size > start else { return nil }
+        let received = Array(payload)
+        guard let index = (start..<size).first(where: { $0 >= received.count || received[$0] != fill[$0] }) else {
+            return nil
+        }
+        let actual = index < received.count ? received[index] : 0
+        var text = "\nwrong data byte #\(index) should be 0x\(hex(fill[index])) but was 0x\(hex(actual))"
+        for position in start..<size {
+            if position % 32 == start { text += "\n#\(position)\t" }
+            text += "\(hex(position < received.count ? received[position] : 0)) "
+        }
+        return text
+    }
+
+    private func hex(_ byte: UInt8) -> String { String(byte, radix: 16) }
+}

@@ -1,0 +1,85 @@
+import Glibc
+import SocketCore
+
+/// Which kind of ICMP socket to use.
+public enum ProbeSocketKind: String, Sendable, Equatable {
+    /// The unprivileged ping socket first, a raw socket if that is not
+    /// allowed (as iputils does).
+    case automatic
+    /// `SOCK_RAW`: needs root or `CAP_NET_RAW`.
+    case raw
+    /// `SOCK_DGRAM` with `IPPROTO_ICMP`: needs the group to be in
+    /// `net.ipv4.ping_group_range`.
+    case datagram
+}
+
+/// Why no socket could be had, worded for one line of standard error.
+public struct ProbeSocketError: Error, Sendable, CustomStringConvertible {
+    public let underlying: SocketError
+    public let hint: String?
+
+    public var description: String {
+        hint.map { "\(underlying): \($0)" } ?? underlying.description
+    }
+}
+
+/// An open ICMP socket set up for pinging.
+public final class ProbeSocket: Sendable {
+    public let socket: Socket
+    public let family: ProbeFamily
+    public let isRaw: Bool
+
+    init(socket: Socket, family: ProbeFamily, isRaw: Bool) {
+        self.socket = socket
+        self.family = family
+        self.isRaw = isRaw
+    }
+
+    /// Opens the socket. With `.automatic`, a ping socket is tried first and
+    /// a raw one on the errnos iputils `create_socket` falls back on:
+    /// - `EACCES`: our group is not in `net.ipv4.ping_group_range`;
+    /// - `EPROTONOSUPPORT`, and `EAFNOSUPPORT` for IPv4: a kernel without
+    ///   ping sockets (https://github.com/iputils/iputils/issues/54).
+    public static func open(_ family: ProbeFamily, kind: ProbeSocketKind) throws(ProbeSocketError) -> ProbeSocket {
+        if kind != .raw {
+            do {
+                let socket = try Socket(family: family.socketFamily, type: .datagram, protocol: family.socketProtocol)
+                return ProbeSocket(socket: socket, family: family, isRaw: false)
+            } catch {
+                let fallsBack = error.code == EACCES || error.code == EPROTONOSUPPORT
+                    || (error.code == EAFNOSUPPORT && family.version == .v4)
+                guard kind == .automatic, fallsBack else {
+                    throw ProbeSocketError(underlying: error, hint: error.code == EACCES
+                        ? "this group may not open ICMP datagram sockets (sysctl net.ipv4.ping_group_range)" : nil)
+                }
+            }
+        }
+        do {
+            let socket = try Socket(family: family.socketFamily, type: .raw, protocol: family.socketProtocol)
+            return ProbeSocket(socket: socket, family: family, isRaw: true)
+        } catch {
+            let denied = error.code == EPERM || error.code == EACCES
+            throw ProbeSocketError(underlying: error, hint: denied
+                ? "a raw ICMP socket needs root or CAP_NET_RAW (or allow ICMP datagram sockets: sysctl net.ipv4.ping_group_range)"
+                : nil)
+        }
+    }
+
+    /// Filters, ancillary data, the TTL and the device.
+    public func configure(hopLimit: Int?, device: String?, source: IPAddress?) throws(SocketError) {
+        try socket.setNonBlocking(true)
+        try socket.setOption(.receiveTimestamps, to: true)
+        if isRaw { try family.rawFilter(socket) }
+        try family.receiveOptions(socket, isRaw)
+        if let hopLimit { try family.setHopLimit(socket, Int32(hopLimit)) }
+        if let device { try socket.setOption(.bindToDevice, to: device) }
+        if let source { try socket.bind(to: SocketAddress(source, port: 0)) }
+    }
+
+    /// The echo identifier the kernel gave a ping socket (its "port"),
+    /// known once the socket is bound by the first send; nil on raw sockets.
+    public var kernelIdentifier: UInt16? {
+        guard !isRaw else { return nil }
+        return (try? socket.localAddress)?.port
+    }
+}

@@ -1,0 +1,67 @@
+import SocketCore
+
+/// Something that happened during a run, for a `PingReporter` to show.
+public enum PingEvent: Sendable {
+    /// `-p`: the pattern in use (printed before the header, as iputils does).
+    case pattern([UInt8])
+    /// The `PING host (address) 56(84) bytes of data.` line.
+    case header(PingTarget, PingOptions, source: IPAddress?)
+    /// A probe went out.
+    case sent(sequence: UInt16)
+    /// A probe could not be sent.
+    case sendFailed(sequence: UInt16, SocketError)
+    /// `-O`: probe `sequence` is still unanswered as the next one goes out.
+    case outstanding(sequence: UInt16)
+    case reply(ReplyEvent)
+    case error(ErrorReport, from: String?)
+    /// An error the kernel raised itself (`local error: ...`).
+    case localError(ExtendedError)
+    case summary(PingSummary)
+}
+
+/// A reply, with what the run made of it.
+public struct ReplyEvent: Sendable {
+    public var reply: EchoReply
+    /// The sender as printed: `127.0.0.1`, or `localhost (127.0.0.1)`.
+    public var from: String
+    public var kind: PingStatistics.ReplyKind
+    /// Round trip in µs; nil when the payload carried no valid send time.
+    public var roundTrip: Int?
+    public var truncated: Bool
+    public var differentAddress: Bool
+    public var wrongData: String?
+}
+
+/// The host pinged.
+public struct PingTarget: Sendable, Equatable {
+    /// As iputils shows it: the name typed, or the canonical name.
+    public var name: String
+    public var address: IPAddress
+    /// The name and address as printed in the v6 header (`localhost (::1)`).
+    public var displayedAddress: String
+
+    public init(name: String, address: IPAddress, displayedAddress: String) {
+        self.name = name
+        self.address = address
+        self.displayedAddress = displayedAddress
+    }
+}
+
+/// The end of a run.
+public struct PingSummary: Sendable {
+    public var target: PingTarget
+    public var statistics: PingStatistics
+    /// From the first probe to the last one sent, in ms (iputils `time`).
+    public var elapsedMilliseconds: Int
+    /// Nanoseconds, for `ipg`.
+    public var elapsedNanoseconds: Int64
+    public var timed: Bool
+    public var intervalMilliseconds: Int
+    public var flood: Bool
+    public var exitStatus: Int32
+}
+
+/// Shows events (text as iputils prints it, JSON lines ...).
+public protocol PingReporter {
+    mutating func report(_ event: PingEvent)
+}

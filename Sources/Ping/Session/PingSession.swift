@@ -1,0 +1,178 @@
+import Glibc
+import SocketCore
+
+/// One run of ping against one host: the schedule, the socket, the
+/// statistics and the events, on the calling thread.
+///
+/// Scheduling does not drift: probe k goes out at start + k × interval,
+/// whatever replies do (iputils' token bucket lets late sends push the
+/// rest back). Flood mode (interval 0) sends as soon as the previous
+/// probe is answered, or 10 ms after it went out.
+public struct PingSession<Reporter: PingReporter> {
+    public let options: PingOptions
+    public let target: PingTarget
+    public let probe: ProbeSocket
+    public var reporter: Reporter
+    public private(set) var statistics = PingStatistics()
+
+    private let payload: EchoPayload
+    private let identity: ProbeIdentity
+    private let requestIdentifier: UInt16
+    private var names: AddressNames
+    private let buffer = ReceiveBuffer(count: 65_536 + 60)
+
+    /// iputils `MININTERVAL`: a flood waits this long for a reply.
+    static var floodWaitNanoseconds: Int64 { 10_000_000 }
+
+    public init(options: PingOptions, target: PingTarget, probe: ProbeSocket, reporter: Reporter,
+                identifier: UInt16 = UInt16.random(in: 0...UInt16.max)) {
+        self.options = options
+        self.target = target
+        self.probe = probe
+        self.reporter = reporter
+        payload = EchoPayload(size: options.payloadSize, pattern: options.pattern)
+        requestIdentifier = identifier
+        identity = ProbeIdentity(version: probe.family.version, identifier: probe.isRaw ? identifier : nil,
+                                 target: target.address)
+        // A target typed as an address is printed numerically (iputils).
+        names = AddressNames(numeric: options.numeric || options.flood || IPAddress(target.name) != nil)
+    }
+
+    /// Runs to the end (count, deadline, `shouldStop`) and reports the
+    /// summary; returns the exit status: 0 when a reply came (and, with
+    /// `-w` and `-c`, all of them), 1 otherwise (iputils `finish`).
+    public mutating func run(shouldStop: () -> Bool = { false }) throws(SocketError) -> Int32 {
+        let interval = Int64(options.effectiveIntervalMilliseconds) * 1_000_000
+        let start = Clocks.monotonic()
+        let deadline = options.deadlineSeconds.map { start + Int64($0) * 1_000_000_000 }
+        var nextSend = start
+        var lastSend: Int64?
+        var exitAt: Int64?
+
+        while !shouldStop() {
+            if let count = options.count, statistics.received + statistics.errors >= count { break }
+            if options.deadlineSeconds != nil && statistics.errors > 0 { break }
+            let now = Clocks.monotonic()
+            if let deadline, now >= deadline { break }
+            if let exitAt, now >= exitAt { break }
+
+            let mayMore = mayStillSend
+            if mayMore, interval == 0, statistics.inFlight == 0 { nextSend = min(nextSend, now) }
+            if mayMore, now >= nextSend {
+                try send(at: now)
+                lastSend = now
+                nextSend = interval == 0 ? now + Self.floodWaitNanoseconds : start + Int64(statistics.transmitted) * interval
+                if !mayStillSend { exitAt = now + lingerAfterLastProbe() }
+                continue
+            }
+
+            let wake = [mayMore ? nextSend : nil, deadline, exitAt].compactMap { $0 }.min()
+            let outcome = try probe.socket.waitUntilReadable(until: wake.map(instant))
+            if outcome == .ready { try receiveAll() }
+        }
+
+        let elapsed = (lastSend ?? start) - start
+        let status: Int32 = statistics.received == 0
+            || (options.deadlineSeconds != nil && statistics.received < (options.count ?? 0)) ? 1 : 0
+        reporter.report(.summary(PingSummary(
+            target: target, statistics: statistics,
+            elapsedMilliseconds: Int((elapsed + 500_000) / 1_000_000), elapsedNanoseconds: elapsed,
+            timed: payload.isTimed, intervalMilliseconds: options.effectiveIntervalMilliseconds,
+            flood: options.flood, exitStatus: status)))
+        return status
+    }
+
+    /// False once `-c` probes are out, unless `-w` is given: then iputils
+    /// keeps sending until `-c` replies are in or the deadline passes.
+    private var mayStillSend: Bool {
+        guard let count = options.count, options.deadlineSeconds == nil else { return true }
+        return statistics.transmitted < count
+    }
+
+    /// How long to wait for replies after the last probe (iputils
+    /// `__schedule_exit`): twice the slowest round trip, at least the
+    /// interval, once something has been answered; `-W` otherwise.
+    private func lingerAfterLastProbe() -> Int64 {
+        guard statistics.received > 0 else { return Int64(options.lingerMilliseconds) * 1_000_000 }
+        let twiceSlowest = Int64(statistics.maximum) * 2_000
+        // Not below the flood wait: iputils' few hundred µs after a fast
+        // flood can end the run with the last reply already on its way.
+        return max(twiceSlowest, Int64(options.effectiveIntervalMilliseconds) * 1_000_000, Self.floodWaitNanoseconds)
+    }
+
+    private func instant(_ monotonicNanoseconds: Int64) -> ContinuousClock.Instant {
+        .now + .nanoseconds(max(0, monotonicNanoseconds - Clocks.monotonic()))
+    }
+
+    private mutating func send(at now: Int64) throws(SocketError) {
+        let sequence = UInt16(truncatingIfNeeded: statistics.transmitted + 1)
+        if options.reportOutstanding, statistics.transmitted > 0,
+           !statistics.isAnswered(UInt16(truncatingIfNeeded: statistics.transmitted)) {
+            reporter.report(.outstanding(sequence: UInt16(truncatingIfNeeded: statistics.transmitted)))
+        }
+        statistics.willSend(sequence)
+        let request = probe.family.request(identifier: requestIdentifier, sequence: sequence,
+                                           payload: payload.bytes(sentAt: Clocks.monotonic()))
+        do {
+            let result = try probe.socket.send(request, to: SocketAddress(target.address, port: 0))
+            statistics.didSend()
+            // A full send buffer drops the probe; iputils counts it as sent too.
+            _ = result
+            reporter.report(.sent(sequence: sequence))
+        } catch {
+            // Counted as sent, as iputils does ("pretend we sent packet").
+            statistics.didSend()
+            reporter.report(.sendFailed(sequence: sequence, error))
+        }
+    }
+
+    /// Reads every queued datagram, then the error queue of a ping socket.
+    private mutating func receiveAll() throws(SocketError) {
+        // Bounded: a flood of foreign packets must not keep us from sending.
+        for _ in 0..<256 {
+            let result = try probe.socket.receiveMessage(into: buffer.bytes, waiting: false)
+            guard let message = result.value else { break }
+            let arrival = Clocks.monotonicArrival(kernelStamp: message.kernelTimestamp)
+            let bytes = buffer.prefix(message.count)
+            handle(probe.family.classify(bytes, message, probe.isRaw, identity), arrival: arrival)
+        }
+        guard !probe.isRaw else { return }
+        for _ in 0..<256 {
+            let result = try probe.socket.receiveError(into: buffer.bytes)
+            guard let message = result.value, let error = message.extendedError else { break }
+            if error.origin == .local {
+                statistics.recordError(sequence: nil)
+                reporter.report(.localError(error))
+                continue
+            }
+            let packet = ReplyClassifier.queuedError(error, quoted: buffer.prefix(message.count),
+                                                     destination: message.sender?.ipAddress, identity: identity)
+            handle(packet, arrival: Clocks.monotonic())
+        }
+    }
+
+    private mutating func handle(_ packet: ReceivedPacket, arrival: Int64) {
+        switch packet {
+        case .reply(let reply):
+            let data = reply.payload[...]
+            var roundTrip: Int?
+            if payload.isTimed, let sent = EchoPayload.sendTime(in: data), sent <= arrival,
+               sent >= arrival - 3_600_000_000_000 * 24 {
+                roundTrip = Int((arrival - sent) / 1000)
+            }
+            let kind = statistics.recordReply(sequence: reply.sequence, roundTrip: roundTrip,
+                                              checksumIsValid: reply.checksumIsValid)
+            let truncated = reply.icmpLength < payload.size + 8
+            reporter.report(.reply(ReplyEvent(
+                reply: reply, from: names.text(reply.sender), kind: kind,
+                roundTrip: payload.isTimed ? roundTrip : nil, truncated: truncated,
+                differentAddress: reply.sender != target.address,
+                wrongData: truncated ? nil : payload.wrongDataReport(data))))
+        case .error(let report):
+            if !report.isNotice { statistics.recordError(sequence: report.sequence) }
+            reporter.report(.error(report, from: report.sender.map { names.text($0) }))
+        case .ignored:
+            break
+        }
+    }
+}
