@@ -122,6 +122,10 @@ public struct PingSession<Reporter: PingReporter> {
         } catch {
             // Counted as sent, as iputils does ("pretend we sent packet").
             statistics.didSend()
+            // On a ping socket the errno may only echo an ICMP error about
+            // an earlier probe, already on the error queue: report that one
+            // (iputils prints both).
+            if !probe.isRaw, (try? receiveErrorQueue()) ?? 0 > 0 { return }
             reporter.report(.sendFailed(sequence: sequence, error))
         }
     }
@@ -130,13 +134,26 @@ public struct PingSession<Reporter: PingReporter> {
     private mutating func receiveAll() throws(SocketError) {
         // Bounded: a flood of foreign packets must not keep us from sending.
         for _ in 0..<256 {
-            let result = try probe.socket.receiveMessage(into: buffer.bytes, waiting: false)
+            let result: IOResult<ReceivedMessage>
+            do {
+                result = try probe.socket.receiveMessage(into: buffer.bytes, waiting: false)
+            } catch where !probe.isRaw {
+                // A ping socket reports a queued ICMP error as the errno of
+                // the next receive (EHOSTUNREACH ...): the error queue says more.
+                break
+            }
             guard let message = result.value else { break }
             let arrival = Clocks.monotonicArrival(kernelStamp: message.kernelTimestamp)
             let bytes = buffer.prefix(message.count)
             handle(probe.family.classify(bytes, message, probe.isRaw, identity), arrival: arrival)
         }
-        guard !probe.isRaw else { return }
+        if !probe.isRaw { _ = try receiveErrorQueue() }
+    }
+
+    /// Reads a ping socket's error queue; returns how many ICMP errors
+    /// about our probes it held.
+    private mutating func receiveErrorQueue() throws(SocketError) -> Int {
+        var found = 0
         for _ in 0..<256 {
             let result = try probe.socket.receiveError(into: buffer.bytes)
             guard let message = result.value, let error = message.extendedError else { break }
@@ -147,8 +164,10 @@ public struct PingSession<Reporter: PingReporter> {
             }
             let packet = ReplyClassifier.queuedError(error, quoted: buffer.prefix(message.count),
                                                      destination: message.sender?.ipAddress, identity: identity)
+            if case .error = packet { found += 1 }
             handle(packet, arrival: Clocks.monotonic())
         }
+        return found
     }
 
     private mutating func handle(_ packet: ReceivedPacket, arrival: Int64) {
