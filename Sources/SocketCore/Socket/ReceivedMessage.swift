@@ -45,6 +45,16 @@ public struct ExtendedError: Sendable, Equatable {
     /// Who sent the ICMP error (`SO_EE_OFFENDER`), when known.
     public var offender: SocketAddress?
 
+    public init(errorCode: UInt32, origin: Origin, type: UInt8, code: UInt8, info: UInt32,
+                offender: SocketAddress?) {
+        self.errorCode = errorCode
+        self.origin = origin
+        self.type = type
+        self.code = code
+        self.info = info
+        self.offender = offender
+    }
+
     /// Reads a `sock_extended_err` (16 bytes: errno u32, origin, type, code,
     /// pad, info u32, data u32) and the `sockaddr` after it. Nil when the
     /// bytes are too few.
