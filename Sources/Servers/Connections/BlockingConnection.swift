@@ -36,6 +36,26 @@ enum BlockingConnection {
     static let bufferSize = 16 * 1024
 }
 
+/// The accept loop of the blocking models (iterative, thread, fork): takes
+/// connections from `listener` until `control` is stopped (a stop shuts the
+/// listener down, which wakes the blocked accept) and hands each to `body`.
+/// Registers the listener with `control` and readies the spare descriptor.
+func acceptUntilStopped(
+    _ listener: Socket, control: ServerControl, _ body: (Socket, SocketAddress) -> Void
+) {
+    control.serve(listener: listener)
+    AcceptReserve.shared.prepare()
+    while !control.isStopping {
+        do {
+            guard let accepted = try listener.acceptWithPeer().value else { continue }
+            body(accepted.socket, accepted.peer)
+        } catch {
+            if control.isStopping { break }
+            AcceptErrors.handleBlocking(error, listener: listener)
+        }
+    }
+}
+
 /// What a failed accept means for an accept loop.
 enum AcceptErrors {
     /// What the loop should do next.

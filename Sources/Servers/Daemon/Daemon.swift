@@ -29,7 +29,7 @@ public enum Daemon {
     /// them (and could inherit a lock one of them held). Checked from
     /// /proc/self/task.
     public static func detach() throws(ServerError) -> Side {
-        let threads = directoryEntries("/proc/self/task").count
+        let threads = ProcFS.entries("/proc/self/task").count
         guard threads <= 1 else {
             throw ServerError("cannot become a daemon with \(threads) threads running")
         }
@@ -85,16 +85,5 @@ public enum Daemon {
 
     private static func forkOrThrow() throws(ServerError) -> ForkSide {
         do { return try Processes.fork() } catch { throw ServerError("fork: \(error)") }
-    }
-
-    private static func directoryEntries(_ path: String) -> [String] {
-        guard let directory = opendir(path) else { return [] }
-        defer { closedir(directory) }
-        var names: [String] = []
-        while let entry = readdir(directory) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
-            if name != "." && name != ".." { names.append(name) }
-        }
-        return names
     }
 }

@@ -23,8 +23,6 @@ public struct ForkServer<Handler: StreamHandler>: StreamServer {
     }
 
     public func run(listener: Socket) throws(ServerError) {
-        control.serve(listener: listener)
-        AcceptReserve.shared.prepare()
         if doubleFork {
             do { try Processes.becomeSubreaper() } catch { throw ServerError("fork2: \(error)") }
         }
@@ -33,18 +31,9 @@ public struct ForkServer<Handler: StreamHandler>: StreamServer {
         control.whenAborting {
             for child in Processes.children() { Processes.send(SIGKILL, to: child) }
         }
-        while !control.isStopping {
-            let accepted: (socket: Socket, peer: SocketAddress)
-            do {
-                guard let connection = try listener.acceptWithPeer().value else { continue }
-                accepted = connection
-            } catch {
-                if control.isStopping { break }
-                AcceptErrors.handleBlocking(error, listener: listener)
-                continue
-            }
-            serveInChild(accepted.socket, peer: accepted.peer, listener: listener)
-            try? accepted.socket.close()
+        acceptUntilStopped(listener, control: control) { connection, peer in
+            serveInChild(connection, peer: peer, listener: listener)
+            try? connection.close()
         }
         waitForChildren()
     }

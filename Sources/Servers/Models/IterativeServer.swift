@@ -12,21 +12,9 @@ public struct IterativeServer<Handler: StreamHandler>: StreamServer {
     }
 
     public func run(listener: Socket) throws(ServerError) {
-        control.serve(listener: listener)
-        AcceptReserve.shared.prepare()
         let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: BlockingConnection.bufferSize, alignment: 16)
         defer { buffer.deallocate() }
-        while !control.isStopping {
-            let connection: Socket
-            let peer: SocketAddress
-            do {
-                guard let accepted = try listener.acceptWithPeer().value else { continue }
-                (connection, peer) = accepted
-            } catch {
-                if control.isStopping { break }
-                AcceptErrors.handleBlocking(error, listener: listener)
-                continue
-            }
+        acceptUntilStopped(listener, control: control) { connection, peer in
             control.track(connection)
             BlockingConnection.serve(connection, peer: peer, handler: handler, buffer: buffer)
             control.untrack(connection)

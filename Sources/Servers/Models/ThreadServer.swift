@@ -14,38 +14,27 @@ public struct ThreadServer<Handler: StreamHandler>: StreamServer {
     }
 
     public func run(listener: Socket) throws(ServerError) {
-        control.serve(listener: listener)
-        AcceptReserve.shared.prepare()
         let running = RunningCount()
-        while !control.isStopping {
-            let accepted: (socket: Socket, peer: SocketAddress)
-            do {
-                guard let connection = try listener.acceptWithPeer().value else { continue }
-                accepted = connection
-            } catch {
-                if control.isStopping { break }
-                AcceptErrors.handleBlocking(error, listener: listener)
-                continue
-            }
-            control.track(accepted.socket)
+        let (handler, control) = (handler, control)
+        acceptUntilStopped(listener, control: control) { connection, peer in
+            control.track(connection)
             running.add()
-            let (handler, control) = (handler, control)
             do {
                 try PosixThread.startDetached {
                     let buffer = UnsafeMutableRawBufferPointer.allocate(
                         byteCount: BlockingConnection.bufferSize, alignment: 16)
-                    BlockingConnection.serve(accepted.socket, peer: accepted.peer, handler: handler, buffer: buffer)
+                    BlockingConnection.serve(connection, peer: peer, handler: handler, buffer: buffer)
                     buffer.deallocate()
-                    control.untrack(accepted.socket)
-                    try? accepted.socket.close()
+                    control.untrack(connection)
+                    try? connection.close()
                     running.remove()
                 }
             } catch {
                 // Out of threads (EAGAIN): this client is turned away, the
                 // ones being served go on.
-                ServerLog.warning("connection from \(accepted.peer) refused: \(error)")
-                control.untrack(accepted.socket)
-                try? accepted.socket.close()
+                ServerLog.warning("connection from \(peer) refused: \(error)")
+                control.untrack(connection)
+                try? connection.close()
                 running.remove()
             }
         }

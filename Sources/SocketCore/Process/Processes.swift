@@ -96,32 +96,9 @@ public enum Processes {
     /// /proc/self/task/*/children (proc(5)): a child belongs to the thread
     /// that forked it, and re-parented orphans to any thread.
     public static func children() -> [pid_t] {
-        guard let tasks = opendir("/proc/self/task") else { return [] }
-        defer { closedir(tasks) }
-        var pids: [pid_t] = []
-        while let entry = readdir(tasks) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
-            guard let _ = Int32(name) else { continue }
-            let text = readSmallFile("/proc/self/task/\(name)/children")
-            pids += text.split(separator: " ").compactMap { pid_t($0.trimmingSpaces) }
+        ProcFS.numericEntries("/proc/self/task").flatMap { task in
+            (ProcFS.read("/proc/self/task/\(task)/children") ?? "").split(separator: " ").compactMap { pid_t($0.trimmingSpaces) }
         }
-        return pids
-    }
-
-    /// A /proc file's text (short files only; /proc reports size 0).
-    static func readSmallFile(_ path: String) -> String {
-        let descriptor = Glibc.open(path, O_RDONLY | O_CLOEXEC)
-        guard descriptor >= 0 else { return "" }
-        defer { Glibc.close(descriptor) }
-        var bytes: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 4096)
-        while true {
-            let count = chunk.withUnsafeMutableBytes { Glibc.read(descriptor, $0.baseAddress, $0.count) }
-            if count < 0 && errno == EINTR { continue }
-            guard count > 0 else { break }
-            bytes += chunk[..<count]
-        }
-        return String(decoding: bytes, as: UTF8.self)
     }
 }
 
