@@ -21,15 +21,19 @@ public struct EpollServer<Handler: StreamHandler>: StreamServer {
         control.serve(listener: listener)
         AcceptReserve.shared.prepare()
         let listeners = try EpollWorkers.listeners(sharing: listener, workers: workers, model: "epoll")
-        let wakers = Mutex<[EventLoop.Waker]>([])
-        control.whenStopping { for waker in wakers.withLock({ $0 }) { waker.wake() } }
+        // The workers' loops, for the stop hook on the signal thread. A worker
+        // takes its loop out before the loop is freed, and the hook wakes
+        // them under the same lock, so it never wakes a freed loop.
+        let wakers = Mutex<[Int: EventLoop.Waker]>([:])
+        control.whenStopping { wakers.withLock { for waker in $0.values { waker.wake() } } }
         let (handler, control) = (handler, control)
         defer { for extra in listeners.dropFirst() { try? extra.close() } }
         try EpollWorkers.run(listeners.count) { index in
             do {
                 let loop = try EventLoop()
                 let worker = EpollWorker(handler: handler, control: control, loop: loop, listener: listeners[index])
-                wakers.withLock { $0.append(loop.waker) }
+                wakers.withLock { $0[index] = loop.waker }
+                defer { wakers.withLock { $0[index] = nil } }
                 // A stop that came before the waker was known is seen here.
                 if control.isStopping { loop.waker.wake() }
                 return try worker.run()
