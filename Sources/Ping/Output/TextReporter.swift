@@ -134,7 +134,8 @@ public struct TextReporter: PingReporter {
             text += "\(comma)ipg/ewma \(NumberText.milliseconds(gap))/\(NumberText.milliseconds(average)) ms"
         }
         text += "\n"
-        if timed, let p50 = s.percentile(50), let p90 = s.percentile(90), let p99 = s.percentile(99) {
+        if timed, let ranks = s.percentiles([50, 90, 99]) {
+            let (p50, p90, p99) = (ranks[0], ranks[1], ranks[2])
             text += "rtt p50/p90/p99/jitter = \(NumberText.milliseconds(p50))/\(NumberText.milliseconds(p90))"
                 + "/\(NumberText.milliseconds(p99))/\(NumberText.milliseconds(s.jitter ?? 0)) ms\n"
         }

@@ -1,3 +1,5 @@
+import Glibc
+
 /// The data of our echo requests: the send time (a 16-byte `timespec` of
 /// the monotonic clock, in host order, where iputils puts a `timeval`),
 /// then the fill bytes: 0, 1, 2 ... by default, or the `-p` pattern
@@ -27,11 +29,16 @@ public struct EchoPayload: Sendable, Equatable {
     /// The payload of a request sent at `nanoseconds` (monotonic).
     public func bytes(sentAt nanoseconds: Int64) -> [UInt8] {
         var bytes = fill
-        guard isTimed else { return bytes }
-        let stamp = (seconds: nanoseconds / 1_000_000_000, nanoseconds: nanoseconds % 1_000_000_000)
-        withUnsafeBytes(of: stamp.seconds) { bytes.replaceSubrange(0..<8, with: $0) }
-        withUnsafeBytes(of: stamp.nanoseconds) { bytes.replaceSubrange(8..<16, with: $0) }
+        bytes.withUnsafeMutableBytes { stamp(nanoseconds, into: $0) }
         return bytes
+    }
+
+    /// Writes the send time over the first 16 bytes of `payload` (a
+    /// payload of `size` bytes); nothing when requests are not timed.
+    func stamp(_ nanoseconds: Int64, into payload: UnsafeMutableRawBufferPointer) {
+        guard isTimed else { return }
+        payload.storeBytes(of: nanoseconds / 1_000_000_000, toByteOffset: 0, as: Int64.self)
+        payload.storeBytes(of: nanoseconds % 1_000_000_000, toByteOffset: 8, as: Int64.self)
     }
 
     /// The send time a reply's payload carries, in monotonic nanoseconds;
@@ -55,6 +62,13 @@ public struct EchoPayload: Sendable, Equatable {
     public func wrongDataReport(_ payload: ArraySlice<UInt8>) -> String? {
         let start = Self.timestampSize
         guard size > start else { return nil }
+        // The common case, intact data, without a copy.
+        let intact = payload.count >= size && payload.withUnsafeBytes { received in
+            fill.withUnsafeBytes { sent in
+                memcmp(received.baseAddress! + start, sent.baseAddress! + start, size - start) == 0
+            }
+        }
+        if intact { return nil }
         let received = Array(payload)
         guard let index = (start..<size).first(where: { $0 >= received.count || received[$0] != fill[$0] }) else {
             return nil

@@ -17,7 +17,7 @@ public struct ProbeFamily: Sendable {
     /// The unicast TTL / hop limit of our requests.
     let setHopLimit: @Sendable (Socket, Int32) throws(SocketError) -> Void
     /// Makes sense of one received datagram.
-    let classify: @Sendable (_ bytes: [UInt8], _ message: ReceivedMessage, _ raw: Bool, ProbeIdentity)
+    let classify: @Sendable (_ bytes: UnsafeRawBufferPointer, _ message: ReceivedMessage, _ raw: Bool, ProbeIdentity)
         -> ReceivedPacket
 
     public static let ipv4 = ProbeFamily(
@@ -70,13 +70,5 @@ public struct ProbeFamily: Sendable {
     public static func of(_ address: IPAddress) -> ProbeFamily {
         if case .v4 = address { return .ipv4 }
         return .ipv6
-    }
-
-    /// An echo request. IPv6 leaves the checksum to the kernel, which
-    /// computes it on raw and datagram ICMPv6 sockets alike.
-    func request(identifier: UInt16, sequence: UInt16, payload: [UInt8]) -> [UInt8] {
-        // The payload size is checked when options are read, so packing
-        // cannot fail here.
-        (try? ICMPMessage.echo(version, identifier: identifier, sequence: sequence, payload: payload)) ?? []
     }
 }

@@ -67,7 +67,8 @@ public final class ProbeSocket: Sendable {
 
     /// Filters, ancillary data, the TTL and the device.
     public func configure(hopLimit: Int?, device: String?, source: IPAddress?) throws(SocketError) {
-        try socket.setNonBlocking(true)
+        // Blocking, so that a flood can wait in recvmsg itself; every other
+        // receive and send says MSG_DONTWAIT.
         try socket.setOption(.receiveTimestamps, to: true)
         if isRaw { try family.rawFilter(socket) }
         try family.receiveOptions(socket, isRaw)

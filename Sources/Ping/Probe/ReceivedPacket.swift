@@ -71,11 +71,16 @@ public struct ProbeIdentity: Sendable, Equatable {
 public enum ReplyClassifier {
     /// A datagram from a raw IPv4 socket: IP header, then ICMP.
     public static func ipv4Packet(_ bytes: [UInt8], identity: ProbeIdentity) -> ReceivedPacket {
+        bytes.withUnsafeBytes { ipv4Packet($0, identity: identity) }
+    }
+
+    /// `ipv4Packet` of bytes in a receive buffer (no copy but the payload's).
+    public static func ipv4Packet(_ bytes: UnsafeRawBufferPointer, identity: ProbeIdentity) -> ReceivedPacket {
         guard let (header, payload) = try? IPv4Header.parse(bytes), header.protocol == 1 else {
             return .ignored(.malformed)
         }
-        return icmp(Array(bytes[payload]), sender: .v4(header.source), hopLimit: Int(header.timeToLive),
-                    checksumIsVerified: false, identity: identity)
+        return icmp(UnsafeRawBufferPointer(rebasing: bytes[payload]), sender: .v4(header.source),
+                    hopLimit: Int(header.timeToLive), checksumIsVerified: false, identity: identity)
     }
 
     /// An ICMP or ICMPv6 message without its IP header: what a datagram
@@ -84,6 +89,14 @@ public enum ReplyClassifier {
     /// (ping sockets, raw ICMPv6 sockets), so the codec need not check.
     public static func icmp(_ bytes: [UInt8], sender: IPAddress, hopLimit: Int?, checksumIsVerified: Bool,
                             identity: ProbeIdentity) -> ReceivedPacket {
+        bytes.withUnsafeBytes {
+            icmp($0, sender: sender, hopLimit: hopLimit, checksumIsVerified: checksumIsVerified, identity: identity)
+        }
+    }
+
+    /// `icmp` of bytes in a receive buffer (no copy but the payload's).
+    public static func icmp(_ bytes: UnsafeRawBufferPointer, sender: IPAddress, hopLimit: Int?,
+                            checksumIsVerified: Bool, identity: ProbeIdentity) -> ReceivedPacket {
         let parsed: ICMPMessage
         do {
             parsed = try identity.version == .v4 ? ICMPMessage.parseV4(bytes) : ICMPMessage.parseV6(bytes)

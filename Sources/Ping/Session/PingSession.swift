@@ -20,6 +20,8 @@ public struct PingSession<Reporter: PingReporter> {
     private let requestIdentifier: UInt16
     private var names: AddressNames
     private let buffer = ReceiveBuffer(count: 65_536 + 60)
+    private let requests: RequestBuffer
+    private let destination: SocketAddress
 
     /// iputils `MININTERVAL`: a flood waits this long for a reply.
     static var floodWaitNanoseconds: Int64 { 10_000_000 }
@@ -31,6 +33,8 @@ public struct PingSession<Reporter: PingReporter> {
         self.probe = probe
         self.reporter = reporter
         payload = EchoPayload(size: options.payloadSize, pattern: options.pattern)
+        requests = RequestBuffer(payload)
+        destination = SocketAddress(target.address, port: 0)
         requestIdentifier = identifier
         identity = ProbeIdentity(version: probe.family.version, identifier: probe.isRaw ? identifier : nil,
                                  target: target.address)
@@ -43,6 +47,7 @@ public struct PingSession<Reporter: PingReporter> {
     /// `-w` and `-c`, all of them), 1 otherwise (iputils `finish`).
     public mutating func run(shouldStop: () -> Bool = { false }) throws(SocketError) -> Int32 {
         let interval = Int64(options.effectiveIntervalMilliseconds) * 1_000_000
+        if interval == 0 { try probe.socket.setOption(.receiveTimeout, to: .nanoseconds(Self.floodWaitNanoseconds)) }
         let start = Clocks.monotonic()
         let deadline = options.deadlineSeconds.map { start + Int64($0) * 1_000_000_000 }
         var nextSend = start
@@ -67,8 +72,16 @@ public struct PingSession<Reporter: PingReporter> {
             }
 
             let wake = [mayMore ? nextSend : nil, deadline, exitAt].compactMap { $0 }.min()
-            let outcome = try probe.socket.waitUntilReadable(until: wake.map(instant))
-            if outcome == .ready { try receiveAll() }
+            if interval == 0, mayMore, wake == nextSend {
+                // Flood: wait in the receive itself (SO_RCVTIMEO is the
+                // flood wait), one system call instead of poll + recvmsg,
+                // as iputils does. It may end a few µs after `nextSend`:
+                // the time since the send.
+                try receiveAll(firstWaiting: true)
+            } else {
+                let outcome = try probe.socket.waitUntilReadable(until: wake.map(instant))
+                if outcome == .ready { try receiveAll() }
+            }
         }
 
         let elapsed = (lastSend ?? start) - start
@@ -111,10 +124,10 @@ public struct PingSession<Reporter: PingReporter> {
             reporter.report(.outstanding(sequence: UInt16(truncatingIfNeeded: statistics.transmitted)))
         }
         statistics.willSend(sequence)
-        let request = probe.family.request(identifier: requestIdentifier, sequence: sequence,
-                                           payload: payload.bytes(sentAt: Clocks.monotonic()))
+        let request = requests.request(probe.family.version, identifier: requestIdentifier, sequence: sequence,
+                                       sentAt: Clocks.monotonic())
         do {
-            let result = try probe.socket.send(request, to: SocketAddress(target.address, port: 0))
+            let result = try probe.socket.send(request, to: destination, waiting: false)
             statistics.didSend()
             // A full send buffer drops the probe; iputils counts it as sent too.
             _ = result
@@ -130,24 +143,35 @@ public struct PingSession<Reporter: PingReporter> {
         }
     }
 
-    /// Reads every queued datagram, then the error queue of a ping socket.
-    private mutating func receiveAll() throws(SocketError) {
+    /// Reads the queued datagrams (the first one waiting for at most the
+    /// receive timeout when `firstWaiting`), then, when that found nothing
+    /// or failed, the error queue of a ping socket.
+    private mutating func receiveAll(firstWaiting: Bool = false) throws(SocketError) {
+        var count = 0
+        var failed = false
         // Bounded: a flood of foreign packets must not keep us from sending.
-        for _ in 0..<256 {
+        while count < 256 {
             let result: IOResult<ReceivedMessage>
             do {
-                result = try probe.socket.receiveMessage(into: buffer.bytes, waiting: false)
+                result = try probe.socket.receiveMessage(into: buffer.bytes, waiting: firstWaiting && count == 0)
             } catch where !probe.isRaw {
                 // A ping socket reports a queued ICMP error as the errno of
                 // the next receive (EHOSTUNREACH ...): the error queue says more.
+                failed = true
                 break
             }
             guard let message = result.value else { break }
+            count += 1
             let arrival = Clocks.monotonicArrival(kernelStamp: message.kernelTimestamp)
-            let bytes = buffer.prefix(message.count)
+            let bytes = UnsafeRawBufferPointer(rebasing: buffer.bytes.prefix(message.count))
             handle(probe.family.classify(bytes, message, probe.isRaw, identity), arrival: arrival)
+            // Flood: the probe in flight is answered, so the next one goes
+            // out now rather than after one more receive that finds nothing.
+            if options.effectiveIntervalMilliseconds == 0, statistics.inFlight == 0, mayStillSend { return }
         }
-        if !probe.isRaw { _ = try receiveErrorQueue() }
+        // An error queue entry makes poll report the socket readable while
+        // recvmsg finds nothing: read the queue then, or the loop would spin.
+        if !probe.isRaw, count == 0 || failed { _ = try receiveErrorQueue() }
     }
 
     /// Reads a ping socket's error queue; returns how many ICMP errors

@@ -143,10 +143,18 @@ public struct PingStatistics: Sendable {
 
     /// The nearest-rank percentile of the round trips (µs).
     public func percentile(_ percent: Double) -> Int? {
+        percentiles([percent])?.first
+    }
+
+    /// Several nearest-rank percentiles (µs), sorting the round trips once.
+    public func percentiles(_ percents: [Double]) -> [Int]? {
         guard !samples.isEmpty else { return nil }
-        let sorted = samples.sorted()
-        let rank = Int((percent / 100 * Double(sorted.count)).rounded(.up))
-        return sorted[min(max(rank, 1), sorted.count) - 1]
+        var sorted = samples
+        sorted.sort()
+        return percents.map { percent in
+            let rank = Int((percent / 100 * Double(sorted.count)).rounded(.up))
+            return sorted[min(max(rank, 1), sorted.count) - 1]
+        }
     }
 
     /// The mean absolute difference of consecutive round trips (µs), in

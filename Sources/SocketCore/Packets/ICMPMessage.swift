@@ -81,28 +81,35 @@ public struct ICMPMessage: Equatable, Sendable {
     /// (`EBADMSG`) when it is shorter than 8 bytes, or when an error's quote
     /// is too short to hold an IPv4 header and 8 bytes more.
     public static func parseV4(_ bytes: [UInt8]) throws(PacketError) -> ICMPMessage {
-        try withBytes(bytes) { (raw) throws(PacketError) in
-            var c = sc_icmp()
-            _ = try checkCore(sc_icmp4_parse(raw.baseAddress, raw.count, &c), "sc_icmp4_parse")
-            return ICMPMessage(c, version: .v4)
-        }
+        try withBytes(bytes) { (raw) throws(PacketError) in try parseV4(raw) }
+    }
+
+    /// `parseV4` of bytes in a buffer of the caller's (no copy but the body's).
+    public static func parseV4(_ bytes: UnsafeRawBufferPointer) throws(PacketError) -> ICMPMessage {
+        var c = sc_icmp()
+        _ = try checkCore(sc_icmp4_parse(bytes.baseAddress, bytes.count, &c), "sc_icmp4_parse")
+        return ICMPMessage(c, version: .v4)
     }
 
     /// Parses an ICMPv6 message, verifying its checksum when the addresses
     /// of the carrying IPv6 header are given.
     public static func parseV6(_ bytes: [UInt8], source: IPv6Address? = nil,
                                destination: IPv6Address? = nil) throws(PacketError) -> ICMPMessage {
-        try withBytes(bytes) { (raw) throws(PacketError) in
-            var c = sc_icmp()
-            let result: Int32
-            if let source, let destination {
-                result = sc_icmp6_parse(raw.baseAddress, raw.count, source.bytes, destination.bytes, &c)
-            } else {
-                result = sc_icmp6_parse(raw.baseAddress, raw.count, nil, nil, &c)
-            }
-            _ = try checkCore(result, "sc_icmp6_parse")
-            return ICMPMessage(c, version: .v6)
+        try withBytes(bytes) { (raw) throws(PacketError) in try parseV6(raw, source: source, destination: destination) }
+    }
+
+    /// `parseV6` of bytes in a buffer of the caller's (no copy but the body's).
+    public static func parseV6(_ bytes: UnsafeRawBufferPointer, source: IPv6Address? = nil,
+                               destination: IPv6Address? = nil) throws(PacketError) -> ICMPMessage {
+        var c = sc_icmp()
+        let result: Int32
+        if let source, let destination {
+            result = sc_icmp6_parse(bytes.baseAddress, bytes.count, source.bytes, destination.bytes, &c)
+        } else {
+            result = sc_icmp6_parse(bytes.baseAddress, bytes.count, nil, nil, &c)
         }
+        _ = try checkCore(result, "sc_icmp6_parse")
+        return ICMPMessage(c, version: .v6)
     }
 
     /// An echo request or reply with its checksum computed. For ICMPv6 the
@@ -114,24 +121,42 @@ public struct ICMPMessage: Equatable, Sendable {
         throws(PacketError) -> [UInt8]
     {
         var out = [UInt8](repeating: 0, count: Int(SC_ICMP_HEADER_LENGTH) + payload.count)
-        let result = out.withUnsafeMutableBytes { raw -> Int32 in
-            switch version {
-            case .v4:
-                let type = UInt8(reply ? SC_ICMP_ECHO_REPLY : SC_ICMP_ECHO_REQUEST)
-                return sc_icmp4_echo_pack(raw.baseAddress, raw.count, type, identifier, sequence,
-                                          payload, payload.count)
-            case .v6:
-                let type = UInt8(reply ? SC_ICMP6_ECHO_REPLY : SC_ICMP6_ECHO_REQUEST)
-                if let source, let destination {
-                    return sc_icmp6_echo_pack(raw.baseAddress, raw.count, type, identifier, sequence,
-                                              payload, payload.count, source.bytes, destination.bytes)
+        let written = out.withUnsafeMutableBytes { raw in
+            payload.withUnsafeBytes { payloadBytes in
+                Result { () throws(PacketError) in
+                    try packEcho(version, reply: reply, identifier: identifier, sequence: sequence,
+                                 payload: payloadBytes, into: raw, source: source, destination: destination)
                 }
-                return sc_icmp6_echo_pack(raw.baseAddress, raw.count, type, identifier, sequence,
-                                          payload, payload.count, nil, nil)
             }
         }
-        let written = try checkCore(result, "sc_icmp_echo_pack")
-        return Array(out.prefix(written))
+        return Array(out.prefix(try written.get()))
+    }
+
+    /// `echo` into a buffer of the caller's (a flood sends tens of thousands
+    /// of requests): returns the bytes written, 8 + the payload's.
+    public static func packEcho(_ version: ICMPVersion, reply: Bool = false, identifier: UInt16,
+                                sequence: UInt16, payload: UnsafeRawBufferPointer,
+                                into buffer: UnsafeMutableRawBufferPointer,
+                                source: IPv6Address? = nil, destination: IPv6Address? = nil)
+        throws(PacketError) -> Int
+    {
+        let result: Int32
+        switch version {
+        case .v4:
+            let type = UInt8(reply ? SC_ICMP_ECHO_REPLY : SC_ICMP_ECHO_REQUEST)
+            result = sc_icmp4_echo_pack(buffer.baseAddress, buffer.count, type, identifier, sequence,
+                                        payload.baseAddress, payload.count)
+        case .v6:
+            let type = UInt8(reply ? SC_ICMP6_ECHO_REPLY : SC_ICMP6_ECHO_REQUEST)
+            if let source, let destination {
+                result = sc_icmp6_echo_pack(buffer.baseAddress, buffer.count, type, identifier, sequence,
+                                            payload.baseAddress, payload.count, source.bytes, destination.bytes)
+            } else {
+                result = sc_icmp6_echo_pack(buffer.baseAddress, buffer.count, type, identifier, sequence,
+                                            payload.baseAddress, payload.count, nil, nil)
+            }
+        }
+        return try checkCore(result, "sc_icmp_echo_pack")
     }
 
     /// An ICMPv4 error of `type` and `code` quoting `original` (its IP header

@@ -59,20 +59,28 @@ extension Socket {
         }
     }
 
-    /// Sends one datagram to `address` (sendto(2), `MSG_NOSIGNAL`).
-    public func send(_ bytes: UnsafeRawBufferPointer, to address: SocketAddress) throws(SocketError) -> IOResult<Int> {
+    /// Sends one datagram to `address` (sendto(2), `MSG_NOSIGNAL`). With
+    /// `waiting` false a full send buffer gives `.wouldBlock` even on a
+    /// blocking socket (`MSG_DONTWAIT`).
+    public func send(_ bytes: UnsafeRawBufferPointer, to address: SocketAddress,
+                     waiting: Bool = true) throws(SocketError) -> IOResult<Int> {
         let storage = try SocketAddressStorage(address, call: "sendto")
+        let flags = Int32(MSG_NOSIGNAL) | (waiting ? 0 : Int32(MSG_DONTWAIT))
         return try withUnsafeFileDescriptor { descriptor throws(SocketError) in
             try syscall("sendto", address.description) {
                 storage.withSockAddr {
-                    Glibc.sendto(descriptor, bytes.baseAddress, bytes.count, Int32(MSG_NOSIGNAL), $0, $1)
+                    Glibc.sendto(descriptor, bytes.baseAddress, bytes.count, flags, $0, $1)
                 }
             }
         }
     }
 
-    public func send(_ bytes: [UInt8], to address: SocketAddress) throws(SocketError) -> IOResult<Int> {
-        try bytes.withUnsafeBytes { raw in Result { () throws(SocketError) in try send(raw, to: address) } }.get()
+    public func send(_ bytes: [UInt8], to address: SocketAddress, waiting: Bool = true)
+        throws(SocketError) -> IOResult<Int>
+    {
+        try bytes.withUnsafeBytes { raw in
+            Result { () throws(SocketError) in try send(raw, to: address, waiting: waiting) }
+        }.get()
     }
 
     /// Receives into `buffer` (recv(2)) and returns the byte count; 0 is

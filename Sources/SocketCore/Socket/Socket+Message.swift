@@ -25,31 +25,38 @@ extension Socket {
     private func receiveMessage(into buffer: UnsafeMutableRawBufferPointer, flags: Int32, call: String)
         throws(SocketError) -> IOResult<ReceivedMessage>
     {
+        // Room for a timestamp, a hop limit and an extended error with its
+        // address, with margin; on the stack: a flood receives tens of
+        // thousands of datagrams.
+        try withUnsafeTemporaryAllocation(byteCount: 512, alignment: MemoryLayout<cmsghdr>.alignment) {
+            control throws(SocketError) in
+            try receiveMessage(into: buffer, control: control, flags: flags, call: call)
+        }
+    }
+
+    private func receiveMessage(into buffer: UnsafeMutableRawBufferPointer, control: UnsafeMutableRawBufferPointer,
+                                flags: Int32, call: String) throws(SocketError) -> IOResult<ReceivedMessage>
+    {
         var sender = SocketAddressStorage()
-        // Eight-byte aligned room for a timestamp, a hop limit and an
-        // extended error with its address, with margin.
-        var control = ControlBuffer()
         var messageFlags: Int32 = 0
         var controlLength = 0
         let result = try withUnsafeFileDescriptor { descriptor throws(SocketError) in
             try syscall(call) { () -> Int in
                 sender.withMutableSockAddr { name, nameLength in
-                    control.withUnsafeMutableBytes { controlBytes in
-                        var vector = iovec(iov_base: buffer.baseAddress, iov_len: buffer.count)
-                        return withUnsafeMutablePointer(to: &vector) { vectorPointer in
-                            var message = msghdr()
-                            message.msg_name = UnsafeMutableRawPointer(name)
-                            message.msg_namelen = nameLength.pointee
-                            message.msg_iov = vectorPointer
-                            message.msg_iovlen = 1
-                            message.msg_control = controlBytes.baseAddress
-                            message.msg_controllen = controlBytes.count
-                            let count = Glibc.recvmsg(descriptor, &message, flags)
-                            nameLength.pointee = message.msg_namelen
-                            messageFlags = message.msg_flags
-                            controlLength = message.msg_controllen
-                            return count
-                        }
+                    var vector = iovec(iov_base: buffer.baseAddress, iov_len: buffer.count)
+                    return withUnsafeMutablePointer(to: &vector) { vectorPointer in
+                        var message = msghdr()
+                        message.msg_name = UnsafeMutableRawPointer(name)
+                        message.msg_namelen = nameLength.pointee
+                        message.msg_iov = vectorPointer
+                        message.msg_iovlen = 1
+                        message.msg_control = control.baseAddress
+                        message.msg_controllen = control.count
+                        let count = Glibc.recvmsg(descriptor, &message, flags)
+                        nameLength.pointee = message.msg_namelen
+                        messageFlags = message.msg_flags
+                        controlLength = message.msg_controllen
+                        return count
                     }
                 }
             }
@@ -57,19 +64,8 @@ extension Socket {
         guard let count = result.value else { return .wouldBlock }
         var received = ReceivedMessage(count: count, sender: sender.address)
         received.isTruncated = messageFlags & Int32(MSG_TRUNC) != 0
-        control.withUnsafeMutableBytes { bytes in
-            ControlMessages.decode(UnsafeRawBufferPointer(rebasing: bytes.prefix(controlLength)), into: &received)
-        }
+        ControlMessages.decode(UnsafeRawBufferPointer(rebasing: control.prefix(controlLength)), into: &received)
         return .processed(received)
-    }
-}
-
-/// 512 bytes of control-message room, aligned for `cmsghdr`.
-struct ControlBuffer {
-    private var words = [UInt64](repeating: 0, count: 64)
-
-    mutating func withUnsafeMutableBytes<R>(_ body: (UnsafeMutableRawBufferPointer) -> R) -> R {
-        words.withUnsafeMutableBytes(body)
     }
 }
 
