@@ -4,7 +4,7 @@ struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Run Sockworks' benchmarks and print their tables.",
-        subcommands: [BenchServersCommand.self, BenchChecksumCommand.self],
+        subcommands: [BenchServersCommand.self, BenchChecksumCommand.self, BenchPingCommand.self],
         defaultSubcommand: BenchServersCommand.self
     )
 }

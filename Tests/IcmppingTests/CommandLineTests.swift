@@ -25,7 +25,30 @@ final class CommandLineTests: XCTestCase {
         try await assertUsageError(["-i", "nan", "127.0.0.1"], contains: "bad timing interval")
         try await assertUsageError(["-4", "-6", "127.0.0.1"], contains: "only one -4 or -6")
         try await assertUsageError(["--raw", "--dgram", "127.0.0.1"], contains: "--raw or --dgram")
-        try await assertUsageError([], contains: "host")
+        try await assertUsageError([], contains: "Destination address required")
+        try await assertUsageError(["-w", "-1", "127.0.0.1"], contains: "-w must be in")
+    }
+
+    /// getopt's words for what it cannot read, as iputils (glibc) prints them.
+    func testMalformedCommandLines() async throws {
+        try await assertUsageError(["-z", "127.0.0.1"], contains: "invalid option -- 'z'")
+        try await assertUsageError(["127.0.0.1", "-c"], contains: "option requires an argument -- 'c'")
+        try await assertUsageError(["--raw=yes", "127.0.0.1"], contains: "option '--raw' doesn't allow an argument")
+        try await assertUsageError(["--bogus", "127.0.0.1"], contains: "unrecognized option '--bogus'")
+        try await assertUsageError(["-qz", "127.0.0.1"], contains: "invalid option -- 'z'")
+    }
+
+    /// The forms iputils accepts: a value attached (`-c1`), flags grouped
+    /// with a valued option last (`-qc 1`), options after the host, `--`.
+    func testGetoptForms() async throws {
+        try requireRoot()
+        for arguments in [["-c1", "-q", "127.0.0.1"], ["-qc", "1", "127.0.0.1"], ["127.0.0.1", "-c", "1", "-q"],
+                          ["-qnc1", "127.0.0.1"], ["-q", "-c", "1", "--", "127.0.0.1"]] {
+            let run = try await icmpping(arguments)
+            XCTAssertEqual(run.exitCode, 0, "\(arguments): \(run.standardError)")
+            XCTAssertTrue(run.standardOutput.contains("1 packets transmitted, 1 received"), "\(arguments): \(run.standardOutput)")
+            XCTAssertFalse(run.standardOutput.contains("icmp_seq="), "-q: \(arguments)")
+        }
     }
 
     func testWrongFamilyForTheAddress() async throws {
@@ -35,6 +58,12 @@ final class CommandLineTests: XCTestCase {
     func testHelpExitsZero() async throws {
         let run = try await icmpping(["--help"])
         XCTAssertEqual(run.exitCode, 0)
-        XCTAssertTrue(run.standardOutput.contains("USAGE: icmpping"), run.standardOutput)
+        XCTAssertTrue(run.standardOutput.hasPrefix("Usage: icmpping [options] HOST\n"), run.standardOutput)
+        for option in ["-c COUNT", "-i INTERVAL", "-W TIMEOUT", "-w DEADLINE", "-s SIZE", "-t TTL", "-q", "-D", "-n",
+                       "-I IFACE", "-p PATTERN", "-f", "-O", "-4", "-6", "--raw", "--dgram"] {
+            XCTAssertTrue(run.standardOutput.contains("  \(option) "), "\(option) in --help")
+        }
+        let short = try await icmpping(["-h"])
+        XCTAssertEqual(short.standardOutput, run.standardOutput)
     }
 }

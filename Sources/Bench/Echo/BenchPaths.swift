@@ -13,6 +13,12 @@ public enum BenchPaths {
         return String(decoding: buffer[..<count].map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 
+    /// Another program built beside this executable (`icmpping`).
+    public static func sibling(_ name: String) throws -> String {
+        let own = try ownExecutable()
+        return own[..<(own.lastIndex(of: "/") ?? own.startIndex)] + "/" + name
+    }
+
     /// The source tree this executable was built in: the nearest folder
     /// above it holding Benchmarks/Peers (where the peers live).
     public static func sourceRoot() -> String? {

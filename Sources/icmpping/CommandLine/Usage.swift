@@ -1,0 +1,31 @@
+/// `icmpping --help`.
+enum Usage {
+    static func text<Arguments>(_ specs: [OptionSpec<Arguments>]) -> String {
+        var text = """
+            Usage: icmpping [options] HOST
+
+            Send ICMP echo requests to HOST (a name, or an IPv4 or IPv6 address) and report
+            the replies, as iputils ping does: same options, same output line for line, with
+            one more summary line (50th, 90th and 99th percentile round trips, and jitter:
+            the mean difference between consecutive round trips).
+
+            Options:
+
+            """
+        for spec in specs {
+            var names = [spec.short.map { "-\($0)" }, spec.long.map { "--\($0)" }].compactMap { $0 }
+                .joined(separator: ", ")
+            if let value = spec.valueName { names += " \(value)" }
+            let padding = String(repeating: " ", count: max(1, 22 - names.count))
+            text += "  \(names)\(padding)\(spec.help)\n"
+        }
+        text += """
+
+            Exit status: 0 when a reply arrived (with -w and -c, all of them), 1 when none
+            did, 2 for a bad option, a host that does not resolve or a socket that cannot be
+            opened.
+
+            """
+        return text
+    }
+}
