@@ -14,8 +14,13 @@ struct ICMPPing {
 
     func run() throws(Failure) -> Int32 {
         StopSignals.install()
+        if line.json { return try ping(with: JSONReporter(options: line.options)) }
+        return try ping(with: TextReporter(options: line.options))
+    }
+
+    private func ping<Reporter: PingReporter>(with reporter: Reporter) throws(Failure) -> Int32 {
+        var reporter = reporter
         let options = line.options
-        var reporter = TextReporter(options: options)
         if let pattern = options.pattern { reporter.report(.pattern(pattern)) }
 
         let target: PingTarget
@@ -44,7 +49,7 @@ struct ICMPPing {
         if options.device != nil && source == nil {
             source = try? target.sourceAddress(device: options.device)
         }
-        reporter.report(.header(target, options, source: source))
+        reporter.report(.header(target, options, source: source), about: target)
 
         var session = PingSession(options: options, target: target, probe: probe, reporter: reporter)
         do {

@@ -23,6 +23,13 @@ enum NumberText {
         "\(microseconds / 1000).\(padded(microseconds % 1000, 3))"
     }
 
+    /// µs as milliseconds with three decimals, exact, with a sign when
+    /// negative (`-0.041`, where `milliseconds` would print `0.-41`).
+    static func signedMilliseconds(_ microseconds: Int) -> String {
+        let magnitude = microseconds.magnitude
+        return (microseconds < 0 ? "-" : "") + "\(magnitude / 1000).\(padded(Int(magnitude % 1000), 3))"
+    }
+
     /// A percentage as iputils prints the loss: `%g` of a `float`
     /// (`0`, `25`, `33.3333`).
     static func loss(_ percent: Double) -> String {

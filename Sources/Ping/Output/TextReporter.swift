@@ -35,7 +35,7 @@ public struct TextReporter: PingReporter {
         return "[\(seconds).\(NumberText.padded(micros, 6))] "
     }
 
-    public mutating func report(_ event: PingEvent) {
+    public mutating func report(_ event: PingEvent, about target: PingTarget?) {
         switch event {
         case .pattern(let bytes):
             if !options.quiet { write("PATTERN: 0x" + bytes.map { NumberText.padded(Int($0), 2, hex: true) }.joined() + "\n") }
@@ -76,6 +76,8 @@ public struct TextReporter: PingReporter {
             }
         case .summary(let summary):
             write(Self.summary(summary))
+        case .finished:
+            break
         }
     }
 

@@ -17,6 +17,8 @@ public enum PingEvent: Sendable {
     /// An error the kernel raised itself (`local error: ...`).
     case localError(ExtendedError)
     case summary(PingSummary)
+    /// The run is over: every host's summary, and the exit status.
+    case finished(RunEnd)
 }
 
 /// A reply, with what the run made of it.
@@ -61,7 +63,26 @@ public struct PingSummary: Sendable {
     public var exitStatus: Int32
 }
 
+/// The end of a whole run, over every host pinged.
+public struct RunEnd: Sendable {
+    /// One per host, in the order the hosts were given.
+    public var summaries: [PingSummary]
+    public var exitStatus: Int32
+
+    public init(summaries: [PingSummary], exitStatus: Int32) {
+        self.summaries = summaries
+        self.exitStatus = exitStatus
+    }
+}
+
 /// Shows events (text as iputils prints it, JSON lines ...).
 public protocol PingReporter {
-    mutating func report(_ event: PingEvent)
+    /// `target` is the host the event is about; nil for what concerns the
+    /// run as a whole (`pattern`, `finished`).
+    mutating func report(_ event: PingEvent, about target: PingTarget?)
+}
+
+extension PingReporter {
+    /// An event of the run as a whole.
+    public mutating func report(_ event: PingEvent) { report(event, about: nil) }
 }

@@ -87,11 +87,13 @@ public struct PingSession<Reporter: PingReporter> {
         let elapsed = (lastSend ?? start) - start
         let status: Int32 = statistics.received == 0
             || (options.deadlineSeconds != nil && statistics.received < (options.count ?? 0)) ? 1 : 0
-        reporter.report(.summary(PingSummary(
+        let summary = PingSummary(
             target: target, statistics: statistics,
             elapsedMilliseconds: Int((elapsed + 500_000) / 1_000_000), elapsedNanoseconds: elapsed,
             timed: payload.isTimed, intervalMilliseconds: options.effectiveIntervalMilliseconds,
-            flood: options.flood, exitStatus: status)))
+            flood: options.flood, exitStatus: status)
+        reporter.report(.summary(summary), about: target)
+        reporter.report(.finished(RunEnd(summaries: [summary], exitStatus: status)))
         return status
     }
 
@@ -121,7 +123,7 @@ public struct PingSession<Reporter: PingReporter> {
         let sequence = UInt16(truncatingIfNeeded: statistics.transmitted + 1)
         if options.reportOutstanding, statistics.transmitted > 0,
            !statistics.isAnswered(UInt16(truncatingIfNeeded: statistics.transmitted)) {
-            reporter.report(.outstanding(sequence: UInt16(truncatingIfNeeded: statistics.transmitted)))
+            reporter.report(.outstanding(sequence: UInt16(truncatingIfNeeded: statistics.transmitted)), about: target)
         }
         statistics.willSend(sequence)
         let request = requests.request(probe.family.version, identifier: requestIdentifier, sequence: sequence,
@@ -131,7 +133,7 @@ public struct PingSession<Reporter: PingReporter> {
             statistics.didSend()
             // A full send buffer drops the probe; iputils counts it as sent too.
             _ = result
-            reporter.report(.sent(sequence: sequence))
+            reporter.report(.sent(sequence: sequence), about: target)
         } catch {
             // Counted as sent, as iputils does ("pretend we sent packet").
             statistics.didSend()
@@ -139,7 +141,7 @@ public struct PingSession<Reporter: PingReporter> {
             // an earlier probe, already on the error queue: report that one
             // (iputils prints both).
             if !probe.isRaw, (try? receiveErrorQueue()) ?? 0 > 0 { return }
-            reporter.report(.sendFailed(sequence: sequence, error))
+            reporter.report(.sendFailed(sequence: sequence, error), about: target)
         }
     }
 
@@ -183,7 +185,7 @@ public struct PingSession<Reporter: PingReporter> {
             guard let message = result.value, let error = message.extendedError else { break }
             if error.origin == .local {
                 statistics.recordError(sequence: nil)
-                reporter.report(.localError(error))
+                reporter.report(.localError(error), about: target)
                 continue
             }
             let packet = ReplyClassifier.queuedError(error, quoted: buffer.prefix(message.count),
@@ -210,10 +212,10 @@ public struct PingSession<Reporter: PingReporter> {
                 reply: reply, from: names.text(reply.sender), kind: kind,
                 roundTrip: payload.isTimed ? roundTrip : nil, truncated: truncated,
                 differentAddress: reply.sender != target.address,
-                wrongData: truncated ? nil : payload.wrongDataReport(data))))
+                wrongData: truncated ? nil : payload.wrongDataReport(data))), about: target)
         case .error(let report):
             if !report.isNotice { statistics.recordError(sequence: report.sequence) }
-            reporter.report(.error(report, from: report.sender.map { names.text($0) }))
+            reporter.report(.error(report, from: report.sender.map { names.text($0) }), about: target)
         case .ignored:
             break
         }

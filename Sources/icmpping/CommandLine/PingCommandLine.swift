@@ -22,6 +22,7 @@ struct PingCommandLine {
     var ipv6 = false
     var forceRaw = false
     var forceDatagram = false
+    var json = false
     var showHelp = false
     var hosts: [String] = []
 
@@ -88,6 +89,8 @@ struct PingCommandLine {
         Spec(short: nil, long: "dgram", valueName: nil, help: "Use an ICMP datagram (ping) socket only.") { line, _ in
             line.forceDatagram = true
         },
+        Spec(short: nil, long: "json", valueName: nil,
+             help: "Print one JSON object per line per event instead of text.") { line, _ in line.json = true },
         Spec(short: "h", long: "help", valueName: nil, help: "Show this help.") { line, _ in line.showHelp = true },
     ]
 
