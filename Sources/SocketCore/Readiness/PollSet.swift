@@ -68,4 +68,26 @@ public struct PollSet: Sendable {
         let ready = try outcome.get()
         return Int(ready)
     }
+
+    /// Waits with poll(2) until an entry is ready, `deadline` passes (nil:
+    /// none), or a signal arrives. Unlike `wait`, `EINTR` is not retried: a
+    /// program that stops on SIGINT must see it at once, whatever it was
+    /// waiting for (as `Socket.waitUntilReadable` does for one socket).
+    public mutating func wait(until deadline: ContinuousClock.Instant?) throws(SocketError) -> WaitOutcome {
+        let count = nfds_t(entries.count)
+        let outcome: Result<IOResult<Int32>, SocketError> = entries.withUnsafeMutableBufferPointer { entries in
+            let table = entries.baseAddress
+            do throws(SocketError) {
+                return .success(try syscall("poll", interrupt: .wouldBlock, wouldBlock: []) {
+                    Glibc.poll(table, count, milliseconds(until: deadline))
+                })
+            } catch {
+                return .failure(error)
+            }
+        }
+        switch try outcome.get() {
+        case .wouldBlock: return .interrupted
+        case .processed(let ready): return ready > 0 ? .ready : .timedOut
+        }
+    }
 }

@@ -1,5 +1,6 @@
 import Glibc
 import SocketCore
+import Synchronization
 import XCTest
 
 final class DescriptorSetTests: XCTestCase {
@@ -71,5 +72,52 @@ final class PollSetTests: XCTestCase {
         try left.close()
         XCTAssertEqual(try set.wait(timeout: .seconds(5)), 1)
         XCTAssertTrue(set.ready(at: index).contains(.readable) || set.ready(at: index).contains(.hangUp))
+    }
+
+    func testWaitUntilADeadlineReportsReadyAndTimeout() throws {
+        let (left, right) = try Socket.pair()
+        defer { try? left.close(); try? right.close() }
+        var set = PollSet()
+        let index = set.append(right.withUnsafeFileDescriptor { $0 }, events: .readable)
+        let started = ContinuousClock.now
+        XCTAssertEqual(try set.wait(until: .now + .milliseconds(30)), .timedOut)
+        XCTAssertGreaterThanOrEqual(ContinuousClock.now - started, .milliseconds(30))
+        _ = try left.send([1])
+        XCTAssertEqual(try set.wait(until: .now + .seconds(5)), .ready)
+        XCTAssertTrue(set.ready(at: index).contains(.readable))
+    }
+
+    /// A signal ends the wait at once instead of being retried.
+    func testWaitUntilADeadlineReturnsOnASignal() throws {
+        var action = sigaction()
+        action.__sigaction_handler.sa_handler = { _ in }
+        sigemptyset(&action.sa_mask)
+        var previous = sigaction()
+        sigaction(SIGUSR2, &action, &previous)
+
+        let (left, right) = try Socket.pair()
+        defer { try? left.close(); try? right.close() }
+        var set = PollSet()
+        _ = set.append(right.withUnsafeFileDescriptor { $0 }, events: .readable)
+        let waiter = pthread_self()
+        let done = Atomic<Bool>(false)
+        let signaller = Atomic<Bool>(true)
+        // Signals again and again (bounded) in case one lands before poll starts.
+        try PosixThread.startDetached {
+            for _ in 0..<200 where !done.load(ordering: .relaxed) {
+                usleep(20_000)
+                if !done.load(ordering: .relaxed) { pthread_kill(waiter, SIGUSR2) }
+            }
+            signaller.store(false, ordering: .releasing)
+        }
+        let started = ContinuousClock.now
+        let outcome = try set.wait(until: .now + .seconds(5))
+        done.store(true, ordering: .relaxed)
+        // The default action of SIGUSR2 ends the process: put it back only
+        // once the signalling thread can send no more.
+        for _ in 0..<5000 where signaller.load(ordering: .acquiring) { usleep(1000) }
+        if !signaller.load(ordering: .acquiring) { sigaction(SIGUSR2, &previous, nil) }
+        XCTAssertEqual(outcome, .interrupted)
+        XCTAssertLessThan(ContinuousClock.now - started, .seconds(4))
     }
 }
