@@ -15,7 +15,7 @@ struct ICMPPing {
     func run() throws(Failure) -> Int32 {
         StopSignals.install()
         if line.json { return try ping(with: JSONReporter(options: line.options)) }
-        return try ping(with: TextReporter(options: line.options))
+        return try ping(with: TextReporter(options: line.options, severalHosts: line.hosts.count > 1))
     }
 
     private func ping<Reporter: PingReporter>(with reporter: Reporter) throws(Failure) -> Int32 {
@@ -23,35 +23,40 @@ struct ICMPPing {
         let options = line.options
         if let pattern = options.pattern { reporter.report(.pattern(pattern)) }
 
-        let target: PingTarget
-        do {
-            target = try PingTarget.resolve(line.hosts[0], family: line.family, numeric: options.numeric)
-        } catch {
-            throw Failure.usage(error.message)
-        }
-        if let source = options.source, ProbeFamily.of(source).version != ProbeFamily.of(target.address).version {
-            throw Failure.usage("-I \(source) is not of the family of \(target.address)")
+        var targets: [PingTarget] = []
+        for host in line.hosts {
+            do {
+                targets.append(try PingTarget.resolve(host, family: line.family, numeric: options.numeric))
+            } catch {
+                throw Failure.usage(error.message)
+            }
+            if let source = options.source, let target = targets.last,
+               ProbeFamily.of(source).version != ProbeFamily.of(target.address).version {
+                throw Failure.usage("-I \(source) is not of the family of \(target.address)")
+            }
         }
 
-        let probe: ProbeSocket
+        let probes: [ProbeSocket]
         do {
-            probe = try ProbeSocket.open(.of(target.address), kind: options.socketKind)
+            probes = try ProbeSocket.open(for: targets, kind: options.socketKind, hopLimit: options.hopLimit,
+                                          device: options.device, source: options.source)
         } catch {
             throw Failure.usage(error.description)
         }
-        defer { try? probe.socket.close() }
-        do {
-            try probe.configure(hopLimit: options.hopLimit, device: options.device, source: options.source)
-        } catch {
-            throw Failure.usage(error.description)
+        defer {
+            // Hosts of one family may share a raw socket: close each once.
+            var closed: Set<ObjectIdentifier> = []
+            for probe in probes where closed.insert(ObjectIdentifier(probe)).inserted { try? probe.socket.close() }
         }
-        var source = options.source
-        if options.device != nil && source == nil {
-            source = try? target.sourceAddress(device: options.device)
+        for target in targets {
+            var source = options.source
+            if options.device != nil && source == nil {
+                source = try? target.sourceAddress(device: options.device)
+            }
+            reporter.report(.header(target, options, source: source), about: target)
         }
-        reporter.report(.header(target, options, source: source), about: target)
 
-        var session = PingSession(options: options, target: target, probe: probe, reporter: reporter)
+        var session = PingSession(options: options, targets: Array(zip(targets, probes)), reporter: reporter)
         do {
             return try session.run { stopRequested.load(ordering: .relaxed) }
         } catch {

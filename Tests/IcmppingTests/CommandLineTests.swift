@@ -58,9 +58,9 @@ final class CommandLineTests: XCTestCase {
     func testHelpExitsZero() async throws {
         let run = try await icmpping(["--help"])
         XCTAssertEqual(run.exitCode, 0)
-        XCTAssertTrue(run.standardOutput.hasPrefix("Usage: icmpping [options] HOST\n"), run.standardOutput)
+        XCTAssertTrue(run.standardOutput.hasPrefix("Usage: icmpping [options] HOST...\n"), run.standardOutput)
         for option in ["-c COUNT", "-i INTERVAL", "-W TIMEOUT", "-w DEADLINE", "-s SIZE", "-t TTL", "-q", "-D", "-n",
-                       "-I IFACE", "-p PATTERN", "-f", "-O", "-4", "-6", "--raw", "--dgram"] {
+                       "-I IFACE", "-p PATTERN", "-f", "-O", "-4", "-6", "--raw", "--dgram", "--json"] {
             XCTAssertTrue(run.standardOutput.contains("  \(option) "), "\(option) in --help")
         }
         let short = try await icmpping(["-h"])

@@ -4,8 +4,14 @@ import SocketCore
 /// Output in iputils ping 20221126's words and layout, byte for byte
 /// (`ping.c`, `ping6_common.c`, `ping_common.c`), plus one line of our own
 /// under the summary: percentiles and jitter.
+///
+/// With several hosts, a line that does not name the host it is about (an
+/// ICMP error names the router that sent it; `no answer yet`; a reply from
+/// a different address) ends with ` (to HOST)`, and the run ends with
+/// fping's per-host lines on standard error.
 public struct TextReporter: PingReporter {
     let options: PingOptions
+    let severalHosts: Bool
     let write: (String) -> Void
     let writeError: (String) -> Void
     /// The program name on standard error lines.
@@ -13,11 +19,12 @@ public struct TextReporter: PingReporter {
     /// The wall clock for `-D`, as (seconds, microseconds).
     let wallClock: () -> (Int, Int)
 
-    public init(options: PingOptions, program: String = "icmpping",
+    public init(options: PingOptions, severalHosts: Bool = false, program: String = "icmpping",
                 write: @escaping (String) -> Void = { TextOutput.write($0, to: 1) },
                 writeError: @escaping (String) -> Void = { TextOutput.write($0, to: 2) },
                 wallClock: @escaping () -> (Int, Int) = TextReporter.now) {
         self.options = options
+        self.severalHosts = severalHosts
         self.program = program
         self.write = write
         self.writeError = writeError
@@ -35,6 +42,12 @@ public struct TextReporter: PingReporter {
         return "[\(seconds).\(NumberText.padded(micros, 6))] "
     }
 
+    /// ` (to HOST)` when several hosts are pinged, before the newline.
+    private func to(_ target: PingTarget?) -> String {
+        guard severalHosts, let target else { return "" }
+        return " (to \(target.name))"
+    }
+
     public mutating func report(_ event: PingEvent, about target: PingTarget?) {
         switch event {
         case .pattern(let bytes):
@@ -45,39 +58,43 @@ public struct TextReporter: PingReporter {
             if options.flood && !options.quiet { write(".") }
         case .sendFailed(_, let error):
             guard !options.quiet else { return }
-            if options.flood { write("E") } else { writeError("\(program): sendmsg: \(error.message)\n") }
+            if options.flood { write("E") } else { writeError("\(program): sendmsg: \(error.message)\(to(target))\n") }
         case .outstanding(let sequence):
-            write("\(stamp)no answer yet for icmp_seq=\(sequence)\n")
+            write("\(stamp)no answer yet for icmp_seq=\(sequence)\(to(target))\n")
         case .reply(let event):
             guard !options.quiet else { return }
             if options.flood {
                 write(event.kind == .corrupted ? "\u{8}C" : "\u{8} \u{8}")
             } else {
-                write(stamp + Self.replyLine(event, payloadSize: options.payloadSize))
+                var line = Self.replyLine(event, payloadSize: options.payloadSize)
+                if event.differentAddress, severalHosts { line.insert(contentsOf: to(target), at: line.index(before: line.endIndex)) }
+                write(stamp + line)
             }
         case .error(let report, let from):
             guard !options.quiet else { return }
             let text = ICMPErrorText.describe(version: report.version,
                                               type: report.type, code: report.code, info: report.info)
             if report.isNotice {
-                if !options.flood { write("\(stamp)From \(from ?? "?"): icmp_seq=\(report.sequence) \(text)\n") }
+                if !options.flood { write("\(stamp)From \(from ?? "?"): icmp_seq=\(report.sequence) \(text)\(to(target))\n") }
             } else if options.flood {
                 write("\u{8}E")
             } else {
-                write("\(stamp)From \(from ?? "?") icmp_seq=\(report.sequence) \(text)\n")
+                write("\(stamp)From \(from ?? "?") icmp_seq=\(report.sequence) \(text)\(to(target))\n")
             }
         case .localError(let error):
             guard !options.quiet else { return }
             if options.flood { write("E"); return }
             if error.errorCode == UInt32(EMSGSIZE) {
-                writeError("\(program): local error: message too long, mtu=\(error.info)\n")
+                writeError("\(program): local error: message too long, mtu=\(error.info)\(to(target))\n")
             } else {
-                writeError("\(program): local error: \(String(cString: strerror(Int32(bitPattern: error.errorCode))))\n")
+                writeError("\(program): local error: \(String(cString: strerror(Int32(bitPattern: error.errorCode))))\(to(target))\n")
             }
         case .summary(let summary):
             write(Self.summary(summary))
-        case .finished:
-            break
+        case .finished(let end):
+            // fping prints a blank line first unless -q.
+            guard severalHosts else { return }
+            writeError((options.quiet ? "" : "\n") + FpingSummary.lines(end.summaries))
         }
     }
 

@@ -41,11 +41,14 @@ public struct PingTarget: Sendable, Equatable {
     public var address: IPAddress
     /// The name and address as printed in the v6 header (`localhost (::1)`).
     public var displayedAddress: String
+    /// The host as typed on the command line (fping's per-host lines).
+    public var typedName: String
 
-    public init(name: String, address: IPAddress, displayedAddress: String) {
+    public init(name: String, address: IPAddress, displayedAddress: String, typedName: String? = nil) {
         self.name = name
         self.address = address
         self.displayedAddress = displayedAddress
+        self.typedName = typedName ?? name
     }
 }
 

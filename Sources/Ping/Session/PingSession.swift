@@ -1,154 +1,156 @@
 import Glibc
 import SocketCore
 
-/// One run of ping against one host: the schedule, the socket, the
-/// statistics and the events, on the calling thread.
+/// One run of ping against one or more hosts: one loop, on the calling
+/// thread, that sends every host's probes on its schedule and polls every
+/// socket for the replies.
 ///
-/// Scheduling does not drift: probe k goes out at start + k × interval,
-/// whatever replies do (iputils' token bucket lets late sends push the
-/// rest back). Flood mode (interval 0) sends as soon as the previous
+/// Scheduling does not drift: a host's probe k goes out at its start +
+/// k × interval, whatever replies do (iputils' token bucket lets late
+/// sends push the rest back). Several hosts are probed as fping probes
+/// them (https://fping.org/fping.1.html): each every interval, their starts
+/// staggered evenly inside the first interval, so probes never go out in
+/// bursts. Flood mode (interval 0, one host) sends as soon as the previous
 /// probe is answered, or 10 ms after it went out.
+///
+/// Replies are attributed by socket: a ping socket belongs to one host
+/// (the kernel hands it only replies to its own identifier), a raw socket
+/// of one family is shared by that family's hosts, each with an
+/// identifier of its own; a reply or an error counts for the host whose
+/// identifier and address it carries, by sequence number.
 public struct PingSession<Reporter: PingReporter> {
     public let options: PingOptions
-    public let target: PingTarget
-    public let probe: ProbeSocket
     public var reporter: Reporter
-    public private(set) var statistics = PingStatistics()
 
+    private var runs: [TargetRun]
+    /// Each socket once, with the hosts it serves (indices into `runs`).
+    private let sockets: [(probe: ProbeSocket, runs: [Int])]
     private let payload: EchoPayload
-    private let identity: ProbeIdentity
-    private let requestIdentifier: UInt16
-    private var names: AddressNames
     private let buffer = ReceiveBuffer(count: 65_536 + 60)
     private let requests: RequestBuffer
-    private let destination: SocketAddress
 
-    /// iputils `MININTERVAL`: a flood waits this long for a reply.
-    static var floodWaitNanoseconds: Int64 { 10_000_000 }
-
+    /// One host on one socket.
     public init(options: PingOptions, target: PingTarget, probe: ProbeSocket, reporter: Reporter,
                 identifier: UInt16 = UInt16.random(in: 0...UInt16.max)) {
+        self.init(options: options, targets: [(target, probe)], reporter: reporter, identifier: identifier)
+    }
+
+    /// Several hosts, each with its socket (hosts may share a raw one).
+    /// Host k's requests carry identifier `identifier` + k.
+    public init(options: PingOptions, targets: [(PingTarget, ProbeSocket)], reporter: Reporter,
+                identifier: UInt16 = UInt16.random(in: 0...UInt16.max)) {
+        precondition(!targets.isEmpty, "a run pings at least one host")
         self.options = options
-        self.target = target
-        self.probe = probe
         self.reporter = reporter
         payload = EchoPayload(size: options.payloadSize, pattern: options.pattern)
         requests = RequestBuffer(payload)
-        destination = SocketAddress(target.address, port: 0)
-        requestIdentifier = identifier
-        identity = ProbeIdentity(version: probe.family.version, identifier: probe.isRaw ? identifier : nil,
-                                 target: target.address)
-        // A target typed as an address is printed numerically (iputils).
-        names = AddressNames(numeric: options.numeric || options.flood || IPAddress(target.name) != nil)
+        let start = Clocks.monotonic()
+        let interval = Int64(options.effectiveIntervalMilliseconds) * 1_000_000
+        runs = targets.enumerated().map { index, pair in
+            TargetRun(target: pair.0, probe: pair.1, identifier: identifier &+ UInt16(truncatingIfNeeded: index),
+                      start: start + interval * Int64(index) / Int64(targets.count), options: options)
+        }
+        var sockets: [(probe: ProbeSocket, runs: [Int])] = []
+        for (index, pair) in targets.enumerated() {
+            if let known = sockets.firstIndex(where: { $0.probe === pair.1 }) {
+                sockets[known].runs.append(index)
+            } else {
+                sockets.append((pair.1, [index]))
+            }
+        }
+        self.sockets = sockets
     }
 
-    /// Runs to the end (count, deadline, `shouldStop`) and reports the
-    /// summary; returns the exit status: 0 when a reply came (and, with
-    /// `-w` and `-c`, all of them), 1 otherwise (iputils `finish`).
+    /// Runs to the end (every host's count, the deadline, `shouldStop`) and
+    /// reports each host's summary, then the end; returns the exit status:
+    /// 0 when every host answered as iputils asks of one, 1 otherwise.
     public mutating func run(shouldStop: () -> Bool = { false }) throws(SocketError) -> Int32 {
         let interval = Int64(options.effectiveIntervalMilliseconds) * 1_000_000
-        if interval == 0 { try probe.socket.setOption(.receiveTimeout, to: .nanoseconds(Self.floodWaitNanoseconds)) }
-        let start = Clocks.monotonic()
+        // A flood pings one host (the command line refuses more).
+        let flood = interval == 0 && runs.count == 1
+        if flood {
+            try runs[0].probe.socket.setOption(.receiveTimeout, to: .nanoseconds(PingTiming.floodWaitNanoseconds))
+        }
+        let start = runs[0].start
         let deadline = options.deadlineSeconds.map { start + Int64($0) * 1_000_000_000 }
-        var nextSend = start
-        var lastSend: Int64?
-        var exitAt: Int64?
+        var polls = PollSet()
+        for entry in sockets { _ = polls.append(entry.probe.socket.withUnsafeFileDescriptor { $0 }, events: .readable) }
 
         while !shouldStop() {
-            if let count = options.count, statistics.received + statistics.errors >= count { break }
-            if options.deadlineSeconds != nil && statistics.errors > 0 { break }
             let now = Clocks.monotonic()
             if let deadline, now >= deadline { break }
-            if let exitAt, now >= exitAt { break }
+            for index in runs.indices { runs[index].updateDone(now: now, options: options) }
+            if runs.allSatisfy(\.isDone) { break }
 
-            let mayMore = mayStillSend
-            if mayMore, interval == 0, statistics.inFlight == 0 { nextSend = min(nextSend, now) }
-            if mayMore, now >= nextSend {
-                try send(at: now)
-                lastSend = now
-                nextSend = interval == 0 ? now + Self.floodWaitNanoseconds : start + Int64(statistics.transmitted) * interval
-                if !mayStillSend { exitAt = now + lingerAfterLastProbe() }
-                continue
+            var sent = false
+            for index in runs.indices where runs[index].mayStillSend(options) {
+                if interval == 0, runs[index].statistics.inFlight == 0 {
+                    runs[index].nextSend = min(runs[index].nextSend, now)
+                }
+                guard now >= runs[index].nextSend else { continue }
+                try send(index, at: now)
+                runs[index].didSend(at: now, interval: interval, options: options)
+                sent = true
             }
+            if sent { continue }
 
-            let wake = [mayMore ? nextSend : nil, deadline, exitAt].compactMap { $0 }.min()
-            if interval == 0, mayMore, wake == nextSend {
+            let wake = (runs.compactMap { $0.wake(options) } + [deadline].compactMap { $0 }).min()
+            if flood, runs[0].mayStillSend(options), wake == runs[0].nextSend {
                 // Flood: wait in the receive itself (SO_RCVTIMEO is the
                 // flood wait), one system call instead of poll + recvmsg,
                 // as iputils does. It may end a few µs after `nextSend`:
                 // the time since the send.
-                try receiveAll(firstWaiting: true)
-            } else {
-                let outcome = try probe.socket.waitUntilReadable(until: wake.map(instant))
-                if outcome == .ready { try receiveAll() }
+                try receiveAll(socket: 0, firstWaiting: true)
+            } else if try polls.wait(until: wake.map(instant)) == .ready {
+                for index in sockets.indices where !polls.ready(at: index).isEmpty {
+                    try receiveAll(socket: index)
+                }
             }
         }
 
-        let elapsed = (lastSend ?? start) - start
-        let status: Int32 = statistics.received == 0
-            || (options.deadlineSeconds != nil && statistics.received < (options.count ?? 0)) ? 1 : 0
-        let summary = PingSummary(
-            target: target, statistics: statistics,
-            elapsedMilliseconds: Int((elapsed + 500_000) / 1_000_000), elapsedNanoseconds: elapsed,
-            timed: payload.isTimed, intervalMilliseconds: options.effectiveIntervalMilliseconds,
-            flood: options.flood, exitStatus: status)
-        reporter.report(.summary(summary), about: target)
-        reporter.report(.finished(RunEnd(summaries: [summary], exitStatus: status)))
+        let summaries = runs.map { $0.summary(options, timed: payload.isTimed) }
+        for summary in summaries { reporter.report(.summary(summary), about: summary.target) }
+        let status: Int32 = summaries.allSatisfy { $0.exitStatus == 0 } ? 0 : 1
+        reporter.report(.finished(RunEnd(summaries: summaries, exitStatus: status)))
         return status
-    }
-
-    /// False once `-c` probes are out, unless `-w` is given: then iputils
-    /// keeps sending until `-c` replies are in or the deadline passes.
-    private var mayStillSend: Bool {
-        guard let count = options.count, options.deadlineSeconds == nil else { return true }
-        return statistics.transmitted < count
-    }
-
-    /// How long to wait for replies after the last probe (iputils
-    /// `__schedule_exit`): twice the slowest round trip, at least the
-    /// interval, once something has been answered; `-W` otherwise.
-    private func lingerAfterLastProbe() -> Int64 {
-        guard statistics.received > 0 else { return Int64(options.lingerMilliseconds) * 1_000_000 }
-        let twiceSlowest = Int64(statistics.maximum) * 2_000
-        // Not below the flood wait: iputils' few hundred µs after a fast
-        // flood can end the run with the last reply already on its way.
-        return max(twiceSlowest, Int64(options.effectiveIntervalMilliseconds) * 1_000_000, Self.floodWaitNanoseconds)
     }
 
     private func instant(_ monotonicNanoseconds: Int64) -> ContinuousClock.Instant {
         .now + .nanoseconds(max(0, monotonicNanoseconds - Clocks.monotonic()))
     }
 
-    private mutating func send(at now: Int64) throws(SocketError) {
-        let sequence = UInt16(truncatingIfNeeded: statistics.transmitted + 1)
-        if options.reportOutstanding, statistics.transmitted > 0,
-           !statistics.isAnswered(UInt16(truncatingIfNeeded: statistics.transmitted)) {
-            reporter.report(.outstanding(sequence: UInt16(truncatingIfNeeded: statistics.transmitted)), about: target)
+    private mutating func send(_ index: Int, at now: Int64) throws(SocketError) {
+        let run = runs[index]
+        let sequence = UInt16(truncatingIfNeeded: run.statistics.transmitted + 1)
+        if options.reportOutstanding, run.statistics.transmitted > 0,
+           !run.statistics.isAnswered(UInt16(truncatingIfNeeded: run.statistics.transmitted)) {
+            reporter.report(.outstanding(sequence: UInt16(truncatingIfNeeded: run.statistics.transmitted)),
+                            about: run.target)
         }
-        statistics.willSend(sequence)
-        let request = requests.request(probe.family.version, identifier: requestIdentifier, sequence: sequence,
+        runs[index].statistics.willSend(sequence)
+        let request = requests.request(run.probe.family.version, identifier: run.identifier, sequence: sequence,
                                        sentAt: Clocks.monotonic())
         do {
-            let result = try probe.socket.send(request, to: destination, waiting: false)
-            statistics.didSend()
             // A full send buffer drops the probe; iputils counts it as sent too.
-            _ = result
-            reporter.report(.sent(sequence: sequence), about: target)
+            _ = try run.probe.socket.send(request, to: run.destination, waiting: false)
+            runs[index].statistics.didSend()
+            reporter.report(.sent(sequence: sequence), about: run.target)
         } catch {
             // Counted as sent, as iputils does ("pretend we sent packet").
-            statistics.didSend()
+            runs[index].statistics.didSend()
             // On a ping socket the errno may only echo an ICMP error about
             // an earlier probe, already on the error queue: report that one
             // (iputils prints both).
-            if !probe.isRaw, (try? receiveErrorQueue()) ?? 0 > 0 { return }
-            reporter.report(.sendFailed(sequence: sequence, error), about: target)
+            if !run.probe.isRaw, (try? receiveErrorQueue(index)) ?? 0 > 0 { return }
+            reporter.report(.sendFailed(sequence: sequence, error), about: run.target)
         }
     }
 
-    /// Reads the queued datagrams (the first one waiting for at most the
-    /// receive timeout when `firstWaiting`), then, when that found nothing
-    /// or failed, the error queue of a ping socket.
-    private mutating func receiveAll(firstWaiting: Bool = false) throws(SocketError) {
+    /// Reads the datagrams queued on socket `socket` (the first one waiting
+    /// for at most the receive timeout when `firstWaiting`), then, when that
+    /// found nothing or failed, the error queue of a ping socket.
+    private mutating func receiveAll(socket: Int, firstWaiting: Bool = false) throws(SocketError) {
+        let probe = sockets[socket].probe
         var count = 0
         var failed = false
         // Bounded: a flood of foreign packets must not keep us from sending.
@@ -166,37 +168,61 @@ public struct PingSession<Reporter: PingReporter> {
             count += 1
             let arrival = Clocks.monotonicArrival(kernelStamp: message.kernelTimestamp)
             let bytes = UnsafeRawBufferPointer(rebasing: buffer.bytes.prefix(message.count))
-            handle(probe.family.classify(bytes, message, probe.isRaw, identity), arrival: arrival)
+            guard let (index, packet) = classify(bytes, message, on: socket) else { continue }
+            handle(packet, for: index, arrival: arrival)
             // Flood: the probe in flight is answered, so the next one goes
             // out now rather than after one more receive that finds nothing.
-            if options.effectiveIntervalMilliseconds == 0, statistics.inFlight == 0, mayStillSend { return }
+            if options.effectiveIntervalMilliseconds == 0, runs[index].statistics.inFlight == 0,
+               runs[index].mayStillSend(options) { return }
         }
         // An error queue entry makes poll report the socket readable while
         // recvmsg finds nothing: read the queue then, or the loop would spin.
-        if !probe.isRaw, count == 0 || failed { _ = try receiveErrorQueue() }
+        // A ping socket serves one host.
+        if !probe.isRaw, count == 0 || failed { _ = try receiveErrorQueue(sockets[socket].runs[0]) }
     }
 
-    /// Reads a ping socket's error queue; returns how many ICMP errors
-    /// about our probes it held.
-    private mutating func receiveErrorQueue() throws(SocketError) -> Int {
+    /// Which host a datagram is for, and what it is: each host sharing the
+    /// socket is asked in turn, and its identifier (and, for an error, the
+    /// address its quote was sent to) picks it. One host: one classification.
+    private func classify(_ bytes: UnsafeRawBufferPointer, _ message: ReceivedMessage,
+                          on socket: Int) -> (Int, ReceivedPacket)? {
+        let probe = sockets[socket].probe
+        var packet = ReceivedPacket.ignored(.otherType)
+        for index in sockets[socket].runs {
+            packet = probe.family.classify(bytes, message, probe.isRaw, runs[index].identity)
+            if case .ignored = packet { continue }
+            return (index, packet)
+        }
+        return nil
+    }
+
+    /// Reads a ping socket's error queue for host `index`; returns how many
+    /// ICMP errors about its probes it held.
+    private mutating func receiveErrorQueue(_ index: Int) throws(SocketError) -> Int {
+        let probe = runs[index].probe
         var found = 0
         for _ in 0..<256 {
             let result = try probe.socket.receiveError(into: buffer.bytes)
             guard let message = result.value, let error = message.extendedError else { break }
             if error.origin == .local {
-                statistics.recordError(sequence: nil)
-                reporter.report(.localError(error), about: target)
+                runs[index].statistics.recordError(sequence: nil)
+                reporter.report(.localError(error), about: runs[index].target)
                 continue
             }
             let packet = ReplyClassifier.queuedError(error, quoted: buffer.prefix(message.count),
-                                                     destination: message.sender?.ipAddress, identity: identity)
+                                                     destination: message.sender?.ipAddress,
+                                                     identity: runs[index].identity)
             if case .error = packet { found += 1 }
-            handle(packet, arrival: Clocks.monotonic())
+            handle(packet, for: index, arrival: Clocks.monotonic())
         }
         return found
     }
 
-    private mutating func handle(_ packet: ReceivedPacket, arrival: Int64) {
+    private mutating func handle(_ packet: ReceivedPacket, for index: Int, arrival: Int64) {
+        // A host that is done counts nothing more: for one host, iputils
+        // would have exited.
+        guard !runs[index].isDone else { return }
+        let target = runs[index].target
         switch packet {
         case .reply(let reply):
             let data = reply.payload[...]
@@ -205,17 +231,17 @@ public struct PingSession<Reporter: PingReporter> {
                sent >= arrival - 3_600_000_000_000 * 24 {
                 roundTrip = Int((arrival - sent) / 1000)
             }
-            let kind = statistics.recordReply(sequence: reply.sequence, roundTrip: roundTrip,
-                                              checksumIsValid: reply.checksumIsValid)
+            let kind = runs[index].statistics.recordReply(sequence: reply.sequence, roundTrip: roundTrip,
+                                                          checksumIsValid: reply.checksumIsValid)
             let truncated = reply.icmpLength < payload.size + 8
             reporter.report(.reply(ReplyEvent(
-                reply: reply, from: names.text(reply.sender), kind: kind,
+                reply: reply, from: runs[index].names.text(reply.sender), kind: kind,
                 roundTrip: payload.isTimed ? roundTrip : nil, truncated: truncated,
                 differentAddress: reply.sender != target.address,
                 wrongData: truncated ? nil : payload.wrongDataReport(data))), about: target)
         case .error(let report):
-            if !report.isNotice { statistics.recordError(sequence: report.sequence) }
-            reporter.report(.error(report, from: report.sender.map { names.text($0) }), about: target)
+            if !report.isNotice { runs[index].statistics.recordError(sequence: report.sequence) }
+            reporter.report(.error(report, from: report.sender.map { runs[index].names.text($0) }), about: target)
         case .ignored:
             break
         }

@@ -33,7 +33,7 @@ extension PingTarget {
         let literal = IPAddress(host) != nil
         var names = AddressNames(numeric: numeric || host.contains(":"))
         return PingTarget(name: literal ? host : (found.canonicalName ?? host), address: address,
-                          displayedAddress: names.text(address))
+                          displayedAddress: names.text(address), typedName: host)
     }
 
     /// The source address the kernel picks to reach this target (through

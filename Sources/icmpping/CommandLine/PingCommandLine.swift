@@ -105,7 +105,10 @@ struct PingCommandLine {
         if ipv4 && ipv6 { throw UsageError("only one -4 or -6 option may be specified") }
         if forceRaw && forceDatagram { throw UsageError("give --raw or --dgram, not both") }
         guard !hosts.isEmpty else { throw UsageError("usage error: Destination address required") }
-        guard hosts.count == 1 else { throw UsageError("give one host: \(hosts.joined(separator: " "))") }
+        // A flood prints one mark per probe and per reply: with several
+        // hosts they could not say which host they are about, and a host
+        // answering slowly would hold back the others' floods.
+        if flood && hosts.count > 1 { throw UsageError("-f pings one host only: \(hosts.count) were given") }
     }
 
     var options: PingOptions {

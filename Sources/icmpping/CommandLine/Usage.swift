@@ -2,12 +2,14 @@
 enum Usage {
     static func text<Arguments>(_ specs: [OptionSpec<Arguments>]) -> String {
         var text = """
-            Usage: icmpping [options] HOST
+            Usage: icmpping [options] HOST...
 
             Send ICMP echo requests to HOST (a name, or an IPv4 or IPv6 address) and report
             the replies, as iputils ping does: same options, same output line for line, with
             one more summary line (50th, 90th and 99th percentile round trips, and jitter:
-            the mean difference between consecutive round trips).
+            the mean difference between consecutive round trips). Several hosts are probed
+            in turn, each every -i seconds; after their summaries, standard error gets one
+            line per host as fping -c prints it. --json prints one JSON object per line.
 
             Options:
 
@@ -21,9 +23,9 @@ enum Usage {
         }
         text += """
 
-            Exit status: 0 when a reply arrived (with -w and -c, all of them), 1 when none
-            did, 2 for a bad option, a host that does not resolve or a socket that cannot be
-            opened.
+            Exit status: 0 when a reply arrived (with -w and -c, all of them) from every
+            host, 1 when a host got none, 2 for a bad option, a host that does not resolve or
+            a socket that cannot be opened.
 
             """
         return text
