@@ -55,6 +55,15 @@ final class CommandLineTests: XCTestCase {
         try await assertUsageError(["-6", "-c", "1", "127.0.0.1"], contains: "Address family for hostname not supported")
     }
 
+    func testSeveralHosts() async throws {
+        try await assertUsageError(["-f", "-c", "1", "127.0.0.1", "::1"], contains: "-f pings one host only: 2 were given")
+        // One host that does not resolve stops the run before any probe.
+        try await assertUsageError(["-c", "1", "127.0.0.1", "no-such-host.invalid", "::1"],
+                                   contains: "no-such-host.invalid: ")
+        try await assertUsageError(["-4", "-c", "1", "127.0.0.1", "::1"], contains: "::1: Address family for hostname not supported")
+        try await assertUsageError(["-I", "127.0.0.1", "-c", "1", "127.0.0.1", "::1"], contains: "is not of the family of ::1")
+    }
+
     func testHelpExitsZero() async throws {
         let run = try await icmpping(["--help"])
         XCTAssertEqual(run.exitCode, 0)
