@@ -94,7 +94,10 @@ public struct PingSession<Reporter: PingReporter> {
             }
             if sent { continue }
 
-            let wake = (runs.compactMap { $0.wake(options) } + [deadline].compactMap { $0 }).min()
+            var wake = deadline
+            for index in runs.indices {
+                if let time = runs[index].wake(options) { wake = wake.map { min($0, time) } ?? time }
+            }
             if flood, runs[0].mayStillSend(options), wake == runs[0].nextSend {
                 // Flood: wait in the receive itself (SO_RCVTIMEO is the
                 // flood wait), one system call instead of poll + recvmsg,

@@ -58,7 +58,9 @@ struct TargetRun {
     /// its wait for replies.
     func wake(_ options: PingOptions) -> Int64? {
         guard !isDone else { return nil }
-        return [mayStillSend(options) ? nextSend : nil, exitAt].compactMap { $0 }.min()
+        // No arrays here: a flood asks this once per probe.
+        guard mayStillSend(options) else { return exitAt }
+        return exitAt.map { min($0, nextSend) } ?? nextSend
     }
 
     /// Notes a probe sent at `now` and schedules the next one: probe k at
