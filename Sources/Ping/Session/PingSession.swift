@@ -80,7 +80,7 @@ public struct PingSession<Reporter: PingReporter> {
             let now = Clocks.monotonic()
             if let deadline, now >= deadline { break }
             for index in runs.indices { runs[index].updateDone(now: now, options: options) }
-            if runs.allSatisfy(\.isDone) { break }
+            if !runs.contains(where: { !$0.isDone }) { break }
 
             var sent = false
             for index in runs.indices where runs[index].mayStillSend(options) {
@@ -123,29 +123,33 @@ public struct PingSession<Reporter: PingReporter> {
     }
 
     private mutating func send(_ index: Int, at now: Int64) throws(SocketError) {
-        let run = runs[index]
-        let sequence = UInt16(truncatingIfNeeded: run.statistics.transmitted + 1)
-        if options.reportOutstanding, run.statistics.transmitted > 0,
-           !run.statistics.isAnswered(UInt16(truncatingIfNeeded: run.statistics.transmitted)) {
-            reporter.report(.outstanding(sequence: UInt16(truncatingIfNeeded: run.statistics.transmitted)),
-                            about: run.target)
+        // Fields are read from `runs[index]` in place: a copy of the run
+        // would share its statistics' tables, and the next change to them
+        // would copy them whole (8 KiB and every sample) for each probe.
+        let probe = runs[index].probe
+        let target = runs[index].target
+        let transmitted = runs[index].statistics.transmitted
+        let sequence = UInt16(truncatingIfNeeded: transmitted + 1)
+        if options.reportOutstanding, transmitted > 0,
+           !runs[index].statistics.isAnswered(UInt16(truncatingIfNeeded: transmitted)) {
+            reporter.report(.outstanding(sequence: UInt16(truncatingIfNeeded: transmitted)), about: target)
         }
         runs[index].statistics.willSend(sequence)
-        let request = requests.request(run.probe.family.version, identifier: run.identifier, sequence: sequence,
+        let request = requests.request(probe.family.version, identifier: runs[index].identifier, sequence: sequence,
                                        sentAt: Clocks.monotonic())
         do {
             // A full send buffer drops the probe; iputils counts it as sent too.
-            _ = try run.probe.socket.send(request, to: run.destination, waiting: false)
+            _ = try probe.socket.send(request, to: runs[index].destination, waiting: false)
             runs[index].statistics.didSend()
-            reporter.report(.sent(sequence: sequence), about: run.target)
+            reporter.report(.sent(sequence: sequence), about: target)
         } catch {
             // Counted as sent, as iputils does ("pretend we sent packet").
             runs[index].statistics.didSend()
             // On a ping socket the errno may only echo an ICMP error about
             // an earlier probe, already on the error queue: report that one
             // (iputils prints both).
-            if !run.probe.isRaw, (try? receiveErrorQueue(index)) ?? 0 > 0 { return }
-            reporter.report(.sendFailed(sequence: sequence, error), about: run.target)
+            if !probe.isRaw, (try? receiveErrorQueue(index)) ?? 0 > 0 { return }
+            reporter.report(.sendFailed(sequence: sequence, error), about: target)
         }
     }
 
