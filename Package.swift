@@ -61,7 +61,7 @@ let package = Package(
             ]
         ),
         // The ICMP echo engine behind icmpping: probes, statistics, output.
-        .target(name: "Ping", dependencies: ["SocketCore"]),
+        .target(name: "Ping", dependencies: ["SocketCore"], swiftSettings: hotPathSettings),
         .executableTarget(
             name: "icmpping",
             dependencies: ["Ping", "SocketCore"],

@@ -175,7 +175,9 @@ public struct PingSession<Reporter: PingReporter> {
             count += 1
             let arrival = Clocks.monotonicArrival(kernelStamp: message.kernelTimestamp)
             let bytes = UnsafeRawBufferPointer(rebasing: buffer.bytes.prefix(message.count))
-            guard let (index, packet) = classify(bytes, message, on: socket) else { continue }
+            var index = 0
+            let packet = classify(bytes, message, on: socket, host: &index)
+            if case .ignored = packet { continue }
             handle(packet, for: index, arrival: arrival)
             // Flood: the probe in flight is answered, so the next one goes
             // out now rather than after one more receive that finds nothing.
@@ -190,17 +192,20 @@ public struct PingSession<Reporter: PingReporter> {
 
     /// Which host a datagram is for, and what it is: each host sharing the
     /// socket is asked in turn, and its identifier (and, for an error, the
-    /// address its quote was sent to) picks it. One host: one classification.
+    /// address its quote was sent to) picks it, and lands in `host`. One
+    /// host: one classification. (No optional tuple: a flood would destroy
+    /// one per reply through the runtime's generic witnesses.)
     private func classify(_ bytes: UnsafeRawBufferPointer, _ message: ReceivedMessage,
-                          on socket: Int) -> (Int, ReceivedPacket)? {
+                          on socket: Int, host: inout Int) -> ReceivedPacket {
         let probe = sockets[socket].probe
         var packet = ReceivedPacket.ignored(.otherType)
         for index in sockets[socket].runs {
             packet = probe.family.classify(bytes, message, probe.isRaw, runs[index].identity)
             if case .ignored = packet { continue }
-            return (index, packet)
+            host = index
+            return packet
         }
-        return nil
+        return packet
     }
 
     /// Reads a ping socket's error queue for host `index`; returns how many
