@@ -31,9 +31,16 @@ extension PingTarget {
             throw TargetError(message: "\(host): Address family for hostname not supported")
         }
         let literal = IPAddress(host) != nil
-        var names = AddressNames(numeric: numeric || host.contains(":"))
+        // Only the IPv6 header shows a looked-up name; an IPv4 target costs
+        // no reverse look-up, which on a network without a name server
+        // delays the first probe by the resolver's timeout (5 s a try).
+        var displayed = address.description
+        if case .v6 = address {
+            var names = AddressNames(numeric: numeric || host.contains(":"))
+            displayed = names.text(address)
+        }
         return PingTarget(name: literal ? host : (found.canonicalName ?? host), address: address,
-                          displayedAddress: names.text(address), typedName: host)
+                          displayedAddress: displayed, typedName: host)
     }
 
     /// The source address the kernel picks to reach this target (through
