@@ -2,16 +2,21 @@ import XCTest
 
 /// Runs icmpping (with `extra` options of its own in front) and iputils
 /// ping with the same arguments in `namespace`, and asserts the same exit
-/// status and the same lines once times are masked (and once `filter` has
-/// dropped lines only one side prints). Returns both runs.
+/// status and the same lines once times are masked, and once `rewriting`
+/// has rewritten each line of both, figures and all (nil drops a line):
+/// for what iputils alone prints. Returns both runs.
 @discardableResult
 func compareWithIputils(_ arguments: [String], in namespace: NetworkNamespace, ours extra: [String] = [],
-                        dropping filter: (String) -> Bool = { _ in false },
+                        rewriting rewrite: (String) -> String? = { $0 },
                         file: StaticString = #filePath, line: UInt = #line) async throws -> (ours: ProcessRun, iputils: ProcessRun) {
     let ours = try await icmpping(extra + arguments, namespace: namespace.name)
     let theirs = try await iputilsPing(arguments, namespace: namespace.name)
+    func kept(_ output: String) -> [String] {
+        masked(output.split(separator: "\n", omittingEmptySubsequences: false).compactMap { rewrite(String($0)) }
+            .joined(separator: "\n"))
+    }
     XCTAssertEqual(ours.exitCode, theirs.exitCode, "exit status of \(extra + arguments)", file: file, line: line)
-    XCTAssertEqual(masked(ours.standardOutput).filter { !filter($0) }, masked(theirs.standardOutput).filter { !filter($0) },
+    XCTAssertEqual(kept(ours.standardOutput), kept(theirs.standardOutput),
                    "\(extra + arguments)\nicmpping:\n\(ours.standardOutput)\(ours.standardError)\nping:\n\(theirs.standardOutput)",
                    file: file, line: line)
     return (ours, theirs)
