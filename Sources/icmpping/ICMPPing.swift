@@ -58,7 +58,8 @@ struct ICMPPing {
 
         var session = PingSession(options: options, targets: Array(zip(targets, probes)), reporter: reporter)
         do {
-            return try session.run { stopRequested.load(ordering: .relaxed) }
+            return try session.run(shouldStop: { stopRequested.load(ordering: .relaxed) },
+                                   statusRequested: { statusRequested.exchange(false, ordering: .relaxed) })
         } catch {
             throw Failure.usage(error.description)
         }

@@ -6,6 +6,9 @@ import Synchronization
 /// do safely; the poll it interrupts returns at once (EINTR).
 let stopRequested = Atomic<Bool>(false)
 
+/// Set by SIGQUIT: the run prints iputils' status line and goes on.
+let statusRequested = Atomic<Bool>(false)
+
 enum StopSignals {
     static func install() {
         for number in [SIGINT, SIGTERM] {
@@ -14,6 +17,10 @@ enum StopSignals {
             sigemptyset(&action.sa_mask)
             sigaction(number, &action, nil)
         }
+        var status = sigaction()
+        status.__sigaction_handler.sa_handler = { _ in statusRequested.store(true, ordering: .relaxed) }
+        sigemptyset(&status.sa_mask)
+        sigaction(SIGQUIT, &status, nil)
         // Standard output may be a pipe whose reader leaves: EPIPE, not death.
         signal(SIGPIPE, SIG_IGN)
     }

@@ -83,9 +83,14 @@ public protocol PingReporter {
     /// `target` is the host the event is about; nil for what concerns the
     /// run as a whole (`pattern`, `finished`).
     mutating func report(_ event: PingEvent, about target: PingTarget?)
+    /// Shows the counts so far of the host `target`, asked for while the
+    /// run goes on (SIGQUIT).
+    mutating func reportStatus(_ statistics: PingStatistics, timed: Bool, about target: PingTarget?)
 }
 
 extension PingReporter {
     /// An event of the run as a whole.
     public mutating func report(_ event: PingEvent) { report(event, about: nil) }
+    /// A reporter without a status line shows nothing.
+    public mutating func reportStatus(_ statistics: PingStatistics, timed: Bool, about target: PingTarget?) {}
 }

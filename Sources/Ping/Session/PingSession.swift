@@ -64,7 +64,10 @@ public struct PingSession<Reporter: PingReporter> {
     /// Runs to the end (every host's count, the deadline, `shouldStop`) and
     /// reports each host's summary, then the end; returns the exit status:
     /// 0 when every host answered as iputils asks of one, 1 otherwise.
-    public mutating func run(shouldStop: () -> Bool = { false }) throws(SocketError) -> Int32 {
+    /// `statusRequested` true (once per SIGQUIT) reports each host's counts
+    /// so far.
+    public mutating func run(shouldStop: () -> Bool = { false },
+                             statusRequested: () -> Bool = { false }) throws(SocketError) -> Int32 {
         let interval = Int64(options.effectiveIntervalMilliseconds) * 1_000_000
         // A flood pings one host (the command line refuses more).
         let flood = interval == 0 && runs.count == 1
@@ -77,6 +80,11 @@ public struct PingSession<Reporter: PingReporter> {
         for entry in sockets { _ = polls.append(entry.probe.socket.withUnsafeFileDescriptor { $0 }, events: .readable) }
 
         while !shouldStop() {
+            if statusRequested() {
+                for index in runs.indices {
+                    reporter.reportStatus(runs[index].statistics, timed: payload.isTimed, about: runs[index].target)
+                }
+            }
             let now = Clocks.monotonic()
             if let deadline, now >= deadline { break }
             for index in runs.indices { runs[index].updateDone(now: now, options: options) }
