@@ -26,7 +26,8 @@ struct ICMPPing {
         var targets: [PingTarget] = []
         for host in line.hosts {
             do {
-                targets.append(try PingTarget.resolve(host, family: line.family, numeric: options.numeric))
+                targets.append(try PingTarget.resolve(host, family: line.family, numeric: options.numeric)
+                    .scoped(toDevice: options.device))
             } catch {
                 throw Failure.usage(error.message)
             }

@@ -62,8 +62,10 @@ public struct ProbeFamily: Sendable {
             guard let sender = message.sender?.ipAddress else { return .ignored(.malformed) }
             // Both kinds of ICMPv6 socket get the message without the IPv6
             // header, checksum verified by the kernel (RFC 3542 section 3.1).
-            return ReplyClassifier.icmp(bytes, sender: sender, hopLimit: message.hopLimit,
-                                        checksumIsVerified: true, identity: identity)
+            let packet = ReplyClassifier.icmp(bytes, sender: sender, hopLimit: message.hopLimit,
+                                              checksumIsVerified: true, identity: identity)
+            guard case .ipv6(_, _, let scope)? = message.sender, scope != 0 else { return packet }
+            return packet.fromScope(scope)
         }
     )
 

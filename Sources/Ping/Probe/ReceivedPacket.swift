@@ -34,6 +34,8 @@ public struct EchoReply: Sendable, Equatable {
     /// The echo data.
     public var payload: [UInt8]
     public var sender: IPAddress
+    /// The interface a link-local sender is on (from recvmsg), else 0.
+    public var senderScopeID: UInt32 = 0
 }
 
 /// An ICMP error about one of our probes.
@@ -42,6 +44,8 @@ public struct ErrorReport: Sendable, Equatable {
     public var sequence: UInt16
     /// Who sent the error.
     public var sender: IPAddress?
+    /// The interface a link-local sender is on, else 0.
+    public var senderScopeID: UInt32 = 0
     public var type: UInt8
     public var code: UInt8
     /// MTU, pointer or gateway (see `ICMPErrorText`).

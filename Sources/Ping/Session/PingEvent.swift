@@ -43,12 +43,16 @@ public struct PingTarget: Sendable, Equatable {
     public var displayedAddress: String
     /// The host as typed on the command line (fping's per-host lines).
     public var typedName: String
+    /// The interface index of a scoped IPv6 address (`fe80::1%eth0`), else 0.
+    public var scopeID: UInt32
 
-    public init(name: String, address: IPAddress, displayedAddress: String, typedName: String? = nil) {
+    public init(name: String, address: IPAddress, displayedAddress: String, typedName: String? = nil,
+                scopeID: UInt32 = 0) {
         self.name = name
         self.address = address
         self.displayedAddress = displayedAddress
         self.typedName = typedName ?? name
+        self.scopeID = scopeID
     }
 }
 

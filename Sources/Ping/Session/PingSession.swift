@@ -255,13 +255,13 @@ public struct PingSession<Reporter: PingReporter> {
                                                           checksumIsValid: reply.checksumIsValid)
             let truncated = reply.icmpLength < payload.size + 8
             reporter.report(.reply(ReplyEvent(
-                reply: reply, from: runs[index].names.text(reply.sender), kind: kind,
+                reply: reply, from: runs[index].names.text(reply.sender, scopeID: reply.senderScopeID), kind: kind,
                 roundTrip: payload.isTimed ? roundTrip : nil, truncated: truncated,
                 differentAddress: reply.sender != target.address,
                 wrongData: truncated ? nil : payload.wrongDataReport(data))), about: target)
         case .error(let report):
             if !report.isNotice { runs[index].statistics.recordError(sequence: report.sequence) }
-            reporter.report(.error(report, from: report.sender.map { runs[index].names.text($0) }), about: target)
+            reporter.report(.error(report, from: report.sender.map { runs[index].names.text($0, scopeID: report.senderScopeID) }), about: target)
         case .ignored:
             break
         }

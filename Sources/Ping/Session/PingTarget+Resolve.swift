@@ -30,17 +30,18 @@ extension PingTarget {
         guard let address = wanted.first else {
             throw TargetError(message: "\(host): Address family for hostname not supported")
         }
-        let literal = IPAddress(host) != nil
+        let scopeID = scopeID(typed: host)
+        let literal = IPAddress(String(host.split(separator: "%", maxSplits: 1).first ?? "")) != nil
         // Only the IPv6 header shows a looked-up name; an IPv4 target costs
         // no reverse look-up, which on a network without a name server
         // delays the first probe by the resolver's timeout (5 s a try).
         var displayed = address.description
         if case .v6 = address {
             var names = AddressNames(numeric: numeric || host.contains(":"))
-            displayed = names.text(address)
+            displayed = names.text(address, scopeID: scopeID)
         }
         return PingTarget(name: literal ? host : (found.canonicalName ?? host), address: address,
-                          displayedAddress: displayed, typedName: host)
+                          displayedAddress: displayed, typedName: host, scopeID: scopeID)
     }
 
     /// The source address the kernel picks to reach this target (through
@@ -51,7 +52,10 @@ extension PingTarget {
         defer { try? probe.close() }
         if let device { try probe.setOption(.bindToDevice, to: device) }
         // Connecting a UDP socket sends nothing; it only picks a route.
-        _ = try probe.connect(to: SocketAddress(address, port: 1025))
+        var firstHop = socketAddress
+        if case .ipv6(let v6, _, let scope) = firstHop { firstHop = .ipv6(v6, port: 1025, scopeID: scope) }
+        if case .ipv4(let v4, _) = firstHop { firstHop = .ipv4(v4, port: 1025) }
+        _ = try probe.connect(to: firstHop)
         return try probe.localAddress.ipAddress
     }
 }

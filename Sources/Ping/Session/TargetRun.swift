@@ -31,9 +31,9 @@ struct TargetRun {
         nextSend = start
         identity = ProbeIdentity(version: probe.family.version, identifier: probe.isRaw ? identifier : nil,
                                  target: target.address)
-        destination = SocketAddress(target.address, port: 0)
+        destination = target.socketAddress
         // A target typed as an address is printed numerically (iputils).
-        names = AddressNames(numeric: options.numeric || options.flood || IPAddress(target.name) != nil)
+        names = AddressNames(numeric: options.numeric || options.flood || target.isAddressLiteral)
     }
 
     /// False once `-c` probes are out, unless `-w` is given: then iputils
