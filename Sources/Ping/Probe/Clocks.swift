@@ -19,14 +19,18 @@ enum Clocks {
 
     /// When a datagram the kernel stamped at `kernelStamp` (real time)
     /// arrived, on the monotonic clock: how long ago the stamp was taken,
-    /// measured on the real-time clock over that short span, subtracted
-    /// from the monotonic now. A stamp from the future (a clock step in
-    /// between) counts as now.
+    /// measured on the real-time clock, subtracted from the monotonic now.
+    /// The real-time read sits between two monotonic ones and is taken as
+    /// their midpoint, so a preemption between the reads costs at most half
+    /// its length either way instead of shortening the round trip by all
+    /// of it. A stamp from the future (a clock step in between) counts as now.
     static func monotonicArrival(kernelStamp: timespec?) -> Int64 {
-        let monotonicNow = monotonic()
-        guard let stamp = kernelStamp else { return monotonicNow }
+        let before = monotonic()
+        guard let stamp = kernelStamp else { return before }
+        let real = realTime()
+        let after = monotonic()
         let stamped = Int64(stamp.tv_sec) * 1_000_000_000 + Int64(stamp.tv_nsec)
-        let age = max(0, realTime() - stamped)
-        return monotonicNow - age
+        let age = max(0, real - stamped)
+        return before + (after - before) / 2 - age
     }
 }
