@@ -60,8 +60,11 @@ let package = Package(
                 .product(name: "SystemPackage", package: "swift-system"),
             ]
         ),
-        // The ICMP echo engine behind icmpping: probes, statistics, output.
-        .target(name: "Ping", dependencies: ["SocketCore"], swiftSettings: hotPathSettings),
+        // libpcap, for icmpping's capture of its own packets on the wire.
+        .systemLibrary(name: "CPcap", pkgConfig: "libpcap", providers: [.apt(["libpcap-dev"])]),
+        // The ICMP echo engine behind icmpping: probes, statistics, output,
+        // and the check of its report against a capture.
+        .target(name: "Ping", dependencies: ["SocketCore", "CPcap"], swiftSettings: hotPathSettings),
         .executableTarget(
             name: "icmpping",
             dependencies: ["Ping", "SocketCore"],

@@ -49,6 +49,11 @@ struct ICMPPing {
             var closed: Set<ObjectIdentifier> = []
             for probe in probes where closed.insert(ObjectIdentifier(probe)).inserted { try? probe.socket.close() }
         }
+        let identifier = UInt16.random(in: 0...UInt16.max)
+        // Opened before the headers, so that a capture that cannot be had is
+        // the only line printed, and before the first probe goes out.
+        let capture = line.capturing
+            ? try startCapture(target: targets[0], probe: probes[0], options: options, identifier: identifier) : nil
         for target in targets {
             var source = options.source
             if options.device != nil && source == nil {
@@ -57,7 +62,12 @@ struct ICMPPing {
             reporter.report(.header(target, options, source: source), about: target)
         }
 
-        var session = PingSession(options: options, targets: Array(zip(targets, probes)), reporter: reporter)
+        if let capture {
+            return try runVerified(capture, options: options, targets: Array(zip(targets, probes)), reporter: reporter,
+                                   identifier: identifier)
+        }
+        var session = PingSession(options: options, targets: Array(zip(targets, probes)), reporter: reporter,
+                                  identifier: identifier)
         do {
             return try session.run(shouldStop: { stopRequested.load(ordering: .relaxed) },
                                    statusRequested: { statusRequested.exchange(false, ordering: .relaxed) })
@@ -68,7 +78,7 @@ struct ICMPPing {
 
     /// A failure that has its own words and exit status.
     enum Failure: Error, CustomStringConvertible {
-        /// Exit 2: bad input, an unresolvable host, no socket.
+        /// Exit 2: bad input, an unresolvable host, no socket, no capture.
         case usage(String)
 
         var description: String {

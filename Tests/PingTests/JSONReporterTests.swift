@@ -43,7 +43,7 @@ final class JSONReporterTests: XCTestCase {
         let parsed = try lines([
             (.pattern([0xab, 0x12]), nil),
             (.header(target, options, source: nil), target),
-            (.sent(sequence: 1), target),
+            (.sent(sequence: 1, sentAt: 0), target),
             (.reply(ReplyEvent(reply: reply(1), from: "127.0.0.1", kind: .fresh, roundTrip: 41, truncated: false,
                                differentAddress: false, wrongData: nil)), target),
             (.reply(ReplyEvent(reply: reply(1), from: "127.0.0.1", kind: .duplicate, roundTrip: 1500,

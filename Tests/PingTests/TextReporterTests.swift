@@ -137,7 +137,7 @@ final class TextReporterTests: XCTestCase {
         options = PingOptions()
         options.flood = true
         reporter = TextReporter(options: options, write: { written.append($0) }, writeError: { _ in })
-        reporter.report(.sent(sequence: 1))
+        reporter.report(.sent(sequence: 1, sentAt: 0))
         reporter.report(.reply(ReplyEvent(reply: reply(1), from: "x", kind: .fresh, roundTrip: 1, truncated: false,
                                           differentAddress: false, wrongData: nil)))
         reporter.report(.error(error, from: "10.0.0.1"))
@@ -145,7 +145,7 @@ final class TextReporterTests: XCTestCase {
         written = []
         options.quiet = true
         reporter = TextReporter(options: options, write: { written.append($0) }, writeError: { _ in })
-        reporter.report(.sent(sequence: 1))
+        reporter.report(.sent(sequence: 1, sentAt: 0))
         reporter.report(.error(error, from: "10.0.0.1"))
         XCTAssertEqual(written, [])
     }

@@ -73,6 +73,8 @@ public struct JSONReporter: PingReporter {
             write(line.line)
         case .summary(let summary):
             write(Self.summary(summary, start: start("summary", summary.target)))
+        case .capture(let verification):
+            write(Self.capture(verification, start: start("capture", target)))
         case .finished(let end):
             var line = start("end", nil)
             line.add("hosts", end.summaries.count)
@@ -110,6 +112,23 @@ public struct JSONReporter: PingReporter {
         line.add("different_address", event.differentAddress)
         // iputils' report without its leading newline: the byte, then rows.
         line.add("wrong_data", event.wrongData.map { String($0.drop { $0 == "\n" }) })
+        return line.line
+    }
+
+    /// The counts of `--capture` / `--verify`, the wire's averages, and
+    /// every disagreement in words (none when `agrees`).
+    static func capture(_ verification: WireVerification, start: JSONLine) -> String {
+        var line = start
+        line.add("requests_sent", verification.requestsSent)
+        line.add("requests_on_wire", verification.requestsSeen)
+        line.add("replies_counted", verification.repliesCounted)
+        line.add("replies_on_wire", verification.repliesSeen)
+        line.add("bad_checksums", verification.badChecksums)
+        line.add("wire_rtt_avg_ms", microsecondsAsMilliseconds: verification.averageWireRoundTrip.map { Int($0 / 1000) })
+        line.add("tool_overhead_avg_ms",
+                 microsecondsAsMilliseconds: verification.averageOverhead.map { Int($0 / 1000) })
+        line.add("agrees", verification.agrees)
+        line.addRaw("disagreements", "[" + verification.disagreements.map(JSONLine.quoted).joined(separator: ",") + "]")
         return line.line
     }
 

@@ -91,6 +91,8 @@ public struct TextReporter: PingReporter {
             }
         case .summary(let summary):
             write(Self.summary(summary))
+        case .capture(let verification):
+            write(verification.text())
         case .finished(let end):
             // fping prints a blank line first unless -q.
             guard severalHosts else { return }

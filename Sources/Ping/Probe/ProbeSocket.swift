@@ -77,6 +77,19 @@ public final class ProbeSocket: Sendable {
         if let source { try socket.bind(to: SocketAddress(source, port: 0)) }
     }
 
+    /// The echo identifier our requests carry on the wire: `identifier` on
+    /// a raw socket; on a ping socket the one the kernel writes over it,
+    /// its "port" (net/ipv4/ping.c `ping_get_port`), which this binds the
+    /// socket to get before the first probe rather than at the first send.
+    public func wireIdentifier(requested identifier: UInt16) throws(SocketError) -> UInt16 {
+        guard !isRaw else { return identifier }
+        if let port = try socket.localAddress.port, port != 0 { return port }
+        let anywhere: IPAddress = family.version == .v4
+            ? .v4(IPv4Address(rawValue: 0)) : .v6(IPv6Address(bytes: [UInt8](repeating: 0, count: 16)))
+        try socket.bind(to: SocketAddress(anywhere, port: 0))
+        return try socket.localAddress.port ?? 0
+    }
+
     /// The echo identifier the kernel gave a ping socket (its "port"),
     /// known once the socket is bound by the first send; nil on raw sockets.
     public var kernelIdentifier: UInt16? {

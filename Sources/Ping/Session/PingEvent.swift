@@ -6,8 +6,10 @@ public enum PingEvent: Sendable {
     case pattern([UInt8])
     /// The `PING host (address) 56(84) bytes of data.` line.
     case header(PingTarget, PingOptions, source: IPAddress?)
-    /// A probe went out.
-    case sent(sequence: UInt16)
+    /// A probe went out, stamped `sentAt` (monotonic ns): with the run's
+    /// `EchoPayload`, what its data was (`bytes(sentAt:)`), for a capture to
+    /// find on the wire.
+    case sent(sequence: UInt16, sentAt: Int64)
     /// A probe could not be sent.
     case sendFailed(sequence: UInt16, SocketError)
     /// `-O`: probe `sequence` is still unanswered as the next one goes out.
@@ -17,6 +19,9 @@ public enum PingEvent: Sendable {
     /// An error the kernel raised itself (`local error: ...`).
     case localError(ExtendedError)
     case summary(PingSummary)
+    /// `--capture` / `--verify`: the run's report held against a capture of
+    /// the wire, after the summaries and before `finished`.
+    case capture(WireVerification)
     /// The run is over: every host's summary, and the exit status.
     case finished(RunEnd)
 }

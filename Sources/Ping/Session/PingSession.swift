@@ -143,13 +143,14 @@ public struct PingSession<Reporter: PingReporter> {
             reporter.report(.outstanding(sequence: UInt16(truncatingIfNeeded: transmitted)), about: target)
         }
         runs[index].statistics.willSend(sequence)
+        let sentAt = Clocks.monotonic()
         let request = requests.request(probe.family.version, identifier: runs[index].identifier, sequence: sequence,
-                                       sentAt: Clocks.monotonic())
+                                       sentAt: sentAt)
         do {
             // A full send buffer drops the probe; iputils counts it as sent too.
             _ = try probe.socket.send(request, to: runs[index].destination, waiting: false)
             runs[index].statistics.didSend()
-            reporter.report(.sent(sequence: sequence), about: target)
+            reporter.report(.sent(sequence: sequence, sentAt: sentAt), about: target)
         } catch {
             // Counted as sent, as iputils does ("pretend we sent packet").
             runs[index].statistics.didSend()

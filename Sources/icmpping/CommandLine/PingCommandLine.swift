@@ -23,6 +23,10 @@ struct PingCommandLine {
     var forceRaw = false
     var forceDatagram = false
     var json = false
+    /// `--capture FILE`: capture our packets into FILE and check them.
+    var capture: String?
+    /// `--verify`: check against a capture; exit 1 if the wire disagrees.
+    var verify = false
     var showHelp = false
     var hosts: [String] = []
 
@@ -91,6 +95,16 @@ struct PingCommandLine {
         },
         Spec(short: nil, long: "json", valueName: nil,
              help: "Print one JSON object per line per event instead of text.") { line, _ in line.json = true },
+        Spec(short: nil, long: "capture", valueName: "FILE",
+             help: "Capture our packets on the wire into FILE (pcap) and check what is reported against them.") {
+            line, value throws(UsageError) in
+            guard let value, !value.isEmpty else { throw UsageError("--capture needs a file name") }
+            line.capture = value
+        },
+        Spec(short: nil, long: "verify", valueName: nil,
+             help: "Check what is reported against a capture on the wire; exit 1 if they disagree.") { line, _ in
+            line.verify = true
+        },
         Spec(short: "h", long: "help", valueName: nil, help: "Show this help.") { line, _ in line.showHelp = true },
     ]
 
@@ -109,7 +123,13 @@ struct PingCommandLine {
         // hosts they could not say which host they are about, and a host
         // answering slowly would hold back the others' floods.
         if flood && hosts.count > 1 { throw UsageError("-f pings one host only: \(hosts.count) were given") }
+        if capturing && hosts.count > 1 {
+            throw UsageError("--capture and --verify check one host only: \(hosts.count) were given")
+        }
     }
+
+    /// A capture checks the run (`--capture`, `--verify`).
+    var capturing: Bool { capture != nil || verify }
 
     var options: PingOptions {
         var options = PingOptions()

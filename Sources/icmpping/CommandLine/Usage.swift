@@ -10,6 +10,9 @@ enum Usage {
             the mean difference between consecutive round trips). Several hosts are probed
             in turn, each every -i seconds; after their summaries, standard error gets one
             line per host as fping -c prints it. --json prints one JSON object per line.
+            --capture and --verify capture our packets with libpcap on the interface the route
+            to the host uses and check every request and counted reply on the wire:
+            checksums, identifier, sequence and data, and the wire's round trips against ours.
 
             Options:
 
@@ -24,8 +27,9 @@ enum Usage {
         text += """
 
             Exit status: 0 when a reply arrived (with -w and -c, all of them) from every
-            host, 1 when a host got none, 2 for a bad option, a host that does not resolve or
-            a socket that cannot be opened.
+            host, 1 when a host got none (or, with --verify, when the wire disagrees), 2 for a
+            bad option, a host that does not resolve, or a socket or capture that cannot be
+            opened.
 
             """
         return text
