@@ -19,7 +19,9 @@ extension ICMPPing {
             let filter = EchoFilter.expression(version: probe.family.version, identifier: onWire,
                                                target: target.address)
             return try WireCapture.start(interface: interface, filter: filter, identifier: onWire,
-                                         target: target.address, file: line.capture)
+                                         target: target.address, file: line.capture,
+                                         bufferBytes: WireCapture.bufferBytes(
+                                             intervalMilliseconds: options.effectiveIntervalMilliseconds))
         } catch {
             throw Failure.usage(error.message)
         }

@@ -30,6 +30,13 @@ public struct WireVerification: Sendable, Equatable {
     /// unmatched wire reply with its sequence number and data.
     public static func check(_ tool: ToolRecord, against wire: WireLog) -> WireVerification {
         var result = WireVerification()
+        // First, as they explain the lines after them.
+        if wire.dropped > 0 {
+            result.disagreements.append("the kernel dropped \(wire.dropped) packets before the capture read them")
+        }
+        if let failure = wire.failure {
+            result.disagreements.append("the capture failed: \(failure)")
+        }
         var requests = Queues()
         var replies = Queues()
         for (index, echo) in wire.echoes.enumerated() {
@@ -95,12 +102,6 @@ public struct WireVerification: Sendable, Equatable {
             // socket's kernel drops it unseen).
             guard echo.timestamp < end, echo.checksumIsValid, echo.headerChecksumIsValid else { continue }
             result.disagree(echo.sequence, "reply on the wire \(milliseconds(end - echo.timestamp)) ms before the run ended, not reported")
-        }
-        if wire.dropped > 0 {
-            result.disagreements.append("the kernel dropped \(wire.dropped) packets before the capture read them")
-        }
-        if let failure = wire.failure {
-            result.disagreements.append("the capture failed: \(failure)")
         }
         return result
     }
