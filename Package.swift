@@ -97,7 +97,7 @@ let package = Package(
                 .product(name: "SystemPackage", package: "swift-system"),
             ]
         ),
-        .testTarget(name: "PingTests", dependencies: ["Ping", "SocketCore"]),
+        .testTarget(name: "PingTests", dependencies: ["Ping", "SocketCore", "CPcap"]),
         .testTarget(
             name: "IcmppingTests",
             dependencies: [
