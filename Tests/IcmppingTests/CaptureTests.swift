@@ -1,0 +1,165 @@
+import Glibc
+import XCTest
+
+/// `--capture` and `--verify` on loopback and in a namespace, as root: the
+/// run agrees with the wire, the pcap file holds our packets and no one
+/// else's, and tshark (an independent dissector) finds every checksum good.
+final class CaptureTests: XCTestCase {
+    private var folder = ""
+
+    override func setUpWithError() throws {
+        var template = Array("\(temporaryFolder())icmpping-capture-XXXXXX".utf8CString)
+        guard mkdtemp(&template) != nil else { throw Failure("mkdtemp: errno \(errno)") }
+        folder = String(cString: template)
+    }
+
+    override func tearDown() {
+        if let directory = opendir(folder) {
+            while let entry = readdir(directory) {
+                let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+                if name != "." && name != ".." { unlink("\(folder)/\(name)") }
+            }
+            closedir(directory)
+        }
+        rmdir(folder)
+    }
+
+    private func assertVerified(_ run: ProcessRun, probes: Int, file: StaticString = #filePath, line: UInt = #line) {
+        XCTAssertEqual(run.exitCode, 0, run.standardOutput + run.standardError, file: file, line: line)
+        XCTAssertTrue(run.standardOutput.contains(
+            "\ncapture: \(probes)/\(probes) requests and \(probes)/\(probes) replies on the wire, checksums valid;"
+                + " wire RTT avg "), run.standardOutput, file: file, line: line)
+        XCTAssertTrue(run.standardOutput.contains(" ms, tool overhead avg "), run.standardOutput, file: file, line: line)
+        // The verdict is the last line: no disagreement follows it.
+        XCTAssertTrue(run.standardOutput.split(separator: "\n").last?.hasPrefix("capture: \(probes)/") == true,
+                      run.standardOutput, file: file, line: line)
+    }
+
+    /// The echoes in a pcap file as tshark dissects them: type, identifier,
+    /// sequence, ICMP checksum status (1 good), IPv4 header checksum status.
+    private func dissect(_ path: String, version: Int) async throws -> [[String]] {
+        try requireProgram("/usr/bin/tshark")
+        // ICMP and ICMPv6 checksums are always checked; the IPv4 header's
+        // only when asked.
+        let fields = version == 4
+            ? ["-e", "icmp.type", "-e", "icmp.ident", "-e", "icmp.seq", "-e", "icmp.checksum.status",
+               "-e", "ip.checksum.status"]
+            : ["-e", "icmpv6.type", "-e", "icmpv6.echo.identifier", "-e", "icmpv6.echo.sequence_number",
+               "-e", "icmpv6.checksum.status"]
+        let run = try await runProgram("/usr/bin/tshark", ["-n", "-r", path, "-o", "ip.check_checksum:TRUE",
+                                                           "-T", "fields", "-E", "occurrence=f"] + fields)
+        XCTAssertEqual(run.exitCode, 0, run.standardError)
+        return run.standardOutput.split(separator: "\n").map { $0.split(separator: "\t", omittingEmptySubsequences: false).map(String.init) }
+    }
+
+    /// `count` request/reply pairs, sequence 1...count, one identifier,
+    /// every checksum good, nothing else.
+    private func assertOnlyOurEchoes(_ packets: [[String]], count: Int, version: Int,
+                                     file: StaticString = #filePath, line: UInt = #line) {
+        XCTAssertEqual(packets.count, 2 * count, "\(packets)", file: file, line: line)
+        XCTAssertEqual(Set(packets.map { $0[1] }).count, 1, "one identifier: \(packets)", file: file, line: line)
+        let types = version == 4 ? ["8", "0"] : ["128", "129"]
+        for (index, packet) in packets.enumerated() {
+            XCTAssertEqual(packet[0], types[index % 2], "\(packet)", file: file, line: line)
+            XCTAssertEqual(packet[2], "\(index / 2 + 1)", "\(packet)", file: file, line: line)
+            XCTAssertEqual(Array(packet.dropFirst(3)), Array(repeating: "1", count: packet.count - 3),
+                           "checksum status: \(packet)", file: file, line: line)
+        }
+    }
+
+    func testVerifyOnLoopback() async throws {
+        try requireRoot()
+        assertVerified(try await icmpping(["--verify", "-c", "5", "-i", "0.2", "127.0.0.1"]), probes: 5)
+        assertVerified(try await icmpping(["--verify", "-c", "5", "-i", "0.2", "::1"]), probes: 5)
+    }
+
+    func testCaptureFileOpensInTsharkWithEveryChecksumGood() async throws {
+        try requireRoot()
+        for (target, version) in [("127.0.0.1", 4), ("::1", 6)] {
+            let path = "\(folder)/run\(version).pcap"
+            let run = try await icmpping(["--capture", path, "-c", "5", "-i", "0.1", target])
+            assertVerified(run, probes: 5)
+            assertOnlyOurEchoes(try await dissect(path, version: version), count: 5, version: version)
+        }
+    }
+
+    func testAnotherPingerOnLoopbackIsNotCaptured() async throws {
+        try requireRoot()
+        let path = "\(folder)/shared.pcap"
+        // iputils ping sends 100 probes over about a second while ours runs.
+        async let other = iputilsPing(["-q", "-c", "100", "-i", "0.01", "127.0.0.1"])
+        usleep(100_000)
+        let ours = try await icmpping(["--capture", path, "-c", "5", "-i", "0.1", "127.0.0.1"])
+        let theirs = try await other
+        XCTAssertEqual(theirs.exitCode, 0, theirs.standardOutput + theirs.standardError)
+        assertVerified(ours, probes: 5)
+        assertOnlyOurEchoes(try await dissect(path, version: 4), count: 5, version: 4)
+    }
+
+    func testDatagramSocketInANamespaceVerifies() async throws {
+        let namespace = try await NetworkNamespace("capture")
+        do {
+            try await namespace.run(["sysctl", "-qw", "net.ipv4.ping_group_range=0 0"])
+            let path = "\(folder)/dgram.pcap"
+            let run = try await icmpping(["--dgram", "--verify", "--capture", path, "-c", "3", "-i", "0.2", "127.0.0.1"],
+                                         namespace: namespace.name)
+            assertVerified(run, probes: 3)
+            // The identifier on the wire is the one the kernel gave the socket.
+            assertOnlyOurEchoes(try await dissect(path, version: 4), count: 3, version: 4)
+            assertVerified(try await icmpping(["--dgram", "--verify", "-c", "3", "-i", "0.2", "::1"],
+                                              namespace: namespace.name), probes: 3)
+        } catch {
+            await namespace.remove()
+            throw error
+        }
+        await namespace.remove()
+    }
+
+    func testNoPrivilegeToCaptureIsOneLine() async throws {
+        try requireProgram("/usr/bin/setpriv")
+        let namespace = try await NetworkNamespace("nocap")
+        do {
+            // Anyone may open a ping socket here, but not capture.
+            try await namespace.run(["sysctl", "-qw", "net.ipv4.ping_group_range=0 2147483647"])
+            let executable = try icmppingExecutable()
+            let nobody = ["--reuid=65534", "--regid=65534", "--clear-groups"]
+            let reachable = try await runProgram("/usr/bin/setpriv", nobody + ["/usr/bin/test", "-x", executable])
+            guard reachable.exitCode == 0 else {
+                await namespace.remove()
+                throw XCTSkip("\(executable) is not executable by an unprivileged user")
+            }
+            let run = try await runProgram("/usr/bin/setpriv", nobody + [executable, "--dgram", "--verify", "-c", "1",
+                                                                         "127.0.0.1"], namespace: namespace.name)
+            XCTAssertEqual(run.exitCode, 2, run.standardOutput + run.standardError)
+            XCTAssertEqual(run.standardOutput, "")
+            XCTAssertTrue(run.standardError.hasPrefix("icmpping: capture on lo: permission denied: capturing needs root or CAP_NET_RAW"),
+                          run.standardError)
+            XCTAssertEqual(run.standardError.filter { $0 == "\n" }.count, 1, run.standardError)
+        } catch {
+            await namespace.remove()
+            throw error
+        }
+        await namespace.remove()
+    }
+
+    func testCaptureFileThatCannotBeWrittenIsOneLine() async throws {
+        try requireRoot()
+        let run = try await icmpping(["--capture", "\(folder)/missing/run.pcap", "-c", "1", "127.0.0.1"])
+        XCTAssertEqual(run.exitCode, 2)
+        XCTAssertEqual(run.standardOutput, "")
+        XCTAssertEqual(run.standardError, "icmpping: cannot write the capture: \(folder)/missing/run.pcap: No such file or directory\n")
+    }
+
+    func testHelpShowsCaptureAndVerify() async throws {
+        let run = try await icmpping(["--help"])
+        XCTAssertTrue(run.standardOutput.contains("--capture FILE"), run.standardOutput)
+        XCTAssertTrue(run.standardOutput.contains("--verify"), run.standardOutput)
+    }
+}
+
+/// `$TMPDIR` with a trailing slash, or `/tmp/`.
+private func temporaryFolder() -> String {
+    guard let value = getenv("TMPDIR"), value.pointee != 0 else { return "/tmp/" }
+    let text = String(cString: value)
+    return text.hasSuffix("/") ? text : text + "/"
+}
