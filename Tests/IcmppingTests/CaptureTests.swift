@@ -1,3 +1,4 @@
+import Foundation
 import Glibc
 import XCTest
 
@@ -148,6 +149,28 @@ final class CaptureTests: XCTestCase {
         XCTAssertEqual(run.exitCode, 2)
         XCTAssertEqual(run.standardOutput, "")
         XCTAssertEqual(run.standardError, "icmpping: cannot write the capture: \(folder)/missing/run.pcap: No such file or directory\n")
+    }
+
+    func testJSONCarriesTheVerdictBeforeTheEnd() async throws {
+        try requireRoot()
+        let run = try await icmpping(["--json", "--verify", "-c", "2", "-i", "0.2", "127.0.0.1"])
+        XCTAssertEqual(run.exitCode, 0, run.standardOutput + run.standardError)
+        let objects = try run.standardOutput.split(separator: "\n").map { text in
+            try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any], String(text))
+        }
+        XCTAssertEqual(objects.map { $0["type"] as? String }, ["start", "reply", "reply", "summary", "capture", "end"])
+        let capture = objects[4]
+        XCTAssertEqual(capture["requests_on_wire"] as? Int, 2)
+        XCTAssertEqual(capture["replies_on_wire"] as? Int, 2)
+        XCTAssertEqual(capture["agrees"] as? Bool, true)
+        XCTAssertEqual(capture["disagreements"] as? [String], [])
+        XCTAssertNotNil(capture["wire_rtt_avg_ms"] as? Double)
+    }
+
+    func testSeveralHostsAreRefused() async throws {
+        let run = try await icmpping(["--verify", "-c", "1", "127.0.0.1", "::1"])
+        XCTAssertEqual(run.exitCode, 2)
+        XCTAssertEqual(run.standardError, "icmpping: --capture and --verify check one host only: 2 were given\n")
     }
 
     func testHelpShowsCaptureAndVerify() async throws {

@@ -199,6 +199,38 @@ final class JSONReporterTests: XCTestCase {
         XCTAssertEqual(NumberText.signedMilliseconds(-41), "-0.041")
         XCTAssertEqual(NumberText.signedMilliseconds(0), "0.000")
     }
+
+    func testCaptureVerdict() throws {
+        var verification = WireVerification()
+        verification.requestsSent = 3
+        verification.requestsSeen = 3
+        verification.repliesCounted = 3
+        verification.repliesSeen = 2
+        verification.badChecksums = 1
+        verification.wireRoundTrips = [12_345, 14_000]
+        verification.overheads = [-2_500, 1_000]
+        verification.disagreements = ["icmp_seq=2: reply counted, but on the wire: \"bad\" ICMP checksum"]
+        let parsed = try lines([(.capture(verification), target), (.capture(WireVerification()), target)])
+        let capture = parsed[0]
+        XCTAssertEqual(Array(capture.keys).sorted(), [
+            "address", "agrees", "bad_checksums", "disagreements", "host", "replies_counted", "replies_on_wire",
+            "requests_on_wire", "requests_sent", "tool_overhead_avg_ms", "type", "unix_time", "wire_rtt_avg_ms",
+        ])
+        XCTAssertEqual(capture["type"] as? String, "capture")
+        XCTAssertEqual(number(capture["requests_sent"]), 3)
+        XCTAssertEqual(number(capture["replies_on_wire"]), 2)
+        XCTAssertEqual(number(capture["bad_checksums"]), 1)
+        XCTAssertEqual(number(capture["wire_rtt_avg_ms"]), 0.013)
+        XCTAssertEqual(capture["agrees"] as? Bool, false)
+        XCTAssertEqual(capture["disagreements"] as? [String], verification.disagreements)
+        // (-2500 + 1000) / 2 ns: -750 ns, no whole microsecond.
+        XCTAssertEqual(number(capture["tool_overhead_avg_ms"]), 0)
+        // Nothing matched: no averages, an empty list.
+        XCTAssertTrue(parsed[1]["wire_rtt_avg_ms"] is NSNull)
+        XCTAssertTrue(parsed[1]["tool_overhead_avg_ms"] is NSNull)
+        XCTAssertEqual(parsed[1]["disagreements"] as? [String], [])
+        XCTAssertEqual(parsed[1]["agrees"] as? Bool, true)
+    }
 }
 
 /// The keys of every line type, as the README documents them: a key
