@@ -14,8 +14,8 @@ extension ICMPPing {
             throw Failure.usage(error.description)
         }
         do {
-            let interface = try CaptureInterface.name(for: target.address, device: options.device,
-                                                      source: options.source)
+            let interface = try CaptureInterface.name(for: target.address, scopeID: target.scopeID,
+                                                      device: options.device, source: options.source)
             let filter = EchoFilter.expression(version: probe.family.version, identifier: onWire,
                                                target: target.address)
             return try WireCapture.start(interface: interface, filter: filter, identifier: onWire,

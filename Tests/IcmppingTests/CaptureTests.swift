@@ -116,6 +116,40 @@ final class CaptureTests: XCTestCase {
         await namespace.remove()
     }
 
+    /// A veth link between two namespaces: the capture is on the interface
+    /// the route takes (Ethernet framing, not loopback), for a global
+    /// address and for a link-local one with its scope.
+    func testVerifyOverAVethLinkBetweenNamespaces() async throws {
+        let near = try await NetworkNamespace("near")
+        let far: NetworkNamespace
+        do { far = try await NetworkNamespace("far") } catch { await near.remove(); throw error }
+        do {
+            try await near.shell("ip link add cap0 type veth peer name cap1 netns \(far.name)")
+            try await near.shell("ip addr add 2001:db8::a/64 dev cap0 nodad")
+            try await near.shell("ip addr add fe80::a/64 dev cap0 nodad")
+            try await far.shell("ip addr add 2001:db8::b/64 dev cap1 nodad")
+            try await far.shell("ip addr add fe80::b/64 dev cap1 nodad")
+            try await near.shell("ip link set cap0 up")
+            try await far.shell("ip link set cap1 up")
+            // The link is up once a probe is answered (bounded by -w).
+            let ready = try await icmpping(["-c", "1", "-w", "5", "2001:db8::b"], namespace: near.name)
+            XCTAssertEqual(ready.exitCode, 0, ready.standardOutput + ready.standardError)
+            for target in ["2001:db8::b", "fe80::b%cap0"] {
+                let path = "\(folder)/veth.pcap"
+                let run = try await icmpping(["--verify", "--capture", path, "-c", "3", "-i", "0.2", target],
+                                             namespace: near.name)
+                assertVerified(run, probes: 3)
+                assertOnlyOurEchoes(try await dissect(path, version: 6), count: 3, version: 6)
+            }
+        } catch {
+            await near.remove()
+            await far.remove()
+            throw error
+        }
+        await near.remove()
+        await far.remove()
+    }
+
     func testNoPrivilegeToCaptureIsOneLine() async throws {
         try requireProgram("/usr/bin/setpriv")
         let namespace = try await NetworkNamespace("nocap")

@@ -65,6 +65,11 @@ final class WireCaptureTests: XCTestCase {
         XCTAssertEqual(try CaptureInterface.name(for: .v4(IPv4Address(127, 1, 2, 3)), device: nil, source: nil), loopback)
         XCTAssertEqual(try CaptureInterface.name(for: .v6(.loopback), device: nil, source: nil), loopback)
         XCTAssertEqual(try CaptureInterface.name(for: .v4(WireFrames.loopback4), device: "eth9", source: nil), "eth9")
+        // A scoped link-local target: the scope's interface.
+        XCTAssertEqual(try CaptureInterface.name(for: .v6(IPv6Address("fe80::1")!), scopeID: if_nametoindex(loopback),
+                                                 device: nil, source: nil), loopback)
+        XCTAssertThrowsError(try CaptureInterface.name(for: .v6(IPv6Address("fe80::1")!), scopeID: 999_999,
+                                                       device: nil, source: nil))
         // An address of another interface of this host is still reached over loopback.
         for interface in try NetworkInterface.all() where !interface.isLoopback {
             for address in interface.addresses {

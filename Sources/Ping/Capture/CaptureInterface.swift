@@ -1,3 +1,4 @@
+import Glibc
 import SocketCore
 
 /// The interface a capture must listen on to see the probes to a target.
@@ -6,8 +7,11 @@ public enum CaptureInterface {
     /// address of this host over the loopback device, whatever interface
     /// holds the address (the `local` routing table, ip-route(8)); other
     /// targets are reached through the interface that holds the source
-    /// address the kernel picks for them (or the `-I ADDRESS` given).
-    public static func name(for target: IPAddress, device: String?, source: IPAddress?) throws(CaptureError) -> String {
+    /// address the kernel picks for them (or the `-I ADDRESS` given); a
+    /// scoped link-local target (`fe80::1%eth0`) through its scope's
+    /// interface, whatever other link has the same address.
+    public static func name(for target: IPAddress, scopeID: UInt32 = 0, device: String?,
+                            source: IPAddress?) throws(CaptureError) -> String {
         if let device { return device }
         let interfaces: [NetworkInterface]
         do {
@@ -22,9 +26,17 @@ public enum CaptureInterface {
             }
             return loopback.name
         }
+        if scopeID != 0, ScopedText.needsScope(target) {
+            var name = [CChar](repeating: 0, count: Int(IF_NAMESIZE) + 1)
+            guard if_indextoname(scopeID, &name) != nil else {
+                throw CaptureError("no interface has index \(scopeID), the scope of \(target)")
+            }
+            return String(cString: name)
+        }
         var from = source
         if from == nil {
-            let route = PingTarget(name: target.description, address: target, displayedAddress: target.description)
+            let route = PingTarget(name: target.description, address: target, displayedAddress: target.description,
+                                   scopeID: scopeID)
             do {
                 from = try route.sourceAddress(device: nil)
             } catch {
