@@ -8,7 +8,7 @@ public func cpuDescription() -> String {
         defer { fclose(file) }
         var line = [CChar](repeating: 0, count: 4096)
         while fgets(&line, Int32(line.count), file) != nil {
-            let text = String(decoding: line.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+            let text = String(nulTerminated: line)
             if text.hasPrefix("model name"), let colon = text.firstIndex(of: ":") {
                 model = String(text[text.index(after: colon)...]).trimmingWhitespace()
                 break

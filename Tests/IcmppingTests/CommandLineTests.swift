@@ -76,3 +76,17 @@ final class CommandLineTests: XCTestCase {
         XCTAssertEqual(short.standardOutput, run.standardOutput)
     }
 }
+
+/// libpcap (and the D-Bus, systemd and gcrypt libraries it needs) is loaded
+/// only when a capture starts: a plain run maps none of them.
+final class StartupTests: XCTestCase {
+    func testLibpcapIsNotLinked() async throws {
+        try requireProgram("/usr/bin/ldd")
+        let run = try await runProgram("/usr/bin/ldd", [try icmppingExecutable()])
+        XCTAssertEqual(run.exitCode, 0, run.standardError)
+        XCTAssertTrue(run.standardOutput.contains("libc.so"), run.standardOutput)
+        for library in ["libpcap", "libdbus", "libsystemd", "libgcrypt"] {
+            XCTAssertFalse(run.standardOutput.contains(library), "\(library) in\n\(run.standardOutput)")
+        }
+    }
+}

@@ -31,7 +31,7 @@ public enum CaptureInterface {
             guard if_indextoname(scopeID, &name) != nil else {
                 throw CaptureError("no interface has index \(scopeID), the scope of \(target)")
             }
-            return String(cString: name)
+            return String(nulTerminated: name)
         }
         var from = source
         if from == nil {

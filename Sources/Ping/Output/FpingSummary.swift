@@ -31,6 +31,6 @@ public enum FpingSummary {
             : milliseconds < 1_000_000 ? "%.0f" : "%.3e"
         var buffer = [CChar](repeating: 0, count: 32)
         _ = withVaList([milliseconds]) { vsnprintf(&buffer, buffer.count, format, $0) }
-        return String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        return String(nulTerminated: buffer)
     }
 }

@@ -35,7 +35,7 @@ enum NumberText {
     static func loss(_ percent: Double) -> String {
         var buffer = [CChar](repeating: 0, count: 64)
         _ = withVaList([Double(Float(percent))]) { vsnprintf(&buffer, buffer.count, "%g", $0) }
-        return String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        return String(nulTerminated: buffer)
     }
 
     static func padded(_ value: Int, _ width: Int, hex: Bool = false) -> String {

@@ -57,6 +57,6 @@ enum ScopedText {
         guard scopeID != 0, needsScope(address) else { return address.description }
         var name = [CChar](repeating: 0, count: Int(IF_NAMESIZE) + 1)
         guard if_indextoname(scopeID, &name) != nil else { return "\(address)%\(scopeID)" }
-        return "\(address)%\(String(cString: name))"
+        return "\(address)%\(String(nulTerminated: name))"
     }
 }

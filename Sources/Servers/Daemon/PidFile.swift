@@ -101,6 +101,6 @@ public final class PidFile: Sendable {
         guard !path.hasPrefix("/") else { return path }
         var buffer = [CChar](repeating: 0, count: Int(PATH_MAX))
         guard getcwd(&buffer, buffer.count) != nil else { return path }
-        return String(cString: buffer) + "/" + path
+        return String(nulTerminated: buffer) + "/" + path
     }
 }

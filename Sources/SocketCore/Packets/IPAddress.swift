@@ -62,7 +62,7 @@ public struct IPv6Address: Hashable, Sendable, CustomStringConvertible {
         guard inet_ntop(AF_INET6, &address, &text, socklen_t(text.count)) != nil else {
             return bytes.map { String($0, radix: 16) }.joined(separator: ":")
         }
-        return String(decoding: text.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        return String(nulTerminated: text)
     }
 }
 

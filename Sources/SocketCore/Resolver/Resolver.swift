@@ -294,7 +294,7 @@ extension Resolver {
     }
 
     static func string(_ buffer: [CChar]) -> String {
-        String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        String(nulTerminated: buffer)
     }
 
     static func trimmingWhitespace(_ text: String) -> String {
