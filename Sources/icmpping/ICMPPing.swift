@@ -53,17 +53,17 @@ struct ICMPPing {
         // Opened before the headers, so that a capture that cannot be had is
         // the only line printed, and before the first probe goes out.
         let capture = line.capturing
-            ? try startCapture(target: targets[0], probe: probes[0], options: options, identifier: identifier) : nil
-        for target in targets {
+            ? try startCapture(targets: targets, probes: probes, options: options, identifier: identifier) : nil
+        for (index, target) in targets.enumerated() {
             var source = options.source
             if options.device != nil && source == nil {
                 source = try? target.sourceAddress(device: options.device)
             }
-            reporter.report(.header(target, options, source: source), about: target)
+            reporter.report(.header(target, options, source: source), about: PingHost(index, target))
         }
 
-        if let capture {
-            return try runVerified(capture, options: options, targets: Array(zip(targets, probes)), reporter: reporter,
+        if case let (capture, hosts)? = capture {
+            return try runVerified(capture, hosts: hosts, options: options, targets: Array(zip(targets, probes)), reporter: reporter,
                                    identifier: identifier)
         }
         var session = PingSession(options: options, targets: Array(zip(targets, probes)), reporter: reporter,

@@ -109,6 +109,10 @@ final class CaptureTests: XCTestCase {
             assertOnlyOurEchoes(try await dissect(path, version: 4), count: 3, version: 4)
             assertVerified(try await icmpping(["--dgram", "--verify", "-c", "3", "-i", "0.2", "::1"],
                                               namespace: namespace.name), probes: 3)
+            // A ping socket per host, each with the identifier its kernel gave it.
+            let hosts = ["127.0.0.1", "127.0.0.1", "::1"]
+            assertEveryHostVerified(try await icmpping(["--dgram", "--verify", "-c", "3", "-i", "0.2"] + hosts,
+                                                       namespace: namespace.name), hosts: hosts, probes: 3)
         } catch {
             await namespace.remove()
             throw error
@@ -201,10 +205,117 @@ final class CaptureTests: XCTestCase {
         XCTAssertNotNil(capture["wire_rtt_avg_ms"] as? Double)
     }
 
-    func testSeveralHostsAreRefused() async throws {
-        let run = try await icmpping(["--verify", "-c", "1", "127.0.0.1", "::1"])
-        XCTAssertEqual(run.exitCode, 2)
-        XCTAssertEqual(run.standardError, "icmpping: --capture and --verify check one host only: 2 were given\n")
+    /// With several hosts each host's verdict is a line of its own, in
+    /// the hosts' order, ending with the host it is about; every one agrees.
+    private func assertEveryHostVerified(_ run: ProcessRun, hosts: [String], probes: Int,
+                                         file: StaticString = #filePath, line: UInt = #line) {
+        XCTAssertEqual(run.exitCode, 0, run.standardOutput + run.standardError, file: file, line: line)
+        let captures = run.standardOutput.split(separator: "\n").filter { $0.hasPrefix("capture: ") }
+        XCTAssertEqual(captures.count, hosts.count, run.standardOutput, file: file, line: line)
+        for (capture, host) in zip(captures, hosts) {
+            XCTAssertTrue(capture.hasPrefix("capture: \(probes)/\(probes) requests and \(probes)/\(probes) replies"
+                + " on the wire, checksums valid; wire RTT avg "), String(capture), file: file, line: line)
+            XCTAssertTrue(capture.hasSuffix(" (to \(host))"), String(capture), file: file, line: line)
+        }
+        // The verdicts are the last lines of standard output.
+        XCTAssertEqual(run.standardOutput.split(separator: "\n").suffix(hosts.count), captures, file: file, line: line)
+    }
+
+    func testVerifySeveralHostsOnLoopback() async throws {
+        try requireRoot()
+        let hosts = ["127.0.0.1", "127.0.0.2", "::1"]
+        assertEveryHostVerified(try await icmpping(["--verify", "-c", "3", "-i", "0.2"] + hosts), hosts: hosts, probes: 3)
+    }
+
+    func testJSONCarriesOneVerdictPerHost() async throws {
+        try requireRoot()
+        let run = try await icmpping(["--json", "-q", "--verify", "-c", "2", "-i", "0.2", "127.0.0.1", "::1"])
+        XCTAssertEqual(run.exitCode, 0, run.standardOutput + run.standardError)
+        let objects = try run.standardOutput.split(separator: "\n").map { text in
+            try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any], String(text))
+        }
+        XCTAssertEqual(objects.map { $0["type"] as? String }, ["start", "start", "summary", "summary", "capture",
+                                                               "capture", "end"])
+        for (capture, host) in zip(objects[4...5], ["127.0.0.1", "::1"]) {
+            XCTAssertEqual(capture["host"] as? String, host)
+            XCTAssertEqual(capture["address"] as? String, host)
+            XCTAssertEqual(capture["requests_on_wire"] as? Int, 2)
+            XCTAssertEqual(capture["replies_on_wire"] as? Int, 2)
+            XCTAssertEqual(capture["agrees"] as? Bool, true)
+        }
+    }
+
+    /// Two runs to one address: each has its identifier, so each verdict
+    /// holds its own probes only (3, not 6).
+    func testVerifyTheSameHostTwice() async throws {
+        try requireRoot()
+        let hosts = ["127.0.0.1", "127.0.0.1"]
+        assertEveryHostVerified(try await icmpping(["--verify", "-c", "3", "-i", "0.2"] + hosts), hosts: hosts, probes: 3)
+        let six = ["::1", "::1"]
+        assertEveryHostVerified(try await icmpping(["--verify", "-c", "3", "-i", "0.2"] + six), hosts: six, probes: 3)
+    }
+
+    /// One file for every host: per identifier, three requests to its host
+    /// and three replies, sequence 1...3, every checksum good (tshark).
+    func testCaptureFileHoldsEveryHostsPackets() async throws {
+        try requireRoot()
+        try requireProgram("/usr/bin/tshark")
+        let path = "\(folder)/hosts.pcap"
+        let hosts = ["127.0.0.1", "127.0.0.2", "::1", "127.0.0.1"]
+        assertEveryHostVerified(try await icmpping(["--capture", path, "-c", "3", "-i", "0.2"] + hosts), hosts: hosts,
+                                probes: 3)
+        let fields = ["ip.dst", "ipv6.dst", "icmp.type", "icmp.ident", "icmp.seq", "icmp.checksum.status",
+                      "ip.checksum.status", "icmpv6.type", "icmpv6.echo.identifier", "icmpv6.echo.sequence_number",
+                      "icmpv6.checksum.status"]
+        let run = try await runProgram("/usr/bin/tshark", ["-n", "-r", path, "-o", "ip.check_checksum:TRUE", "-T", "fields",
+                                                           "-E", "occurrence=f"] + fields.flatMap { ["-e", $0] })
+        XCTAssertEqual(run.exitCode, 0, run.standardError)
+        let packets = run.standardOutput.split(separator: "\n").map {
+            $0.split(separator: "\t", omittingEmptySubsequences: false).map(String.init)
+        }
+        XCTAssertEqual(packets.count, 2 * 3 * hosts.count, run.standardOutput)
+        // (version, identifier) -> [(request, sequence, destination)]
+        var byHost: [String: [(Bool, String, String)]] = [:]
+        for packet in packets where packet.count == fields.count {
+            let v4 = !packet[2].isEmpty
+            let key = v4 ? "4/\(packet[3])" : "6/\(packet[8])"
+            let request = v4 ? packet[2] == "8" : packet[7] == "128"
+            let good = v4 ? [packet[5], packet[6]] : [packet[10]]
+            XCTAssertEqual(good, Array(repeating: "1", count: good.count), "checksum status: \(packet)")
+            byHost[key, default: []].append((request, v4 ? packet[4] : packet[9], v4 ? packet[0] : packet[1]))
+        }
+        XCTAssertEqual(byHost.count, hosts.count, run.standardOutput)
+        var requestedHosts: [String] = []
+        for (key, echoes) in byHost {
+            XCTAssertEqual(echoes.filter(\.0).map(\.1), ["1", "2", "3"], key)
+            XCTAssertEqual(echoes.filter { !$0.0 }.map(\.1), ["1", "2", "3"], key)
+            let destinations = Set(echoes.filter(\.0).map(\.2))
+            XCTAssertEqual(destinations.count, 1, key)
+            requestedHosts += destinations
+        }
+        XCTAssertEqual(requestedHosts.sorted(), hosts.sorted())
+    }
+
+    /// Hosts behind different interfaces (loopback and a veth link in a
+    /// namespace of the test's own) are refused in one line, before any
+    /// probe goes out.
+    func testHostsOnDifferentInterfacesAreRefused() async throws {
+        let namespace = try await NetworkNamespace("capif")
+        do {
+            try await namespace.shell("ip link add capv0 type veth peer name capv1")
+            try await namespace.shell("ip addr add 10.77.0.1/24 dev capv0")
+            try await namespace.shell("ip link set capv0 up")
+            try await namespace.shell("ip link set capv1 up")
+            let run = try await icmpping(["--verify", "-c", "1", "127.0.0.1", "10.77.0.2"], namespace: namespace.name)
+            XCTAssertEqual(run.exitCode, 2, run.standardOutput + run.standardError)
+            XCTAssertEqual(run.standardOutput, "")
+            XCTAssertEqual(run.standardError, "icmpping: --capture and --verify capture on one interface:"
+                           + " 127.0.0.1 is reached over lo, 10.77.0.2 over capv0\n")
+        } catch {
+            await namespace.remove()
+            throw error
+        }
+        await namespace.remove()
     }
 
     func testHelpShowsCaptureAndVerify() async throws {

@@ -51,6 +51,39 @@ final class EchoFilterTests: XCTestCase {
         XCTAssertFalse(try passes(filter, frame(packet)))
     }
 
+    /// Several hosts: one clause each, grouped, joined by `or`; one host's
+    /// identifier with another host's address passes neither clause.
+    func testSeveralHostsPassEachOwnEchoesOnly() throws {
+        let other = IPv4Address(127, 0, 0, 2)
+        let hosts = [CapturedHost(identifier: 0x1234, address: .v4(WireFrames.loopback4)),
+                     CapturedHost(identifier: 0x1235, address: .v4(other)),
+                     CapturedHost(identifier: 0xABCD, address: .v6(.loopback))]
+        let filter = EchoFilter.expression(for: hosts)
+        XCTAssertEqual(filter, hosts.map {
+            "(" + EchoFilter.expression(version: $0.version, identifier: $0.identifier, target: $0.address) + ")"
+        }.joined(separator: " or "))
+        XCTAssertEqual(EchoFilter.expression(for: [hosts[0]]),
+                       EchoFilter.expression(version: .v4, identifier: 0x1234, target: .v4(WireFrames.loopback4)))
+        func v4(_ identifier: UInt16, _ address: IPv4Address, reply: Bool) throws -> [UInt8] {
+            WireFrames.ethernet(try WireFrames.ipv4Echo(reply: reply, identifier: identifier, sequence: 1,
+                                                        payload: payload, source: address, destination: address),
+                                etherType: 0x0800)
+        }
+        func v6(_ identifier: UInt16, reply: Bool) throws -> [UInt8] {
+            WireFrames.ethernet(try WireFrames.ipv6Echo(reply: reply, identifier: identifier, sequence: 1,
+                                                        payload: payload), etherType: 0x86DD)
+        }
+        for reply in [false, true] {
+            XCTAssertTrue(try passes(filter, try v4(0x1234, WireFrames.loopback4, reply: reply)))
+            XCTAssertTrue(try passes(filter, try v4(0x1235, other, reply: reply)))
+            XCTAssertTrue(try passes(filter, try v6(0xABCD, reply: reply)))
+            XCTAssertFalse(try passes(filter, try v4(0x1235, WireFrames.loopback4, reply: reply)))
+            XCTAssertFalse(try passes(filter, try v4(0x1234, other, reply: reply)))
+            XCTAssertFalse(try passes(filter, try v4(0xABCD, WireFrames.loopback4, reply: reply)))
+            XCTAssertFalse(try passes(filter, try v6(0x1234, reply: reply)))
+        }
+    }
+
     func testIPv4WithOptionsIsStillOurs() throws {
         let icmp = try ICMPMessage.echo(.v4, identifier: 0x1234, sequence: 1, payload: payload)
         var header = IPv4Header(totalLength: UInt16(24 + icmp.count), protocol: 1, source: WireFrames.loopback4,

@@ -12,7 +12,7 @@ final class JSONReporterTests: XCTestCase {
                        file: StaticString = #filePath, line: UInt = #line) throws -> [[String: Any]] {
         var written: [String] = []
         var reporter = JSONReporter(options: options, write: { written.append($0) }, wallClock: { (1_700_000_000, 42) })
-        for (event, about) in events { reporter.report(event, about: about) }
+        for (event, about) in events { reporter.report(event, about: about.map { PingHost(0, $0) }) }
         return try written.map { text in
             XCTAssertTrue(text.hasSuffix("}\n"), text, file: file, line: line)
             XCTAssertEqual(text.filter { $0 == "\n" }.count, 1, "one object per line: \(text)", file: file, line: line)
@@ -165,7 +165,7 @@ final class JSONReporterTests: XCTestCase {
         let odd = PingTarget(name: name, address: IPAddress("::1")!, displayedAddress: "::1")
         var written: [String] = []
         var reporter = JSONReporter(options: PingOptions(), write: { written.append($0) }, wallClock: { (0, 0) })
-        reporter.report(.header(odd, PingOptions(), source: nil), about: odd)
+        reporter.report(.header(odd, PingOptions(), source: nil), about: PingHost(0, odd))
         let text = try XCTUnwrap(written.first)
         XCTAssertTrue(text.contains(#""host":"a\"b\\c\nd\te\u0001f\u001fg\b\f\r héllo → 日本""#), text)
         let object = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
@@ -277,7 +277,7 @@ final class JSONKeysTests: XCTestCase {
         ]
         var written: [String] = []
         var reporter = JSONReporter(options: PingOptions(), write: { written.append($0) })
-        for event in events { reporter.report(event, about: target) }
+        for event in events { reporter.report(event, about: PingHost(0, target)) }
         reporter.report(.finished(RunEnd(summaries: [summary], exitStatus: 1)))
         XCTAssertEqual(written.count, Self.documented.count)
         for line in written {

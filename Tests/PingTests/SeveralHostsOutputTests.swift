@@ -55,13 +55,13 @@ final class SeveralHostsOutputTests: XCTestCase {
                                     writeError: { errors.append($0) })
         let error = ErrorReport(version: .v4, sequence: 3, sender: IPAddress("10.0.0.1"), type: 3, code: 1, info: 0,
                                 isNotice: false)
-        reporter.report(.error(error, from: "10.0.0.1"), about: far)
-        reporter.report(.outstanding(sequence: 4), about: far)
+        reporter.report(.error(error, from: "10.0.0.1"), about: PingHost(1, far))
+        reporter.report(.outstanding(sequence: 4), about: PingHost(1, far))
         let reply = EchoReply(sequence: 2, icmpLength: 64, hopLimit: 64, checksumIsValid: true, payload: [],
                               sender: IPAddress("10.0.0.7")!)
         reporter.report(.reply(ReplyEvent(reply: reply, from: "10.0.0.7", kind: .fresh, roundTrip: 41, truncated: false,
-                                          differentAddress: true, wrongData: nil)), about: far)
-        reporter.report(.sendFailed(sequence: 5, SocketError(code: ENETUNREACH, call: "sendto")), about: far)
+                                          differentAddress: true, wrongData: nil)), about: PingHost(1, far))
+        reporter.report(.sendFailed(sequence: 5, SocketError(code: ENETUNREACH, call: "sendto")), about: PingHost(1, far))
         XCTAssertEqual(written, [
             "From 10.0.0.1 icmp_seq=3 Destination Host Unreachable (to 10.9.9.9)\n",
             "no answer yet for icmp_seq=4 (to 10.9.9.9)\n",
@@ -74,6 +74,24 @@ final class SeveralHostsOutputTests: XCTestCase {
         XCTAssertEqual(errors.last, "\n10.9.9.9 : xmt/rcv/%loss = 1/0/100%\n")
     }
 
+    /// Each host's capture verdict, and each of its disagreements, ends
+    /// with the host it is about; with one host nothing is added.
+    func testCaptureLinesNameTheirHost() {
+        var written: [String] = []
+        var several = TextReporter(options: PingOptions(), severalHosts: true, write: { written.append($0) },
+                                   writeError: { _ in })
+        var verification = WireVerification()
+        verification.requestsSent = 1
+        verification.disagreements = ["icmp_seq=1: request reported sent, not seen on the wire"]
+        several.report(.capture(verification), about: PingHost(1, target("::1", "::1")))
+        XCTAssertEqual(written, ["capture: 0/1 requests and 0/0 replies on the wire, checksums valid (to ::1)\n"
+            + "capture: icmp_seq=1: request reported sent, not seen on the wire (to ::1)\n"])
+        written = []
+        var one = TextReporter(options: PingOptions(), write: { written.append($0) }, writeError: { _ in })
+        one.report(.capture(WireVerification()), about: PingHost(0, target("::1", "::1")))
+        XCTAssertEqual(written, ["capture: 0/0 requests and 0/0 replies on the wire, checksums valid\n"])
+    }
+
     /// One host: iputils' lines exactly, and no fping lines.
     func testOneHostAddsNothing() {
         var written: [String] = []
@@ -81,7 +99,7 @@ final class SeveralHostsOutputTests: XCTestCase {
         let one = target("127.0.0.1", "127.0.0.1")
         var reporter = TextReporter(options: PingOptions(), write: { written.append($0) },
                                     writeError: { errors.append($0) })
-        reporter.report(.outstanding(sequence: 4), about: one)
+        reporter.report(.outstanding(sequence: 4), about: PingHost(0, one))
         reporter.report(.finished(RunEnd(summaries: [summary(one, sent: 1, answered: [])], exitStatus: 1)))
         XCTAssertEqual(written, ["no answer yet for icmp_seq=4\n"])
         XCTAssertEqual(errors, [])

@@ -12,8 +12,8 @@ final class WireCaptureTests: XCTestCase {
 
     private func startError(interface: String, filter: String) -> CaptureError? {
         do {
-            _ = try WireCapture.start(interface: interface, filter: filter, identifier: 1,
-                                      target: .v4(WireFrames.loopback4), file: nil)
+            _ = try WireCapture.start(interface: interface, filter: filter,
+                                      hosts: [CapturedHost(identifier: 1, address: .v4(WireFrames.loopback4))], file: nil)
             return nil
         } catch {
             return error
@@ -35,7 +35,8 @@ final class WireCaptureTests: XCTestCase {
     func testFileThatCannotBeWritten() throws {
         try requireRoot()
         do {
-            _ = try WireCapture.start(interface: "lo", filter: "icmp", identifier: 1, target: .v4(WireFrames.loopback4),
+            _ = try WireCapture.start(interface: "lo", filter: "icmp",
+                                      hosts: [CapturedHost(identifier: 1, address: .v4(WireFrames.loopback4))],
                                       file: "/nonexistent-folder/run.pcap")
             XCTFail("a capture file in a missing folder was opened")
         } catch {
@@ -47,9 +48,9 @@ final class WireCaptureTests: XCTestCase {
     /// within the 2 s cap; the reader thread is joined.
     func testFinishIsBoundedWhenNothingComes() throws {
         try requireRoot()
-        let filter = EchoFilter.expression(version: .v4, identifier: 1, target: .v4(IPv4Address(127, 0, 0, 77)))
-        let capture = try WireCapture.start(interface: "lo", filter: filter, identifier: 1,
-                                            target: .v4(IPv4Address(127, 0, 0, 77)), file: nil)
+        let host = CapturedHost(identifier: 1, address: .v4(IPv4Address(127, 0, 0, 77)))
+        let capture = try WireCapture.start(interface: "lo", filter: EchoFilter.expression(for: [host]), hosts: [host],
+                                            file: nil)
         let started = ContinuousClock.now
         let log = capture.finish(requests: 5, replies: 5)
         XCTAssertLessThan(ContinuousClock.now - started, .milliseconds(2500))

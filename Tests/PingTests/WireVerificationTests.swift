@@ -1,4 +1,4 @@
-import Ping
+@testable import Ping
 import SocketCore
 import XCTest
 
@@ -164,35 +164,101 @@ final class WireVerificationTests: XCTestCase {
         XCTAssertTrue(result.text().hasSuffix("wire RTT avg 0.012 ms, tool overhead avg -0.002 ms\n"), result.text())
     }
 
-    func testRecorderKeepsWhatTheRunReportedAndConcludesWithTheVerdict() {
-        struct Collector: PingReporter {
-            var events: [String] = []
-            mutating func report(_ event: PingEvent, about target: PingTarget?) {
-                switch event {
-                case .capture(let verification): events.append("capture agrees=\(verification.agrees)")
-                case .finished(let end): events.append("finished \(end.exitStatus)")
-                default: events.append("other")
-                }
+    private struct Collector: PingReporter {
+        var events: [String] = []
+        mutating func report(_ event: PingEvent, about host: PingHost?) {
+            let about = host.map { " host \($0.index)" } ?? ""
+            switch event {
+            case .capture(let verification): events.append("capture agrees=\(verification.agrees)\(about)")
+            case .finished(let end): events.append("finished \(end.exitStatus)")
+            default: events.append("other\(about)")
             }
         }
+    }
+
+    private let loopback = PingTarget(name: "127.0.0.1", address: .v4(WireFrames.loopback4),
+                                      displayedAddress: "127.0.0.1")
+
+    func testRecorderKeepsWhatTheRunReportedAndConcludesWithTheVerdict() {
         let payload = EchoPayload(size: 56)
-        var recorder = CaptureRecorder(Collector(), payload: payload)
-        recorder.report(.sent(sequence: 1, sentAt: 123_456_789))
-        recorder.report(.outstanding(sequence: 1))
+        var recorder = CaptureRecorder(Collector(), payload: payload, targets: [loopback])
+        recorder.report(.sent(sequence: 1, sentAt: 123_456_789), about: PingHost(0, loopback))
+        recorder.report(.outstanding(sequence: 1), about: PingHost(0, loopback))
         recorder.report(.finished(RunEnd(summaries: [], exitStatus: 0)))
         // The end is held back until the verdict is in.
-        XCTAssertEqual(recorder.inner.events, ["other", "other"])
-        XCTAssertEqual(recorder.record.events, [.sent(sequence: 1, payload: payload.bytes(sentAt: 123_456_789))])
-        XCTAssertEqual(recorder.record.sentCount, 1)
-        XCTAssertEqual(recorder.record.countedReplies, 0)
+        XCTAssertEqual(recorder.inner.events, ["other host 0", "other host 0"])
+        XCTAssertEqual(recorder.records.map(\.events),
+                       [[.sent(sequence: 1, payload: payload.bytes(sentAt: 123_456_789))]])
+        XCTAssertEqual(recorder.sentCount, 1)
+        XCTAssertEqual(recorder.countedReplies, 0)
 
         var disagreeing = WireVerification()
         disagreeing.disagreements = ["icmp_seq=1: request reported sent, not seen on the wire"]
         var verifying = recorder
-        XCTAssertEqual(verifying.conclude(disagreeing, verify: true), 1)
-        XCTAssertEqual(verifying.inner.events.suffix(2), ["capture agrees=false", "finished 1"])
+        XCTAssertEqual(verifying.conclude([disagreeing], verify: true), 1)
+        XCTAssertEqual(verifying.inner.events.suffix(2), ["capture agrees=false host 0", "finished 1"])
         // Without --verify the verdict is shown and the run's status kept.
-        XCTAssertEqual(recorder.conclude(disagreeing, verify: false), 0)
-        XCTAssertEqual(recorder.inner.events.suffix(2), ["capture agrees=false", "finished 0"])
+        XCTAssertEqual(recorder.conclude([disagreeing], verify: false), 0)
+        XCTAssertEqual(recorder.inner.events.suffix(2), ["capture agrees=false host 0", "finished 0"])
+    }
+
+    /// The same host twice: two records, each event in its host's by
+    /// index, and one verdict per host, in order; any disagreement fails
+    /// `--verify`.
+    func testRecorderKeepsOneRecordPerHostEvenForTheSameHostTwice() {
+        let payload = EchoPayload(size: 56)
+        var recorder = CaptureRecorder(Collector(), payload: payload, targets: [loopback, loopback])
+        recorder.report(.sent(sequence: 1, sentAt: 1_000), about: PingHost(0, loopback))
+        recorder.report(.sent(sequence: 1, sentAt: 2_000), about: PingHost(1, loopback))
+        recorder.report(.sent(sequence: 2, sentAt: 3_000), about: PingHost(1, loopback))
+        recorder.report(.reply(ReplyEvent(
+            reply: EchoReply(sequence: 1, icmpLength: 64, hopLimit: 64, checksumIsValid: true, payload: [7],
+                             sender: .v4(WireFrames.loopback4)),
+            from: "127.0.0.1", kind: .fresh, roundTrip: 5, truncated: false, differentAddress: false, wrongData: nil)),
+                        about: PingHost(1, loopback))
+        recorder.report(.finished(RunEnd(summaries: [], exitStatus: 0)))
+        XCTAssertEqual(recorder.records.map(\.sentCount), [1, 2])
+        XCTAssertEqual(recorder.records.map(\.countedReplies), [0, 1])
+        XCTAssertEqual(recorder.records.map(\.target), [loopback, loopback])
+        XCTAssertEqual(recorder.records[0].events, [.sent(sequence: 1, payload: payload.bytes(sentAt: 1_000))])
+        XCTAssertEqual(recorder.sentCount, 3)
+        XCTAssertEqual(recorder.countedReplies, 1)
+
+        var disagreeing = WireVerification()
+        disagreeing.disagreements = ["icmp_seq=2: request reported sent, not seen on the wire"]
+        var agreeing = recorder
+        XCTAssertEqual(agreeing.conclude([WireVerification(), WireVerification()], verify: true), 0)
+        XCTAssertEqual(agreeing.inner.events.suffix(3), ["capture agrees=true host 0", "capture agrees=true host 1",
+                                                         "finished 0"])
+        XCTAssertEqual(recorder.conclude([WireVerification(), disagreeing], verify: true), 1)
+        XCTAssertEqual(recorder.inner.events.suffix(3), ["capture agrees=true host 0", "capture agrees=false host 1",
+                                                         "finished 1"])
+    }
+
+    /// A capture shared by hosts is split by identifier and address: the
+    /// same address with two identifiers, and one identifier at two
+    /// addresses, are told apart.
+    func testSharedCaptureIsSplitPerHost() {
+        let other = IPv4Address(127, 0, 0, 2)
+        func echo(_ identifier: UInt16, _ address: IPv4Address, reply: Bool, at time: Int64) -> WireEcho {
+            WireEcho(isReply: reply, identifier: identifier, sequence: 1, payload: [], checksumIsValid: true,
+                     source: reply ? .v4(address) : .v4(WireFrames.loopback4), destination: .v4(address),
+                     timestamp: time)
+        }
+        let echoes = [echo(10, WireFrames.loopback4, reply: false, at: 1), echo(11, WireFrames.loopback4, reply: false, at: 2),
+                      echo(12, other, reply: false, at: 3), echo(10, WireFrames.loopback4, reply: true, at: 4),
+                      echo(11, other, reply: true, at: 5), echo(12, other, reply: true, at: 6)]
+        let log = WireLog(echoes: echoes, dropped: 3, failure: "gone")
+        let first = log.only(CapturedHost(identifier: 10, address: .v4(WireFrames.loopback4)))
+        XCTAssertEqual(first.echoes.map(\.timestamp), [1, 4])
+        XCTAssertEqual(first.dropped, 3)
+        XCTAssertEqual(first.failure, "gone")
+        // Identifier 11 toward 127.0.0.1 (the request) is its; the reply
+        // from 127.0.0.2 with id 11 belongs to no host of this run.
+        XCTAssertEqual(log.only(CapturedHost(identifier: 11, address: .v4(WireFrames.loopback4))).echoes.map(\.timestamp),
+                       [2])
+        XCTAssertEqual(log.only(CapturedHost(identifier: 12, address: .v4(other))).echoes.map(\.timestamp), [3, 6])
+        XCTAssertEqual(log.only(CapturedHost(identifier: 13, address: .v4(other))).echoes, [])
+        XCTAssertEqual(CapturedHost(identifier: 1, address: .v6(.loopback)).version, .v6)
     }
 }

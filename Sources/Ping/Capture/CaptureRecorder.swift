@@ -1,45 +1,62 @@
-/// A reporter that passes the run's events on to `inner` and keeps what a
-/// wire capture is checked against: each probe sent (its data rebuilt from
-/// the run's payload and the send stamp) and each reply reported, in the
-/// order they happened, and when the run ended. It holds back the run's
-/// `finished` event until `conclude` has reported the capture's verdict.
+/// A reporter that passes the run's events on to `inner` and keeps, for
+/// each host, what a wire capture is checked against: each probe sent (its
+/// data rebuilt from the run's payload and the send stamp) and each reply
+/// reported, in the order they happened, and when the run ended. Events
+/// go to the record of their host's index, so a host given twice has two
+/// records. It holds back the run's `finished` event until `conclude` has
+/// reported the capture's verdicts.
 public struct CaptureRecorder<Inner: PingReporter>: PingReporter {
     public var inner: Inner
-    public private(set) var record = ToolRecord()
+    /// One per host, in the order of the run's hosts.
+    public private(set) var records: [ToolRecord]
     private let payload: EchoPayload
     private var end: RunEnd?
 
-    public init(_ inner: Inner, payload: EchoPayload) {
+    /// `targets`: the run's hosts, in its order.
+    public init(_ inner: Inner, payload: EchoPayload, targets: [PingTarget]) {
         self.inner = inner
         self.payload = payload
+        records = targets.map { ToolRecord(target: $0) }
     }
 
-    public mutating func report(_ event: PingEvent, about target: PingTarget?) {
+    /// Probes the run reported sent, over every host.
+    public var sentCount: Int { records.reduce(0) { $0 + $1.sentCount } }
+    /// Replies the run counted, over every host.
+    public var countedReplies: Int { records.reduce(0) { $0 + $1.countedReplies } }
+
+    public mutating func report(_ event: PingEvent, about host: PingHost?) {
         switch event {
         case .sent(let sequence, let sentAt):
-            record.events.append(.sent(sequence: sequence, payload: payload.bytes(sentAt: sentAt)))
+            // In place: a flood appends here once per probe.
+            if let host { records[host.index].events.append(.sent(sequence: sequence, payload: payload.bytes(sentAt: sentAt))) }
         case .reply(let reply):
-            record.events.append(.reply(ToolReply(sequence: reply.reply.sequence, payload: reply.reply.payload,
-                                                  kind: reply.kind, roundTripMicroseconds: reply.roundTrip)))
-        case .summary(let summary):
+            if let host {
+                records[host.index].events.append(.reply(ToolReply(
+                    sequence: reply.reply.sequence, payload: reply.reply.payload, kind: reply.kind,
+                    roundTripMicroseconds: reply.roundTrip)))
+            }
+        case .summary:
             // The capture's clock: pcap stamps packets with the real-time clock.
-            record.endedAt = Clocks.realTime()
-            record.target = summary.target
+            if let host { records[host.index].endedAt = Clocks.realTime() }
         case .finished(let end):
             self.end = end
             return
         default:
             break
         }
-        inner.report(event, about: target)
+        inner.report(event, about: host)
     }
 
-    /// Reports `verification`, then the run's end, with exit status 1 when
-    /// `verify` and the wire disagrees; returns the exit status.
-    public mutating func conclude(_ verification: WireVerification, verify: Bool) -> Int32 {
-        inner.report(.capture(verification), about: record.target)
+    /// Reports each host's verification (`verifications[k]` is host k's),
+    /// then the run's end, with exit status 1 when `verify` and the wire
+    /// disagrees for any host; returns the exit status.
+    public mutating func conclude(_ verifications: [WireVerification], verify: Bool) -> Int32 {
+        precondition(verifications.count == records.count, "one verification per host")
+        for (index, verification) in verifications.enumerated() {
+            inner.report(.capture(verification), about: records[index].target.map { PingHost(index, $0) })
+        }
         var end = end ?? RunEnd(summaries: [], exitStatus: 1)
-        if verify && !verification.agrees { end.exitStatus = 1 }
+        if verify && !verifications.allSatisfy(\.agrees) { end.exitStatus = 1 }
         inner.report(.finished(end))
         return end.exitStatus
     }
@@ -53,9 +70,10 @@ public struct ToolRecord: Sendable, Equatable {
     /// The host pinged.
     public var target: PingTarget?
 
-    public init(events: [ToolEvent] = [], endedAt: Int64? = nil) {
+    public init(events: [ToolEvent] = [], endedAt: Int64? = nil, target: PingTarget? = nil) {
         self.events = events
         self.endedAt = endedAt
+        self.target = target
     }
 
     public var sentCount: Int { events.count { if case .sent = $0 { true } else { false } } }

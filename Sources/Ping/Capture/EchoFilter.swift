@@ -5,6 +5,15 @@ import SocketCore
 /// else. Loopback is shared with every process on the machine, so a
 /// capture of all ICMP there would also hold other people's pings.
 public enum EchoFilter {
+    /// The filter of a capture shared by `hosts`: one host's clause, or
+    /// each host's in parentheses joined by `or` (pcap-filter(7)). Empty
+    /// `hosts` is a programming error.
+    public static func expression(for hosts: [CapturedHost]) -> String {
+        precondition(!hosts.isEmpty, "a capture serves at least one host")
+        let clauses = hosts.map { expression(version: $0.version, identifier: $0.identifier, target: $0.address) }
+        return clauses.count == 1 ? clauses[0] : clauses.map { "(\($0))" }.joined(separator: " or ")
+    }
+
     public static func expression(version: ICMPVersion, identifier: UInt16, target: IPAddress) -> String {
         switch version {
         case .v4:

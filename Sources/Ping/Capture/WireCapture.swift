@@ -26,11 +26,11 @@ public final class WireCapture: Sendable {
     }
 
     /// Opens `interface` with full snap length and immediate delivery,
-    /// filters it with `filter` (see `EchoFilter`), keeps only echoes with
-    /// `identifier` to or from `target`, writes them to `file` (pcap format,
-    /// nanosecond time stamps where the system has them) when given, and
-    /// starts reading. `bufferBytes`: the kernel's ring (see `bufferBytes(intervalMilliseconds:)`).
-    public static func start(interface: String, filter: String, identifier: UInt16, target: IPAddress,
+    /// filters it with `filter` (see `EchoFilter`), keeps only the echoes
+    /// one of `hosts` owns, writes them to `file` (pcap format, nanosecond
+    /// time stamps where the system has them) when given, and starts
+    /// reading. `bufferBytes`: the kernel's ring (see `bufferBytes(intervalMilliseconds:)`).
+    public static func start(interface: String, filter: String, hosts: [CapturedHost],
                              file: String?, bufferBytes: Int = 8 << 20) throws(CaptureError) -> WireCapture {
         var errors = [CChar](repeating: 0, count: Int(PCAP_ERRBUF_SIZE))
         guard let pcap = pcap_create(interface, &errors) else {
@@ -76,7 +76,7 @@ public final class WireCapture: Sendable {
 
         let nanoseconds = pcap_get_tstamp_precision(pcap) == Int32(PCAP_TSTAMP_PRECISION_NANO)
         let handle = PcapHandle(pcap)
-        let sink = CaptureSink(link: link, identifier: identifier, target: target, nanoseconds: nanoseconds,
+        let sink = CaptureSink(link: link, hosts: hosts, nanoseconds: nanoseconds,
                                dumper: dumper, file: file)
         do {
             let reader = try PosixThread.start { [handle, sink] in handle.loop(into: sink) }
@@ -218,8 +218,7 @@ private final class PcapHandle: @unchecked Sendable {
 /// echoes are behind a lock because `finish` counts them meanwhile.
 private final class CaptureSink: @unchecked Sendable {
     let link: LinkLayer
-    let identifier: UInt16
-    let target: IPAddress
+    let hosts: [CapturedHost]
     let nanoseconds: Bool
     private var dumper: OpaquePointer?
     private let file: String?
@@ -232,11 +231,9 @@ private final class CaptureSink: @unchecked Sendable {
         var failure: String?
     }
 
-    init(link: LinkLayer, identifier: UInt16, target: IPAddress, nanoseconds: Bool, dumper: OpaquePointer?,
-         file: String?) {
+    init(link: LinkLayer, hosts: [CapturedHost], nanoseconds: Bool, dumper: OpaquePointer?, file: String?) {
         self.link = link
-        self.identifier = identifier
-        self.target = target
+        self.hosts = hosts
         self.nanoseconds = nanoseconds
         self.dumper = dumper
         self.file = file
@@ -254,8 +251,8 @@ private final class CaptureSink: @unchecked Sendable {
         let timestamp = Int64(header.pointee.ts.tv_sec) * 1_000_000_000 + fraction
         // The kernel filter passes only ours, but a packet can reach the
         // ring between activation and the filter's installation.
-        guard let echo = WireEcho.parse(frame, link: link, timestamp: timestamp), echo.identifier == identifier,
-              echo.source == target || echo.destination == target
+        guard let echo = WireEcho.parse(frame, link: link, timestamp: timestamp),
+              hosts.contains(where: { $0.owns(echo) })
         else { return }
         if let dumper { pcap_dump(UnsafeMutablePointer<UInt8>(dumper), header, bytes) }
         state.withLock { state in

@@ -120,8 +120,9 @@ public struct WireVerification: Sendable, Equatable {
     }
 
     /// The summary line, then one line per disagreement (at most `limit`,
-    /// then how many more), each starting `capture: `, with newlines.
-    public func text(limit: Int = 10) -> String {
+    /// then how many more), each starting `capture: ` and ending with
+    /// `ending` (` (to HOST)` when several hosts are pinged) and a newline.
+    public func text(limit: Int = 10, ending: String = "") -> String {
         var line = "capture: \(requestsSeen)/\(requestsSent) requests and \(repliesSeen)/\(repliesCounted) replies"
             + " on the wire, " + (badChecksums == 0 ? "checksums valid" : "\(badChecksums) bad checksums")
         if let wire = averageWireRoundTrip {
@@ -131,7 +132,7 @@ public struct WireVerification: Sendable, Equatable {
         var lines = [line]
         lines += disagreements.prefix(limit).map { "capture: \($0)" }
         if disagreements.count > limit { lines.append("capture: and \(disagreements.count - limit) more disagreements") }
-        return lines.map { $0 + "\n" }.joined()
+        return lines.map { $0 + ending + "\n" }.joined()
     }
 
     /// The mean wire round trip, in ns; nil when no reply was matched.

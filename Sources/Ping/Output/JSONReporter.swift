@@ -25,7 +25,8 @@ public struct JSONReporter: PingReporter {
         self.wallClock = wallClock
     }
 
-    public mutating func report(_ event: PingEvent, about target: PingTarget?) {
+    public mutating func report(_ event: PingEvent, about host: PingHost?) {
+        let target = host?.target
         switch event {
         case .pattern, .sent:
             return

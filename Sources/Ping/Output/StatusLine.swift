@@ -21,9 +21,9 @@ public enum StatusLine {
 extension TextReporter {
     /// One line per host; with several, each ends with ` (to HOST)`
     /// before its newline, as the other lines that do not name their host.
-    public mutating func reportStatus(_ statistics: PingStatistics, timed: Bool, about target: PingTarget?) {
+    public mutating func reportStatus(_ statistics: PingStatistics, timed: Bool, about host: PingHost?) {
         var line = StatusLine.text(statistics, timed: timed)
-        if severalHosts, let target { line.insert(contentsOf: " (to \(target.name))", at: line.index(before: line.endIndex)) }
+        if severalHosts, let host { line.insert(contentsOf: " (to \(host.target.name))", at: line.index(before: line.endIndex)) }
         writeError(line)
     }
 }

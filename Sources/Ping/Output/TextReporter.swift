@@ -48,7 +48,8 @@ public struct TextReporter: PingReporter {
         return " (to \(target.name))"
     }
 
-    public mutating func report(_ event: PingEvent, about target: PingTarget?) {
+    public mutating func report(_ event: PingEvent, about host: PingHost?) {
+        let target = host?.target
         switch event {
         case .pattern(let bytes):
             if !options.quiet { write("PATTERN: 0x" + bytes.map { NumberText.padded(Int($0), 2, hex: true) }.joined() + "\n") }
@@ -92,7 +93,7 @@ public struct TextReporter: PingReporter {
         case .summary(let summary):
             write(Self.summary(summary))
         case .capture(let verification):
-            write(verification.text())
+            write(verification.text(ending: to(target)))
         case .finished(let end):
             // fping prints a blank line first unless -q.
             guard severalHosts else { return }

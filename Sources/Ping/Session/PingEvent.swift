@@ -87,19 +87,33 @@ public struct RunEnd: Sendable {
     }
 }
 
+/// The host an event is about: its place among the hosts of the run and
+/// the target. The same host may be given twice (`127.0.0.1 127.0.0.1`),
+/// two runs with equal targets: only `index` tells their events apart.
+public struct PingHost: Sendable {
+    /// 0 for the first host on the command line, and so on.
+    public var index: Int
+    public var target: PingTarget
+
+    public init(_ index: Int, _ target: PingTarget) {
+        self.index = index
+        self.target = target
+    }
+}
+
 /// Shows events (text as iputils prints it, JSON lines ...).
 public protocol PingReporter {
-    /// `target` is the host the event is about; nil for what concerns the
+    /// `host` is the host the event is about; nil for what concerns the
     /// run as a whole (`pattern`, `finished`).
-    mutating func report(_ event: PingEvent, about target: PingTarget?)
-    /// Shows the counts so far of the host `target`, asked for while the
-    /// run goes on (SIGQUIT).
-    mutating func reportStatus(_ statistics: PingStatistics, timed: Bool, about target: PingTarget?)
+    mutating func report(_ event: PingEvent, about host: PingHost?)
+    /// Shows the counts so far of `host`, asked for while the run goes on
+    /// (SIGQUIT).
+    mutating func reportStatus(_ statistics: PingStatistics, timed: Bool, about host: PingHost?)
 }
 
 extension PingReporter {
     /// An event of the run as a whole.
     public mutating func report(_ event: PingEvent) { report(event, about: nil) }
     /// A reporter without a status line shows nothing.
-    public mutating func reportStatus(_ statistics: PingStatistics, timed: Bool, about target: PingTarget?) {}
+    public mutating func reportStatus(_ statistics: PingStatistics, timed: Bool, about host: PingHost?) {}
 }

@@ -82,7 +82,7 @@ public struct PingSession<Reporter: PingReporter> {
         while !shouldStop() {
             if statusRequested() {
                 for index in runs.indices {
-                    reporter.reportStatus(runs[index].statistics, timed: payload.isTimed, about: runs[index].target)
+                    reporter.reportStatus(runs[index].statistics, timed: payload.isTimed, about: host(index))
                 }
             }
             let now = Clocks.monotonic()
@@ -120,11 +120,15 @@ public struct PingSession<Reporter: PingReporter> {
         }
 
         let summaries = runs.map { $0.summary(options, timed: payload.isTimed) }
-        for summary in summaries { reporter.report(.summary(summary), about: summary.target) }
+        for (index, summary) in summaries.enumerated() { reporter.report(.summary(summary), about: host(index)) }
         let status: Int32 = summaries.allSatisfy { $0.exitStatus == 0 } ? 0 : 1
         reporter.report(.finished(RunEnd(summaries: summaries, exitStatus: status)))
         return status
     }
+
+    /// Host `index` as reporters see it: no allocation, the target's
+    /// strings are shared.
+    private func host(_ index: Int) -> PingHost { PingHost(index, runs[index].target) }
 
     private func instant(_ monotonicNanoseconds: Int64) -> ContinuousClock.Instant {
         .now + .nanoseconds(max(0, monotonicNanoseconds - Clocks.monotonic()))
@@ -135,12 +139,12 @@ public struct PingSession<Reporter: PingReporter> {
         // would share its statistics' tables, and the next change to them
         // would copy them whole (8 KiB and every sample) for each probe.
         let probe = runs[index].probe
-        let target = runs[index].target
+        let owner = host(index)
         let transmitted = runs[index].statistics.transmitted
         let sequence = UInt16(truncatingIfNeeded: transmitted + 1)
         if options.reportOutstanding, transmitted > 0,
            !runs[index].statistics.isAnswered(UInt16(truncatingIfNeeded: transmitted)) {
-            reporter.report(.outstanding(sequence: UInt16(truncatingIfNeeded: transmitted)), about: target)
+            reporter.report(.outstanding(sequence: UInt16(truncatingIfNeeded: transmitted)), about: owner)
         }
         runs[index].statistics.willSend(sequence)
         let sentAt = Clocks.monotonic()
@@ -150,7 +154,7 @@ public struct PingSession<Reporter: PingReporter> {
             // A full send buffer drops the probe; iputils counts it as sent too.
             _ = try probe.socket.send(request, to: runs[index].destination, waiting: false)
             runs[index].statistics.didSend()
-            reporter.report(.sent(sequence: sequence, sentAt: sentAt), about: target)
+            reporter.report(.sent(sequence: sequence, sentAt: sentAt), about: owner)
         } catch {
             // Counted as sent, as iputils does ("pretend we sent packet").
             runs[index].statistics.didSend()
@@ -158,7 +162,7 @@ public struct PingSession<Reporter: PingReporter> {
             // an earlier probe, already on the error queue: report that one
             // (iputils prints both).
             if !probe.isRaw, (try? receiveErrorQueue(index)) ?? 0 > 0 { return }
-            reporter.report(.sendFailed(sequence: sequence, error), about: target)
+            reporter.report(.sendFailed(sequence: sequence, error), about: owner)
         }
     }
 
@@ -227,7 +231,7 @@ public struct PingSession<Reporter: PingReporter> {
             guard let message = result.value, let error = message.extendedError else { break }
             if error.origin == .local {
                 runs[index].statistics.recordError(sequence: nil)
-                reporter.report(.localError(error), about: runs[index].target)
+                reporter.report(.localError(error), about: host(index))
                 continue
             }
             let packet = ReplyClassifier.queuedError(error, quoted: buffer.prefix(message.count),
@@ -243,7 +247,7 @@ public struct PingSession<Reporter: PingReporter> {
         // A host that is done counts nothing more: for one host, iputils
         // would have exited.
         guard !runs[index].isDone else { return }
-        let target = runs[index].target
+        let owner = host(index)
         switch packet {
         case .reply(let reply):
             let data = reply.payload[...]
@@ -258,11 +262,11 @@ public struct PingSession<Reporter: PingReporter> {
             reporter.report(.reply(ReplyEvent(
                 reply: reply, from: runs[index].names.text(reply.sender, scopeID: reply.senderScopeID), kind: kind,
                 roundTrip: payload.isTimed ? roundTrip : nil, truncated: truncated,
-                differentAddress: reply.sender != target.address,
-                wrongData: truncated ? nil : payload.wrongDataReport(data))), about: target)
+                differentAddress: reply.sender != owner.target.address,
+                wrongData: truncated ? nil : payload.wrongDataReport(data))), about: owner)
         case .error(let report):
             if !report.isNotice { runs[index].statistics.recordError(sequence: report.sequence) }
-            reporter.report(.error(report, from: report.sender.map { runs[index].names.text($0, scopeID: report.senderScopeID) }), about: target)
+            reporter.report(.error(report, from: report.sender.map { runs[index].names.text($0, scopeID: report.senderScopeID) }), about: owner)
         case .ignored:
             break
         }

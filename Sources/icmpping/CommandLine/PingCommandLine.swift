@@ -123,9 +123,6 @@ struct PingCommandLine {
         // hosts they could not say which host they are about, and a host
         // answering slowly would hold back the others' floods.
         if flood && hosts.count > 1 { throw UsageError("-f pings one host only: \(hosts.count) were given") }
-        if capturing && hosts.count > 1 {
-            throw UsageError("--capture and --verify check one host only: \(hosts.count) were given")
-        }
     }
 
     /// A capture checks the run (`--capture`, `--verify`).
