@@ -63,8 +63,8 @@ struct ICMPPing {
         }
 
         if case let (capture, hosts)? = capture {
-            return try runVerified(capture, hosts: hosts, options: options, targets: Array(zip(targets, probes)), reporter: reporter,
-                                   identifier: identifier)
+            return try runVerified(capture, hosts: hosts, options: options, targets: Array(zip(targets, probes)),
+                                   reporter: reporter, identifier: identifier)
         }
         var session = PingSession(options: options, targets: Array(zip(targets, probes)), reporter: reporter,
                                   identifier: identifier)

@@ -224,7 +224,8 @@ final class CaptureTests: XCTestCase {
     func testVerifySeveralHostsOnLoopback() async throws {
         try requireRoot()
         let hosts = ["127.0.0.1", "127.0.0.2", "::1"]
-        assertEveryHostVerified(try await icmpping(["--verify", "-c", "3", "-i", "0.2"] + hosts), hosts: hosts, probes: 3)
+        assertEveryHostVerified(try await icmpping(["--verify", "-c", "3", "-i", "0.2"] + hosts), hosts: hosts,
+                                probes: 3)
     }
 
     func testJSONCarriesOneVerdictPerHost() async throws {
@@ -250,7 +251,8 @@ final class CaptureTests: XCTestCase {
     func testVerifyTheSameHostTwice() async throws {
         try requireRoot()
         let hosts = ["127.0.0.1", "127.0.0.1"]
-        assertEveryHostVerified(try await icmpping(["--verify", "-c", "3", "-i", "0.2"] + hosts), hosts: hosts, probes: 3)
+        assertEveryHostVerified(try await icmpping(["--verify", "-c", "3", "-i", "0.2"] + hosts), hosts: hosts,
+                                probes: 3)
         let six = ["::1", "::1"]
         assertEveryHostVerified(try await icmpping(["--verify", "-c", "3", "-i", "0.2"] + six), hosts: six, probes: 3)
     }
@@ -267,8 +269,9 @@ final class CaptureTests: XCTestCase {
         let fields = ["ip.dst", "ipv6.dst", "icmp.type", "icmp.ident", "icmp.seq", "icmp.checksum.status",
                       "ip.checksum.status", "icmpv6.type", "icmpv6.echo.identifier", "icmpv6.echo.sequence_number",
                       "icmpv6.checksum.status"]
-        let run = try await runProgram("/usr/bin/tshark", ["-n", "-r", path, "-o", "ip.check_checksum:TRUE", "-T", "fields",
-                                                           "-E", "occurrence=f"] + fields.flatMap { ["-e", $0] })
+        let run = try await runProgram("/usr/bin/tshark", ["-n", "-r", path, "-o", "ip.check_checksum:TRUE",
+                                                           "-T", "fields", "-E", "occurrence=f"]
+                                                           + fields.flatMap { ["-e", $0] })
         XCTAssertEqual(run.exitCode, 0, run.standardError)
         let packets = run.standardOutput.split(separator: "\n").map {
             $0.split(separator: "\t", omittingEmptySubsequences: false).map(String.init)

@@ -245,8 +245,9 @@ final class WireVerificationTests: XCTestCase {
                      source: reply ? .v4(address) : .v4(WireFrames.loopback4), destination: .v4(address),
                      timestamp: time)
         }
-        let echoes = [echo(10, WireFrames.loopback4, reply: false, at: 1), echo(11, WireFrames.loopback4, reply: false, at: 2),
-                      echo(12, other, reply: false, at: 3), echo(10, WireFrames.loopback4, reply: true, at: 4),
+        let here = WireFrames.loopback4
+        let echoes = [echo(10, here, reply: false, at: 1), echo(11, here, reply: false, at: 2),
+                      echo(12, other, reply: false, at: 3), echo(10, here, reply: true, at: 4),
                       echo(11, other, reply: true, at: 5), echo(12, other, reply: true, at: 6)]
         let log = WireLog(echoes: echoes, dropped: 3, failure: "gone")
         let first = log.only(CapturedHost(identifier: 10, address: .v4(WireFrames.loopback4)))
@@ -255,8 +256,7 @@ final class WireVerificationTests: XCTestCase {
         XCTAssertEqual(first.failure, "gone")
         // Identifier 11 toward 127.0.0.1 (the request) is its; the reply
         // from 127.0.0.2 with id 11 belongs to no host of this run.
-        XCTAssertEqual(log.only(CapturedHost(identifier: 11, address: .v4(WireFrames.loopback4))).echoes.map(\.timestamp),
-                       [2])
+        XCTAssertEqual(log.only(CapturedHost(identifier: 11, address: .v4(here))).echoes.map(\.timestamp), [2])
         XCTAssertEqual(log.only(CapturedHost(identifier: 12, address: .v4(other))).echoes.map(\.timestamp), [3, 6])
         XCTAssertEqual(log.only(CapturedHost(identifier: 13, address: .v4(other))).echoes, [])
         XCTAssertEqual(CapturedHost(identifier: 1, address: .v6(.loopback)).version, .v6)

@@ -28,7 +28,9 @@ public struct CaptureRecorder<Inner: PingReporter>: PingReporter {
         switch event {
         case .sent(let sequence, let sentAt):
             // In place: a flood appends here once per probe.
-            if let host { records[host.index].events.append(.sent(sequence: sequence, payload: payload.bytes(sentAt: sentAt))) }
+            if let host {
+                records[host.index].events.append(.sent(sequence: sequence, payload: payload.bytes(sentAt: sentAt)))
+            }
         case .reply(let reply):
             if let host {
                 records[host.index].events.append(.reply(ToolReply(
