@@ -187,7 +187,7 @@ public struct PingSession<Reporter: PingReporter> {
             guard let message = result.value else { break }
             count += 1
             let arrival = Clocks.monotonicArrival(kernelStamp: message.kernelTimestamp)
-            let bytes = UnsafeRawBufferPointer(rebasing: buffer.bytes.prefix(message.count))
+            let bytes = UnsafeRawBufferPointer(start: buffer.bytes.baseAddress, count: message.count)
             var index = 0
             let packet = classify(bytes, message, on: socket, host: &index)
             if case .ignored = packet { continue }
