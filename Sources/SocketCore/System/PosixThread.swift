@@ -7,6 +7,11 @@ public enum PosixThread {
     /// Starts a detached thread running `body`. Throws `SocketError` with
     /// the errno of pthread_create(3) (EAGAIN when out of threads).
     public static func startDetached(_ body: @escaping @Sendable () -> Void) throws(SocketError) {
+        pthread_detach(try create(body))
+    }
+
+    /// pthread_create(3) with `body` as the thread's function.
+    fileprivate static func create(_ body: @escaping @Sendable () -> Void) throws(SocketError) -> pthread_t {
         let box = Unmanaged.passRetained(Body(body))
         var thread = pthread_t()
         let result = pthread_create(&thread, nil, { context in
@@ -17,7 +22,7 @@ public enum PosixThread {
             box.release()
             throw SocketError(code: result, call: "pthread_create")
         }
-        pthread_detach(thread)
+        return thread
     }
 
     private final class Body: Sendable {
@@ -44,16 +49,6 @@ extension PosixThread {
     /// Starts a thread running `body`, to be waited for with `join()`.
     /// Throws `SocketError` with the errno of pthread_create(3).
     public static func start(_ body: @escaping @Sendable () -> Void) throws(SocketError) -> Joinable {
-        let box = Unmanaged.passRetained(Body(body))
-        var thread = pthread_t()
-        let result = pthread_create(&thread, nil, { context in
-            Unmanaged<Body>.fromOpaque(context!).takeRetainedValue().run()
-            return nil
-        }, box.toOpaque())
-        guard result == 0 else {
-            box.release()
-            throw SocketError(code: result, call: "pthread_create")
-        }
-        return Joinable(thread)
+        Joinable(try create(body))
     }
 }
