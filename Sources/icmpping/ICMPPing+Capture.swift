@@ -51,7 +51,8 @@ extension ICMPPing {
         let recorder = CaptureRecorder(reporter, payload: payload, targets: targets.map(\.0))
         var session = PingSession(options: options, targets: targets, reporter: recorder, identifier: identifier)
         do {
-            _ = try session.run { stopRequested.load(ordering: .relaxed) }
+            _ = try session.run(shouldStop: { stopRequested.load(ordering: .relaxed) },
+                                statusRequested: { statusRequested.exchange(false, ordering: .relaxed) })
         } catch {
             throw Failure.usage(error.description)
         }

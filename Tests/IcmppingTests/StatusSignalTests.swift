@@ -6,9 +6,10 @@ import XCTest
 final class StatusSignalTests: XCTestCase {
     /// Runs `program` for 6 probes, sends SIGQUIT once the second reply is
     /// printed, and returns the finished run.
-    private func runWithStatusRequest(_ program: String, _ arguments: [String]) async throws -> ProcessRun {
+    private func runWithStatusRequest(_ program: String, _ arguments: [String],
+                                      secondReply: String = "icmp_seq=2 ") async throws -> ProcessRun {
         let (_, outcome) = try await withLiveProgram(program, arguments) { run in
-            try await run.waitForOutput("icmp_seq=2 ")
+            try await run.waitForOutput(secondReply)
             try run.signal(.quit)
             let finished = try await run.waitForExit(timeout: .seconds(20))
             XCTAssertTrue(finished, "\(program) did not finish")
@@ -39,6 +40,25 @@ final class StatusSignalTests: XCTestCase {
             XCTAssertEqual(loss, (transmitted - received) * 100 / transmitted, name)
         }
         XCTAssertEqual(masked(ours.standardOutput), masked(theirs.standardOutput))
+    }
+
+    /// A capture passes the status line through; `--json` makes it a
+    /// `status` object on standard output among the others.
+    func testStatusWithACaptureAndAsJSON() async throws {
+        try requireRoot()
+        let verified = try await runWithStatusRequest(try icmppingExecutable(),
+                                                      ["--verify", "-c", "6", "-i", "0.2", "127.0.0.1"])
+        XCTAssertEqual(verified.exitCode, 0, verified.standardError)
+        XCTAssertNotNil(verified.standardError.wholeMatch(of: /\r\d\/\d packets, \d+% loss, min\/avg\/ewma\/max = [0-9.\/]+ ms\n/),
+                        verified.standardError.debugDescription)
+        let json = try await runWithStatusRequest(try icmppingExecutable(),
+                                                  ["--json", "-c", "6", "-i", "0.2", "127.0.0.1"],
+                                                  secondReply: "\"seq\":2,")
+        XCTAssertEqual(json.exitCode, 0, json.standardError)
+        XCTAssertEqual(json.standardError, "")
+        let statusLines = json.standardOutput.split(separator: "\n").filter { $0.hasPrefix("{\"type\":\"status\"") }
+        XCTAssertEqual(statusLines.count, 1, json.standardOutput)
+        XCTAssertTrue(statusLines.first?.contains("\"transmitted\":") ?? false, json.standardOutput)
     }
 
     /// With nothing answered yet, no times: `0/N packets, 100% loss`.

@@ -144,6 +144,31 @@ final class JSONReporterTests: XCTestCase {
         XCTAssertNil(parsed[1]["host"], "the end is about no one host")
     }
 
+    /// SIGQUIT under `--json`: the counts so far as numbers, times null
+    /// until a reply carried one.
+    func testStatusOnSIGQUIT() throws {
+        var written: [String] = []
+        var reporter = JSONReporter(options: PingOptions(), write: { written.append($0) }, wallClock: { (1, 2) })
+        var s = PingStatistics()
+        for sequence: UInt16 in 1...4 { s.willSend(sequence); s.didSend() }
+        reporter.reportStatus(s, timed: true, about: PingHost(0, target))
+        _ = s.recordReply(sequence: 1, roundTrip: 31, checksumIsValid: true)
+        _ = s.recordReply(sequence: 2, roundTrip: 62, checksumIsValid: true)
+        reporter.reportStatus(s, timed: true, about: PingHost(0, target))
+        let parsed = try written.map { try XCTUnwrap(JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]) }
+        XCTAssertEqual(parsed.map { $0["type"] as? String }, ["status", "status"])
+        XCTAssertEqual(number(parsed[0]["transmitted"]), 4)
+        XCTAssertEqual(number(parsed[0]["received"]), 0)
+        XCTAssertEqual(number(parsed[0]["loss_percent"]), 100)
+        XCTAssertTrue(parsed[0]["rtt_min_ms"] is NSNull)
+        XCTAssertEqual(number(parsed[1]["received"]), 2)
+        XCTAssertEqual(number(parsed[1]["loss_percent"]), 50)
+        XCTAssertEqual(number(parsed[1]["rtt_min_ms"]), 0.031)
+        XCTAssertEqual(number(parsed[1]["rtt_avg_ms"]), 0.046)
+        XCTAssertEqual(number(parsed[1]["rtt_max_ms"]), 0.062)
+        XCTAssertEqual(parsed[1]["host"] as? String, "127.0.0.1")
+    }
+
     func testSummaryWithoutRepliesHasNullsNotZeros() throws {
         var s = PingStatistics()
         s.willSend(1)
@@ -248,6 +273,8 @@ final class JSONKeysTests: XCTestCase {
         "summary": common + ["transmitted", "received", "duplicates", "corrupted", "errors", "loss_percent",
                              "time_ms", "rtt_min_ms", "rtt_avg_ms", "rtt_max_ms", "rtt_mdev_ms", "rtt_p50_ms",
                              "rtt_p90_ms", "rtt_p99_ms", "jitter_ms", "ewma_ms", "ipg_ms", "pipe", "exit_status"],
+        "status": common + ["transmitted", "received", "loss_percent", "rtt_min_ms", "rtt_avg_ms", "ewma_ms",
+                            "rtt_max_ms"],
         "end": ["type", "unix_time", "hosts", "hosts_answered", "exit_status"],
     ]
 
@@ -278,6 +305,7 @@ final class JSONKeysTests: XCTestCase {
         var written: [String] = []
         var reporter = JSONReporter(options: PingOptions(), write: { written.append($0) })
         for event in events { reporter.report(event, about: PingHost(0, target)) }
+        reporter.reportStatus(PingStatistics(), timed: true, about: PingHost(0, target))
         reporter.report(.finished(RunEnd(summaries: [summary], exitStatus: 1)))
         XCTAssertEqual(written.count, Self.documented.count)
         for line in written {

@@ -49,6 +49,11 @@ public struct CaptureRecorder<Inner: PingReporter>: PingReporter {
         inner.report(event, about: host)
     }
 
+    /// SIGQUIT's counts go straight through: a capture does not change them.
+    public mutating func reportStatus(_ statistics: PingStatistics, timed: Bool, about host: PingHost?) {
+        inner.reportStatus(statistics, timed: timed, about: host)
+    }
+
     /// Reports each host's verification (`verifications[k]` is host k's),
     /// then the run's end, with exit status 1 when `verify` and the wire
     /// disagrees for any host; returns the exit status.

@@ -86,6 +86,22 @@ public struct JSONReporter: PingReporter {
     }
 
     /// The keys every line starts with.
+    /// SIGQUIT: a `status` object per host with the counts so far, the
+    /// figures of iputils' status line (`-q` keeps it, as text does).
+    public mutating func reportStatus(_ statistics: PingStatistics, timed: Bool, about host: PingHost?) {
+        let s = statistics
+        let hasTimes = timed && s.received > 0 && !s.samples.isEmpty
+        var line = start("status", host?.target)
+        line.add("transmitted", s.transmitted)
+        line.add("received", s.received)
+        line.add("loss_percent", s.lossPercent)
+        line.add("rtt_min_ms", microsecondsAsMilliseconds: hasTimes ? s.minimum : nil)
+        line.add("rtt_avg_ms", microsecondsAsMilliseconds: hasTimes ? s.average : nil)
+        line.add("ewma_ms", microsecondsAsMilliseconds: hasTimes ? s.movingAverage : nil)
+        line.add("rtt_max_ms", microsecondsAsMilliseconds: hasTimes ? s.maximum : nil)
+        write(line.line)
+    }
+
     private func start(_ type: String, _ target: PingTarget?) -> JSONLine {
         var line = JSONLine()
         line.add("type", type)
