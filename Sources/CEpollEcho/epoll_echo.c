@@ -33,7 +33,6 @@ struct connection {
 struct ee_server {
   sc_loop *loop;
   int listener;
-  int reserve;
   sc_watch_id listener_id;
   bool accepting;
   atomic_bool stop_requested, abort_requested;
@@ -42,6 +41,40 @@ struct ee_server {
   ee_counters counters;
   uint8_t buffer[64 * 1024];
 };
+
+/* One spare descriptor for the whole process, and one lock around every
+ * accept that may give it up. The workers share a descriptor table: while
+ * one has closed its own spare to shed its backlog, another's accept could
+ * take the freed number, leave the first with no spare to reopen, and its
+ * listener's backlog would then wait for ever at the descriptor limit. */
+static pthread_mutex_t reserve_lock = PTHREAD_MUTEX_INITIALIZER;
+static int reserve = -1;
+static int reserve_users;
+
+static int accept_sharing_reserve(int listener, unsigned long *dropped) {
+  pthread_mutex_lock(&reserve_lock);
+  if (reserve < 0)
+    reserve = sc_reserve_open(); /* lost earlier: back once descriptors are */
+  int accepted = sc_accept(listener, NULL, NULL, SOCK_NONBLOCK, &reserve, dropped);
+  pthread_mutex_unlock(&reserve_lock);
+  return accepted;
+}
+
+static void reserve_take(void) {
+  pthread_mutex_lock(&reserve_lock);
+  if (reserve_users++ == 0 && reserve < 0)
+    reserve = sc_reserve_open();
+  pthread_mutex_unlock(&reserve_lock);
+}
+
+static void reserve_release(void) {
+  pthread_mutex_lock(&reserve_lock);
+  if (--reserve_users == 0 && reserve >= 0) {
+    close(reserve);
+    reserve = -1;
+  }
+  pthread_mutex_unlock(&reserve_lock);
+}
 
 static void count(ee_server *server, void (*change)(ee_counters *, int), int value) {
   pthread_mutex_lock(&server->counters_lock);
@@ -147,8 +180,6 @@ static void on_listener(sc_loop *loop, sc_watch_id id, int fd, unsigned events, 
 
 static void resume_accepting(sc_loop *loop, sc_watch_id id, void *context) {
   ee_server *server = context;
-  if (server->reserve < 0)
-    server->reserve = sc_reserve_open();
   if (server->accepting && server->listener_id == 0 &&
       sc_loop_watch(loop, server->listener, SC_READABLE, on_listener, server, &server->listener_id) < 0) {
     /* Still out of descriptors or memory: try again later. */
@@ -172,7 +203,7 @@ static void on_listener(sc_loop *loop, sc_watch_id id, int fd, unsigned events, 
   ee_server *server = context;
   for (int i = 0; i < 64 && server->accepting; i++) {
     unsigned long dropped = 0;
-    int accepted = sc_accept(fd, NULL, NULL, SOCK_NONBLOCK, &server->reserve, &dropped);
+    int accepted = accept_sharing_reserve(fd, &dropped);
     if (dropped)
       count(server, shed, (int)dropped);
     if (accepted == -EAGAIN)
@@ -240,7 +271,7 @@ int ee_server_new(int listener, ee_server **out) {
     return rc;
   }
   server->listener = listener;
-  server->reserve = sc_reserve_open();
+  reserve_take();
   server->accepting = true;
   pthread_mutex_init(&server->counters_lock, NULL);
   rc = sc_loop_watch(server->loop, listener, SC_READABLE, on_listener, server, &server->listener_id);
@@ -293,8 +324,7 @@ void ee_server_free(ee_server *server) {
     free(c);
   }
   sc_loop_free(server->loop);
-  if (server->reserve >= 0)
-    close(server->reserve);
+  reserve_release();
   pthread_mutex_destroy(&server->counters_lock);
   free(server);
 }
