@@ -50,12 +50,7 @@ extension ICMPPing {
         let payload = EchoPayload(size: options.payloadSize, pattern: options.pattern)
         let recorder = CaptureRecorder(reporter, payload: payload, targets: targets.map(\.0))
         var session = PingSession(options: options, targets: targets, reporter: recorder, identifier: identifier)
-        do {
-            _ = try session.run(shouldStop: { stopRequested.load(ordering: .relaxed) },
-                                statusRequested: { statusRequested.exchange(false, ordering: .relaxed) })
-        } catch {
-            throw Failure.usage(error.description)
-        }
+        _ = try Self.runUntilDone(&session)
         var finished = session.reporter
         let log = capture.finish(requests: finished.sentCount, replies: finished.countedReplies)
         let verifications = zip(finished.records, hosts).map { record, host in

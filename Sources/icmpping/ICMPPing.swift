@@ -68,6 +68,13 @@ struct ICMPPing {
         }
         var session = PingSession(options: options, targets: Array(zip(targets, probes)), reporter: reporter,
                                   identifier: identifier)
+        return try Self.runUntilDone(&session)
+    }
+
+    /// Runs `session` to its end with the signals wired in: SIGINT and
+    /// SIGTERM stop it, SIGQUIT asks for the status lines. Returns its exit
+    /// status; a socket failure mid-run is a usage failure (exit 2).
+    static func runUntilDone<Reporter: PingReporter>(_ session: inout PingSession<Reporter>) throws(Failure) -> Int32 {
         do {
             return try session.run(shouldStop: { stopRequested.load(ordering: .relaxed) },
                                    statusRequested: { statusRequested.exchange(false, ordering: .relaxed) })

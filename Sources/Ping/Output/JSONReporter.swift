@@ -165,9 +165,11 @@ public struct JSONReporter: PingReporter {
         line.add("rtt_avg_ms", microsecondsAsMilliseconds: timed ? s.average : nil)
         line.add("rtt_max_ms", microsecondsAsMilliseconds: timed ? s.maximum : nil)
         line.add("rtt_mdev_ms", microsecondsAsMilliseconds: timed ? s.meanDeviation : nil)
-        line.add("rtt_p50_ms", microsecondsAsMilliseconds: timed ? s.percentile(50) : nil)
-        line.add("rtt_p90_ms", microsecondsAsMilliseconds: timed ? s.percentile(90) : nil)
-        line.add("rtt_p99_ms", microsecondsAsMilliseconds: timed ? s.percentile(99) : nil)
+        // One sort for the three (a flood keeps every round trip).
+        let ranks = timed ? s.percentiles([50, 90, 99]) : nil
+        line.add("rtt_p50_ms", microsecondsAsMilliseconds: ranks?[0])
+        line.add("rtt_p90_ms", microsecondsAsMilliseconds: ranks?[1])
+        line.add("rtt_p99_ms", microsecondsAsMilliseconds: ranks?[2])
         line.add("jitter_ms", microsecondsAsMilliseconds: timed ? s.jitter : nil)
         line.add("ewma_ms", microsecondsAsMilliseconds: timed ? s.movingAverage : nil)
         // iputils' `ipg`: the mean gap between probes sent.

@@ -28,14 +28,7 @@ extension Resolver {
         }
         defer { freeaddrinfo(list) }
         let canonical = list?.pointee.ai_canonname.map { String(cString: $0) }
-        var addresses: [IPAddress] = []
-        var next = list
-        while let info = next {
-            if let address = ipAddress(info.pointee.ai_addr), !addresses.contains(address) {
-                addresses.append(address)
-            }
-            next = info.pointee.ai_next
-        }
+        let addresses = distinctAddresses(list)
         guard !addresses.isEmpty else { throw ResolverError(.host, "getaddrinfo", name, .addressInfo(EAI_NONAME)) }
         return HostAddresses(canonicalName: canonical, addresses: addresses)
     }

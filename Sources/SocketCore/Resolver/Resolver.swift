@@ -22,7 +22,7 @@ public enum Resolver {
         guard gethostname(&buffer, buffer.count - 1) == 0 else {
             throw ResolverError(.hostName, "gethostname", "", .system(errno))
         }
-        return string(buffer)
+        return String(nulTerminated: buffer)
     }
 
     /// The fully-qualified domain name of `name`, or of this machine when
@@ -199,15 +199,7 @@ extension Resolver {
             throw ResolverError(lookup, "getaddrinfo", name, code)
         }
         defer { freeaddrinfo(list) }
-        var addresses: [IPAddress] = []
-        var next = list
-        while let info = next {
-            if let address = ipAddress(info.pointee.ai_addr), !addresses.contains(address) {
-                addresses.append(address)
-            }
-            next = info.pointee.ai_next
-        }
-        return addresses
+        return distinctAddresses(list)
     }
 }
 
@@ -279,6 +271,19 @@ extension Resolver {
         }
     }
 
+    /// The IP addresses of a getaddrinfo(3) list, each once, in list order.
+    static func distinctAddresses(_ list: UnsafeMutablePointer<addrinfo>?) -> [IPAddress] {
+        var addresses: [IPAddress] = []
+        var next = list
+        while let info = next {
+            if let address = ipAddress(info.pointee.ai_addr), !addresses.contains(address) {
+                addresses.append(address)
+            }
+            next = info.pointee.ai_next
+        }
+        return addresses
+    }
+
     static func ipAddress(_ address: UnsafeMutablePointer<sockaddr>?) -> IPAddress? {
         guard let address else { return nil }
         switch Int32(address.pointee.sa_family) {
@@ -291,10 +296,6 @@ extension Resolver {
         default:
             return nil
         }
-    }
-
-    static func string(_ buffer: [CChar]) -> String {
-        String(nulTerminated: buffer)
     }
 
     static func trimmingWhitespace(_ text: String) -> String {
