@@ -66,17 +66,21 @@ let package = Package(
         .target(name: "CPcap"),
         // The ICMP echo engine behind icmpping: probes, statistics, output,
         // and the check of its report against a capture.
-        .target(name: "Ping", dependencies: ["SocketCore", "CPcap"], swiftSettings: hotPathSettings),
+        .target(name: "Ping", dependencies: ["SocketCore", "CPcap", "CSystemShims"], swiftSettings: hotPathSettings),
         .executableTarget(
             name: "icmpping",
             dependencies: ["Ping", "SocketCore"],
+            swiftSettings: hotPathSettings,
             // A one-probe run should cost about what iputils' costs: with the
             // Swift runtime linked in, a start does without loading and
             // relocating six Swift libraries (callgrind: 6.3 -> 3.4 million
-            // instructions). Fully static (-static-executable) would cut it
-            // to a third, but glibc's name service would then load the
+            // instructions), and with libstdc++ linked in too (see the script
+            // in tools/static-libstdc++) without relocating that library
+            // (3.6 -> 2.0 million). Fully static (-static-executable) would
+            // cut it further, but glibc's name service would then load the
             // system's libnss into the binary: broken by the next libc upgrade.
-            linkerSettings: [.unsafeFlags(["-static-stdlib"], .when(configuration: .release))]
+            linkerSettings: [.unsafeFlags(["-static-stdlib", "-L", staticLibstdcxx],
+                                          .when(configuration: .release))]
         ),
         .executableTarget(
             name: "sockworks",
@@ -141,7 +145,18 @@ let package = Package(
 /// Release builds also drop the run-time exclusivity checks of class
 /// properties, which `sockworks profile --model epoll` showed at 14% of the
 /// instructions per request (swift_beginAccess); debug builds and the
-/// tests keep them.
+/// tests keep them. And they reach a concrete generic type's metadata
+/// through its accessor, not by demangling its name: the demangler checks
+/// the type's generic requirements by scanning every protocol conformance
+/// in the binary, some 1,700 with the Swift runtime linked in (80,000
+/// instructions each; a one-probe icmpping run did it ten times).
 var hotPathSettings: [SwiftSetting] {
-    [.unsafeFlags(["-cross-module-optimization", "-enforce-exclusivity=unchecked"], .when(configuration: .release))]
+    [.unsafeFlags(["-cross-module-optimization", "-enforce-exclusivity=unchecked",
+                   "-Xfrontend", "-disable-concrete-type-metadata-mangled-name-accessors"], .when(configuration: .release))]
+}
+
+/// The directory of the linker script that makes icmpping's `-lstdc++` the
+/// static library (tools/static-libstdc++/libstdc++.so says why).
+var staticLibstdcxx: String {
+    Context.packageDirectory + "/tools/static-libstdc++"
 }

@@ -44,17 +44,14 @@ struct ICMPPing {
         } catch {
             throw Failure.usage(error.description)
         }
-        defer {
-            // Hosts of one family may share a raw socket: close each once.
-            var closed: Set<ObjectIdentifier> = []
-            for probe in probes where closed.insert(ObjectIdentifier(probe)).inserted { try? probe.socket.close() }
-        }
+        defer { ProbeSocket.closeEach(probes) }
         let identifier = UInt16.random(in: 0...UInt16.max)
         // Opened before the headers, so that a capture that cannot be had is
         // the only line printed, and before the first probe goes out.
         let capture = line.capturing
             ? try startCapture(targets: targets, probes: probes, options: options, identifier: identifier) : nil
-        for (index, target) in targets.enumerated() {
+        for index in targets.indices {
+            let target = targets[index]
             var source = options.source
             if options.device != nil && source == nil {
                 source = try? target.sourceAddress(device: options.device)
@@ -62,11 +59,15 @@ struct ICMPPing {
             reporter.report(.header(target, options, source: source), about: PingHost(index, target))
         }
 
+        // Indexed rather than zipped: a one-probe run should not spend its
+        // time instantiating Zip2Sequence's metadata (a run-time conformance
+        // check).
+        let targetsAndSockets = targets.indices.map { (targets[$0], probes[$0]) }
         if case let (capture, hosts)? = capture {
-            return try runVerified(capture, hosts: hosts, options: options, targets: Array(zip(targets, probes)),
+            return try runVerified(capture, hosts: hosts, options: options, targets: targetsAndSockets,
                                    reporter: reporter, identifier: identifier)
         }
-        var session = PingSession(options: options, targets: Array(zip(targets, probes)), reporter: reporter,
+        var session = PingSession(options: options, targets: targetsAndSockets, reporter: reporter,
                                   identifier: identifier)
         return try Self.runUntilDone(&session)
     }

@@ -38,4 +38,10 @@ int shim_set_child_subreaper(void);
 void shim_openlog(const char *ident, int facility);
 void shim_syslog(int priority, const char *message);
 
+/*
+ * A float as printf's "%g" writes it (ping's packet loss), into `buffer` of
+ * `size` bytes, NUL-terminated. Returns snprintf's count.
+ */
+int shim_format_float_g(char *buffer, unsigned long size, float value);
+
 #endif

@@ -1,4 +1,4 @@
-import Glibc
+import CSystemShims
 
 /// Numbers written the way iputils ping writes them.
 enum NumberText {
@@ -34,7 +34,7 @@ enum NumberText {
     /// (`0`, `25`, `33.3333`).
     static func loss(_ percent: Double) -> String {
         var buffer = [CChar](repeating: 0, count: 64)
-        _ = withVaList([Double(Float(percent))]) { vsnprintf(&buffer, buffer.count, "%g", $0) }
+        _ = shim_format_float_g(&buffer, UInt(buffer.count), Float(percent))
         return String(nulTerminated: buffer)
     }
 

@@ -12,30 +12,37 @@ extension ProbeSocket {
     public static func open(for targets: [PingTarget], kind: ProbeSocketKind, hopLimit: Int?, device: String?,
                             source: IPAddress?) throws(ProbeSocketError) -> [ProbeSocket] {
         var opened: [ProbeSocket] = []
-        var rawByFamily: [ICMPVersion: ProbeSocket] = [:]
-        var kindByFamily: [ICMPVersion: ProbeSocketKind] = [:]
         do throws(ProbeSocketError) {
             for target in targets {
                 let family = ProbeFamily.of(target.address)
-                if let shared = rawByFamily[family.version] {
-                    opened.append(shared)
+                // The earlier sockets of this family decide (a scan of a
+                // handful, where a dictionary keyed by family would cost a
+                // run-time conformance lookup at every start).
+                let sameFamily = opened.first { $0.family.version == family.version }
+                if let sameFamily, sameFamily.isRaw {
+                    opened.append(sameFamily)
                     continue
                 }
-                let probe = try open(family, kind: kindByFamily[family.version] ?? kind)
+                let probe = try open(family, kind: sameFamily == nil ? kind : .datagram)
                 opened.append(probe)
                 do {
                     try probe.configure(hopLimit: hopLimit, device: device, source: source)
                 } catch {
                     throw ProbeSocketError(underlying: error, hint: nil)
                 }
-                kindByFamily[family.version] = probe.isRaw ? .raw : .datagram
-                if probe.isRaw { rawByFamily[family.version] = probe }
             }
         } catch {
-            var closed: Set<ObjectIdentifier> = []
-            for probe in opened where closed.insert(ObjectIdentifier(probe)).inserted { try? probe.socket.close() }
+            closeEach(opened)
             throw error
         }
         return opened
+    }
+
+    /// Closes each socket of `probes` once: hosts of one family may share a
+    /// raw socket.
+    public static func closeEach(_ probes: [ProbeSocket]) {
+        for (index, probe) in probes.enumerated() where !probes[..<index].contains(where: { $0 === probe }) {
+            try? probe.socket.close()
+        }
     }
 }

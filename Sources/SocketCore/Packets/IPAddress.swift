@@ -31,7 +31,10 @@ public struct IPv4Address: RawRepresentable, Hashable, Sendable, CustomStringCon
     }
 
     public var description: String {
-        bytes.map(String.init).joined(separator: ".")
+        // Interpolated rather than mapped and joined: joined(separator:)
+        // looks up its collection's associated types at run time on first
+        // use, about 100,000 instructions in a one-probe icmpping run.
+        "\(rawValue >> 24).\(rawValue >> 16 & 0xFF).\(rawValue >> 8 & 0xFF).\(rawValue & 0xFF)"
     }
 }
 
