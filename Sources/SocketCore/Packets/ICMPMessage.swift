@@ -62,12 +62,7 @@ public struct ICMPMessage: Equatable, Sendable {
         self.version = version
         type = c.type
         code = c.code
-        kind = switch c.kind {
-        case SC_ICMP_KIND_ECHO_REQUEST: .echoRequest
-        case SC_ICMP_KIND_ECHO_REPLY: .echoReply
-        case SC_ICMP_KIND_ERROR: .error
-        default: .other
-        }
+        kind = Kind(c.kind)
         checksum = UInt16(bigEndian: c.checksum)
         checksumIsValid = c.checksum_valid
         identifier = c.id

@@ -1,0 +1,72 @@
+import CSockCore
+
+/// The fixed 8-byte header of an ICMP or ICMPv6 message, parsed by the C
+/// core where the message lies, and the length of what follows it.
+///
+/// `ICMPMessage` copies the body into an array and decodes an error's
+/// quote; a receiver that sees tens of thousands of echo replies a second
+/// needs neither to decide whose reply it is: this holds no array and
+/// nothing to release, so making and dropping one costs a few stores.
+/// The same checks as `ICMPMessage`'s parse apply (the C core's), so a
+/// message is malformed for both or for neither.
+public struct ICMPHeader: Equatable, Sendable {
+    public let version: ICMPVersion
+    public let type: UInt8
+    public let code: UInt8
+    public let kind: ICMPMessage.Kind
+    /// Whether the checksum verified. For ICMPv6 it is never checked here
+    /// (it needs the carrying header's addresses): always false.
+    public let checksumIsValid: Bool
+    /// Echo identifier and sequence number (echo kinds only).
+    public let identifier: UInt16
+    public let sequence: UInt16
+    /// Bytes 4...7 as one number (gateway, pointer, MTU...).
+    public let restOfHeader: UInt32
+    /// Bytes after the header: the echo data, or an error's quote. They
+    /// start at `ICMPHeader.length` in the bytes parsed.
+    public let bodyCount: Int
+
+    /// Bytes of the fixed header: the body starts here.
+    public static let length = Int(SC_ICMP_HEADER_LENGTH)
+
+    init(_ c: sc_icmp, version: ICMPVersion) {
+        self.version = version
+        type = c.type
+        code = c.code
+        kind = ICMPMessage.Kind(c.kind)
+        checksumIsValid = c.checksum_valid
+        identifier = c.id
+        sequence = c.sequence
+        restOfHeader = c.rest
+        bodyCount = c.body_length
+    }
+
+    /// Reads an ICMPv4 message (the IP payload) in place. Throws
+    /// `PacketError` (`EBADMSG`) where `ICMPMessage.parseV4` does: fewer
+    /// than 8 bytes, or an error whose quote is too short.
+    public static func parseV4(_ bytes: UnsafeRawBufferPointer) throws(PacketError) -> ICMPHeader {
+        var c = sc_icmp()
+        _ = try checkCore(sc_icmp4_parse(bytes.baseAddress, bytes.count, &c), "sc_icmp4_parse")
+        return ICMPHeader(c, version: .v4)
+    }
+
+    /// Reads an ICMPv6 message in place, without its checksum (what a
+    /// socket hands over has been verified by the kernel: RFC 3542
+    /// section 3.1). Throws where `ICMPMessage.parseV6` does.
+    public static func parseV6(_ bytes: UnsafeRawBufferPointer) throws(PacketError) -> ICMPHeader {
+        var c = sc_icmp()
+        _ = try checkCore(sc_icmp6_parse(bytes.baseAddress, bytes.count, nil, nil, &c), "sc_icmp6_parse")
+        return ICMPHeader(c, version: .v6)
+    }
+}
+
+extension ICMPMessage.Kind {
+    init(_ kind: sc_icmp_kind) {
+        self = switch kind {
+        case SC_ICMP_KIND_ECHO_REQUEST: .echoRequest
+        case SC_ICMP_KIND_ECHO_REPLY: .echoReply
+        case SC_ICMP_KIND_ERROR: .error
+        default: .other
+        }
+    }
+}
