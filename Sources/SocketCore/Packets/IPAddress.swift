@@ -39,20 +39,48 @@ public struct IPv4Address: RawRepresentable, Hashable, Sendable, CustomStringCon
 }
 
 /// An IPv6 address, kept as its 16 network-order bytes.
+///
+/// The bytes are held inline, as two numbers, not in an array: an address
+/// is then a plain value, made without allocating and copied without
+/// reference counting, like an IPv4 one; a flood from ::1 reads one from
+/// every reply.
 public struct IPv6Address: Hashable, Sendable, CustomStringConvertible {
+    /// Bytes 0...7 and 8...15, each read as a big-endian number.
+    private let high: UInt64
+    private let low: UInt64
+
     /// The 16 bytes in network order.
-    public let bytes: [UInt8]
+    public var bytes: [UInt8] { withUnsafeBytes { Array($0) } }
 
     public init<Bytes: Collection<UInt8>>(bytes: Bytes) {
         precondition(bytes.count == 16, "an IPv6 address has 16 bytes")
-        self.bytes = Array(bytes)
+        var numbers: (UInt64, UInt64) = (0, 0)
+        withUnsafeMutableBytes(of: &numbers) { $0.copyBytes(from: bytes) }
+        self.init(networkOrder: numbers)
     }
 
     /// Parses RFC 4291 text (`inet_pton` rules), e.g. `::1` or `fe80::1`.
     public init?(_ text: String) {
         var address = in6_addr()
         guard inet_pton(AF_INET6, text, &address) == 1 else { return nil }
-        bytes = withUnsafeBytes(of: &address) { Array($0) }
+        self.init(address)
+    }
+
+    /// The address in a C `struct in6_addr`.
+    init(_ address: in6_addr) {
+        self.init(networkOrder: unsafeBitCast(address, to: (UInt64, UInt64).self))
+    }
+
+    /// The 16 bytes as they lie in memory, read as two native numbers.
+    private init(networkOrder numbers: (UInt64, UInt64)) {
+        high = UInt64(bigEndian: numbers.0)
+        low = UInt64(bigEndian: numbers.1)
+    }
+
+    /// Lends the 16 network-order bytes to `body`, without making an array.
+    public func withUnsafeBytes<Result>(_ body: (UnsafeRawBufferPointer) throws -> Result) rethrows -> Result {
+        let numbers = (high.bigEndian, low.bigEndian)
+        return try Swift.withUnsafeBytes(of: numbers, body)
     }
 
     public static let loopback = IPv6Address(bytes: [UInt8](repeating: 0, count: 15) + [1])

@@ -25,7 +25,7 @@ struct SocketAddressStorage {
             var c = sockaddr_in6()
             c.sin6_family = sa_family_t(AF_INET6)
             c.sin6_port = port.bigEndian
-            withUnsafeMutableBytes(of: &c.sin6_addr) { $0.copyBytes(from: ip.bytes) }
+            ip.withUnsafeBytes { bytes in withUnsafeMutableBytes(of: &c.sin6_addr) { $0.copyMemory(from: bytes) } }
             c.sin6_scope_id = scopeID
             store(c)
         case .unix(let path):
@@ -74,8 +74,7 @@ struct SocketAddressStorage {
                              port: UInt16(bigEndian: c.sin_port))
             case AF_INET6 where length >= MemoryLayout<sockaddr_in6>.size:
                 let c = raw.load(as: sockaddr_in6.self)
-                let bytes = withUnsafeBytes(of: c.sin6_addr) { Array($0) }
-                return .ipv6(IPv6Address(bytes: bytes), port: UInt16(bigEndian: c.sin6_port),
+                return .ipv6(IPv6Address(c.sin6_addr), port: UInt16(bigEndian: c.sin6_port),
                              scopeID: c.sin6_scope_id)
             case AF_UNIX:
                 let end = min(Int(length), MemoryLayout<sockaddr_un>.size)
