@@ -8,7 +8,23 @@ extension Socket {
     public func receiveMessage(into buffer: UnsafeMutableRawBufferPointer, waiting: Bool = true)
         throws(SocketError) -> IOResult<ReceivedMessage>
     {
-        try receiveMessage(into: buffer, flags: waiting ? 0 : Int32(MSG_DONTWAIT), call: "recvmsg")
+        var message = ReceivedMessage()
+        guard try receiveMessage(into: buffer, message: &message, waiting: waiting).value != nil else {
+            return .wouldBlock
+        }
+        return .processed(message)
+    }
+
+    /// `receiveMessage` into a message of the caller's, for a reader of
+    /// many datagrams that keeps one message for all of them (a flood
+    /// receives tens of thousands): nothing is copied or released per
+    /// datagram. Every field of `message` is rewritten; returns the byte
+    /// count, also in `message.count`.
+    public func receiveMessage(into buffer: UnsafeMutableRawBufferPointer, message: inout ReceivedMessage,
+                               waiting: Bool = true) throws(SocketError) -> IOResult<Int>
+    {
+        try receiveMessage(into: buffer, message: &message, flags: waiting ? 0 : Int32(MSG_DONTWAIT),
+                           call: "recvmsg")
     }
 
     /// Reads one entry of the error queue (`MSG_ERRQUEUE`, never waits):
@@ -18,31 +34,35 @@ extension Socket {
     public func receiveError(into buffer: UnsafeMutableRawBufferPointer)
         throws(SocketError) -> IOResult<ReceivedMessage>
     {
-        try receiveMessage(into: buffer, flags: Int32(MSG_ERRQUEUE) | Int32(MSG_DONTWAIT),
-                           call: "recvmsg(MSG_ERRQUEUE)")
+        var message = ReceivedMessage()
+        guard try receiveMessage(into: buffer, message: &message, flags: Int32(MSG_ERRQUEUE) | Int32(MSG_DONTWAIT),
+                                 call: "recvmsg(MSG_ERRQUEUE)").value != nil else { return .wouldBlock }
+        return .processed(message)
     }
 
-    private func receiveMessage(into buffer: UnsafeMutableRawBufferPointer, flags: Int32, call: String)
-        throws(SocketError) -> IOResult<ReceivedMessage>
+    private func receiveMessage(into buffer: UnsafeMutableRawBufferPointer, message: inout ReceivedMessage,
+                                flags: Int32, call: String) throws(SocketError) -> IOResult<Int>
     {
+        message = ReceivedMessage()
         // Room for a timestamp, a hop limit and an extended error with its
-        // address, with margin; on the stack: a flood receives tens of
-        // thousands of datagrams.
-        try withUnsafeTemporaryAllocation(byteCount: 512, alignment: MemoryLayout<cmsghdr>.alignment) {
+        // address, with margin; on the stack.
+        return try withUnsafeTemporaryAllocation(byteCount: 512, alignment: MemoryLayout<cmsghdr>.alignment) {
             control throws(SocketError) in
-            try receiveMessage(into: buffer, control: control, flags: flags, call: call)
+            try receiveMessage(into: buffer, control: control, message: &message, flags: flags, call: call)
         }
     }
 
+    /// recvmsg(2) into `buffer`, the sender and the control messages into
+    /// `message`.
     private func receiveMessage(into buffer: UnsafeMutableRawBufferPointer, control: UnsafeMutableRawBufferPointer,
-                                flags: Int32, call: String) throws(SocketError) -> IOResult<ReceivedMessage>
+                                message received: inout ReceivedMessage, flags: Int32,
+                                call: String) throws(SocketError) -> IOResult<Int>
     {
-        var sender = SocketAddressStorage()
         var messageFlags: Int32 = 0
         var controlLength = 0
         let result = try withUnsafeFileDescriptor { descriptor throws(SocketError) in
             try syscall(call) { () -> Int in
-                sender.withMutableSockAddr { name, nameLength in
+                received.senderAddress.withMutableSockAddr { name, nameLength in
                     var vector = iovec(iov_base: buffer.baseAddress, iov_len: buffer.count)
                     return withUnsafeMutablePointer(to: &vector) { vectorPointer in
                         var message = msghdr()
@@ -61,11 +81,12 @@ extension Socket {
                 }
             }
         }
-        guard let count = result.value else { return .wouldBlock }
-        var received = ReceivedMessage(count: count, sender: sender.address)
+        guard let count = result.value else { return result }
+        received.count = count
         received.isTruncated = messageFlags & Int32(MSG_TRUNC) != 0
-        ControlMessages.decode(UnsafeRawBufferPointer(rebasing: control.prefix(controlLength)), into: &received)
-        return .processed(received)
+        ControlMessages.decode(UnsafeRawBufferPointer(start: control.baseAddress, count: controlLength),
+                               into: &received)
+        return result
     }
 }
 
@@ -85,7 +106,7 @@ enum ControlMessages {
                  (Int32(IPPROTO_IPV6), IPV6_HOPLIMIT) where data.count >= 4:
                 message.hopLimit = Int(data.loadUnaligned(as: Int32.self))
             case (Int32(IPPROTO_IP), IP_RECVERR), (Int32(IPPROTO_IPV6), IPV6_RECVERR):
-                message.extendedError = ExtendedError(data)
+                message.errorRecord = ExtendedError.Record(data)
             default:
                 break
             }
