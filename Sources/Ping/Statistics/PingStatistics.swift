@@ -146,15 +146,16 @@ public struct PingStatistics: Sendable {
         percentiles([percent])?.first
     }
 
-    /// Several nearest-rank percentiles (µs), sorting the round trips once.
+    /// Several nearest-rank percentiles (µs), selected from one copy of
+    /// the round trips (`RankSelection`, not a sort).
     public func percentiles(_ percents: [Double]) -> [Int]? {
         guard !samples.isEmpty else { return nil }
-        var sorted = samples
-        sorted.sort()
-        return percents.map { percent in
-            let rank = Int((percent / 100 * Double(sorted.count)).rounded(.up))
-            return sorted[min(max(rank, 1), sorted.count) - 1]
+        let ranks = percents.map { percent in
+            let rank = Int((percent / 100 * Double(samples.count)).rounded(.up))
+            return min(max(rank, 1), samples.count) - 1
         }
+        var values = samples
+        return RankSelection.values(ofRanks: ranks, in: &values)
     }
 
     /// The mean absolute difference of consecutive round trips (µs), in
