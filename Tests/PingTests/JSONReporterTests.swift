@@ -23,7 +23,7 @@ final class JSONReporterTests: XCTestCase {
 
     private func reply(_ sequence: UInt16, checksumIsValid: Bool = true) -> EchoReply {
         EchoReply(sequence: sequence, icmpLength: 64, hopLimit: 64, checksumIsValid: checksumIsValid,
-                  payload: [], sender: target.address)
+                  sender: target.address)
     }
 
     /// A number, not a string that looks like one (and not a Bool, which
@@ -288,7 +288,7 @@ final class JSONKeysTests: XCTestCase {
         let summary = PingSummary(target: target, statistics: PingStatistics(), elapsedMilliseconds: 0,
                                   elapsedNanoseconds: 0, timed: true, intervalMilliseconds: 1000, flood: false,
                                   exitStatus: 1)
-        let reply = EchoReply(sequence: 1, icmpLength: 64, hopLimit: nil, checksumIsValid: true, payload: [],
+        let reply = EchoReply(sequence: 1, icmpLength: 64, hopLimit: nil, checksumIsValid: true,
                               sender: target.address)
         let events: [PingEvent] = [
             .header(target, PingOptions(), source: nil),

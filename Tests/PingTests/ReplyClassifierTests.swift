@@ -31,13 +31,39 @@ final class ReplyClassifierTests: XCTestCase {
     }
 
     func testOurEchoReply() throws {
-        guard case .reply(let reply) = ReplyClassifier.ipv4Packet(try packet(echoReply(), from: target),
-                                                                   identity: identity) else { return XCTFail() }
+        let bytes = try packet(echoReply(), from: target)
+        guard case .reply(let reply) = ReplyClassifier.ipv4Packet(bytes, identity: identity) else { return XCTFail() }
         XCTAssertEqual(reply.sequence, 7)
         XCTAssertEqual(reply.icmpLength, 64)
         XCTAssertEqual(reply.hopLimit, 61)
         XCTAssertTrue(reply.checksumIsValid)
-        XCTAssertEqual(reply.payload, Array(0..<56))
+        XCTAssertEqual(reply.sender, .v4(target))
+        // The data is found where it lies: after 20 bytes of IP and 8 of ICMP.
+        XCTAssertEqual(reply.dataOffset, 28)
+        XCTAssertEqual(reply.dataCount, 56)
+        XCTAssertEqual(reply.data(in: bytes), Array(0..<56))
+    }
+
+    /// Link padding after the datagram's total length is neither ICMP
+    /// length nor echo data.
+    func testPaddingPastTheTotalLengthIsNotData() throws {
+        let bytes = try packet(echoReply(), from: target) + [0, 0, 0, 0]
+        guard case .reply(let reply) = ReplyClassifier.ipv4Packet(bytes, identity: identity) else { return XCTFail() }
+        XCTAssertEqual(reply.icmpLength, 64)
+        XCTAssertEqual(reply.data(in: bytes), Array(0..<56))
+    }
+
+    /// An ICMP message without its IP header (a ping socket's): the data
+    /// starts after the 8-byte ICMP header.
+    func testDatagramSocketReplyDataOffset() throws {
+        let icmp = try echoReply(payload: [9, 8, 7])
+        let datagram = ProbeIdentity(version: .v4, identifier: nil, target: .v4(target))
+        guard case .reply(let reply) = ReplyClassifier.icmp(icmp, sender: .v4(target), hopLimit: 64,
+                                                             checksumIsVerified: true, identity: datagram)
+        else { return XCTFail() }
+        XCTAssertEqual(reply.dataOffset, 8)
+        XCTAssertEqual(reply.data(in: icmp), [9, 8, 7])
+        XCTAssertTrue(reply.checksumIsValid)
     }
 
     func testWrongChecksumIsReportedNotTrusted() throws {
@@ -61,10 +87,12 @@ final class ReplyClassifierTests: XCTestCase {
     func testShortRepliesAreTruncatedNotMalformed() throws {
         for length in 8...15 {
             let icmp = Array(try echoReply(payload: Array(repeating: 0, count: length - 8)))
-            guard case .reply(let reply) = ReplyClassifier.ipv4Packet(try packet(icmp, from: target), identity: identity)
+            let bytes = try packet(icmp, from: target)
+            guard case .reply(let reply) = ReplyClassifier.ipv4Packet(bytes, identity: identity)
             else { return XCTFail("\(length) bytes") }
             XCTAssertEqual(reply.icmpLength, length)
-            XCTAssertNil(EchoPayload.sendTime(in: reply.payload[...]))
+            XCTAssertEqual(reply.data(in: bytes).count, length - 8)
+            XCTAssertNil(EchoPayload.sendTime(in: reply.data(in: bytes)[...]))
         }
         XCTAssertEqual(ReplyClassifier.ipv4Packet(try packet(Array(try echoReply().prefix(7)), from: target),
                                                   identity: identity), .ignored(.malformed))
@@ -81,14 +109,40 @@ final class ReplyClassifierTests: XCTestCase {
         bytes[0] = 0x4f  // IHL 15: 60 header bytes claimed
         XCTAssertEqual(ReplyClassifier.ipv4Packet(Array(bytes.prefix(40)), identity: identity), .ignored(.malformed))
         XCTAssertEqual(ReplyClassifier.ipv4Packet([], identity: identity), .ignored(.malformed))
+        bytes = try packet(echoReply(), from: target)
+        bytes[0] = 0x65  // version 6 in an IPv4 socket's datagram
+        XCTAssertEqual(ReplyClassifier.ipv4Packet(bytes, identity: identity), .ignored(.malformed))
+        bytes = try packet(echoReply(), from: target)
+        bytes[2] = 0
+        bytes[3] = 19  // total length below the header's own
+        XCTAssertEqual(ReplyClassifier.ipv4Packet(bytes, identity: identity), .ignored(.malformed))
+        bytes = try packet(echoReply(), from: target)
+        bytes[9] = 17  // UDP, not ICMP
+        XCTAssertEqual(ReplyClassifier.ipv4Packet(bytes, identity: identity), .ignored(.malformed))
+    }
+
+    /// A total length shorter than the bytes received cuts the ICMP
+    /// message there: its length and data end at the total length, and
+    /// the checksum, over the message cut short, no longer verifies.
+    func testTotalLengthShorterThanReceivedCutsTheMessage() throws {
+        var bytes = try packet(echoReply(), from: target)
+        bytes[2] = 0
+        bytes[3] = 20 + 8 + 20
+        guard case .reply(let reply) = ReplyClassifier.ipv4Packet(bytes, identity: identity) else { return XCTFail() }
+        XCTAssertEqual(reply.icmpLength, 28)
+        XCTAssertEqual(reply.data(in: bytes), Array(0..<20))
+        XCTAssertFalse(reply.checksumIsValid)
     }
 
     func testFortyBytesOfOptions() throws {
         let options = [UInt8](repeating: 1, count: 40)  // NOPs
-        guard case .reply(let reply) = ReplyClassifier.ipv4Packet(try packet(echoReply(), from: target, options: options),
-                                                                   identity: identity) else { return XCTFail() }
+        let bytes = try packet(echoReply(), from: target, options: options)
+        guard case .reply(let reply) = ReplyClassifier.ipv4Packet(bytes, identity: identity) else { return XCTFail() }
         XCTAssertEqual(reply.icmpLength, 64)
         XCTAssertEqual(reply.sequence, 7)
+        XCTAssertEqual(reply.hopLimit, 61)
+        XCTAssertEqual(reply.dataOffset, 68)
+        XCTAssertEqual(reply.data(in: bytes), Array(0..<56))
     }
 
     func testErrorQuotingOurRequest() throws {

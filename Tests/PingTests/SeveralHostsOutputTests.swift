@@ -57,7 +57,7 @@ final class SeveralHostsOutputTests: XCTestCase {
                                 isNotice: false)
         reporter.report(.error(error, from: "10.0.0.1"), about: PingHost(1, far))
         reporter.report(.outstanding(sequence: 4), about: PingHost(1, far))
-        let reply = EchoReply(sequence: 2, icmpLength: 64, hopLimit: 64, checksumIsValid: true, payload: [],
+        let reply = EchoReply(sequence: 2, icmpLength: 64, hopLimit: 64, checksumIsValid: true,
                               sender: IPAddress("10.0.0.7")!)
         reporter.report(.reply(ReplyEvent(reply: reply, from: "10.0.0.7", kind: .fresh, roundTrip: 41, truncated: false,
                                           differentAddress: true, wrongData: nil)), about: PingHost(1, far))

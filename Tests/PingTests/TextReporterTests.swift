@@ -8,7 +8,7 @@ final class TextReporterTests: XCTestCase {
     private let v6 = PingTarget(name: "::1", address: IPAddress("::1")!, displayedAddress: "::1")
 
     private func reply(_ sequence: UInt16, length: Int = 64, ttl: Int? = 64) -> EchoReply {
-        EchoReply(sequence: sequence, icmpLength: length, hopLimit: ttl, checksumIsValid: true, payload: [],
+        EchoReply(sequence: sequence, icmpLength: length, hopLimit: ttl, checksumIsValid: true,
                   sender: v4.address)
     }
 

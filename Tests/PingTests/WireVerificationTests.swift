@@ -212,9 +212,10 @@ final class WireVerificationTests: XCTestCase {
         recorder.report(.sent(sequence: 1, sentAt: 2_000), about: PingHost(1, loopback))
         recorder.report(.sent(sequence: 2, sentAt: 3_000), about: PingHost(1, loopback))
         recorder.report(.reply(ReplyEvent(
-            reply: EchoReply(sequence: 1, icmpLength: 64, hopLimit: 64, checksumIsValid: true, payload: [7],
+            reply: EchoReply(sequence: 1, icmpLength: 64, hopLimit: 64, checksumIsValid: true,
                              sender: .v4(WireFrames.loopback4)),
-            from: "127.0.0.1", kind: .fresh, roundTrip: 5, truncated: false, differentAddress: false, wrongData: nil)),
+            from: "127.0.0.1", kind: .fresh, roundTrip: 5, truncated: false, differentAddress: false, wrongData: nil,
+            data: [7])),
                         about: PingHost(1, loopback))
         recorder.report(.finished(RunEnd(summaries: [], exitStatus: 0)))
         XCTAssertEqual(recorder.records.map(\.sentCount), [1, 2])

@@ -34,7 +34,7 @@ public struct CaptureRecorder<Inner: PingReporter>: PingReporter {
         case .reply(let reply):
             if let host {
                 records[host.index].events.append(.reply(ToolReply(
-                    sequence: reply.reply.sequence, payload: reply.reply.payload, kind: reply.kind,
+                    sequence: reply.reply.sequence, payload: reply.data, kind: reply.kind,
                     roundTripMicroseconds: reply.roundTrip)))
             }
         case .summary:
@@ -48,6 +48,9 @@ public struct CaptureRecorder<Inner: PingReporter>: PingReporter {
         }
         inner.report(event, about: host)
     }
+
+    /// The wire is checked for the data each reply carried.
+    public static var keepsReplyData: Bool { true }
 
     /// SIGQUIT's counts go straight through: a capture does not change them.
     public mutating func reportStatus(_ statistics: PingStatistics, timed: Bool, about host: PingHost?) {

@@ -44,42 +44,45 @@ public struct EchoPayload: Sendable, Equatable {
     /// The send time a reply's payload carries, in monotonic nanoseconds;
     /// nil when it is too short or is no time at all (negative seconds,
     /// nanoseconds out of range: all 0xFF, say).
-    public static func sendTime(in payload: ArraySlice<UInt8>) -> Int64? {
+    public static func sendTime(in payload: UnsafeRawBufferPointer) -> Int64? {
         guard payload.count >= timestampSize else { return nil }
-        let start = payload.startIndex
-        let (seconds, nanoseconds) = payload[start..<start + timestampSize].withUnsafeBytes {
-            ($0.loadUnaligned(fromByteOffset: 0, as: Int64.self), $0.loadUnaligned(fromByteOffset: 8, as: Int64.self))
-        }
+        let seconds = payload.loadUnaligned(fromByteOffset: 0, as: Int64.self)
+        let nanoseconds = payload.loadUnaligned(fromByteOffset: 8, as: Int64.self)
         guard seconds >= 0, seconds < Int64.max / 1_000_000_000 - 1,
               (0..<1_000_000_000).contains(nanoseconds) else { return nil }
         return seconds * 1_000_000_000 + nanoseconds
+    }
+
+    public static func sendTime(in payload: ArraySlice<UInt8>) -> Int64? {
+        payload.withUnsafeBytes { sendTime(in: $0) }
     }
 
     /// The first byte after the timestamp area that differs from what we
     /// sent (iputils checks from byte 16 on), with iputils' report of it:
     /// `wrong data byte #N should be 0xE but was 0xA`, then every received
     /// byte from 16 on, 32 to a row. Nil when the data is intact.
-    public func wrongDataReport(_ payload: ArraySlice<UInt8>) -> String? {
+    public func wrongDataReport(_ payload: UnsafeRawBufferPointer) -> String? {
         let start = Self.timestampSize
         guard size > start else { return nil }
-        // The common case, intact data, without a copy.
-        let intact = payload.count >= size && payload.withUnsafeBytes { received in
-            fill.withUnsafeBytes { sent in
-                memcmp(received.baseAddress! + start, sent.baseAddress! + start, size - start) == 0
-            }
+        // The common case, intact data, compared where it lies.
+        let intact = payload.count >= size && fill.withUnsafeBytes { sent in
+            memcmp(payload.baseAddress! + start, sent.baseAddress! + start, size - start) == 0
         }
         if intact { return nil }
-        let received = Array(payload)
-        guard let index = (start..<size).first(where: { $0 >= received.count || received[$0] != fill[$0] }) else {
+        guard let index = (start..<size).first(where: { $0 >= payload.count || payload[$0] != fill[$0] }) else {
             return nil
         }
-        let actual = index < received.count ? received[index] : 0
+        let actual = index < payload.count ? payload[index] : 0
         var text = "\nwrong data byte #\(index) should be 0x\(hex(fill[index])) but was 0x\(hex(actual))"
         for position in start..<size {
             if position % 32 == start { text += "\n#\(position)\t" }
-            text += "\(hex(position < received.count ? received[position] : 0)) "
+            text += "\(hex(position < payload.count ? payload[position] : 0)) "
         }
         return text
+    }
+
+    public func wrongDataReport(_ payload: ArraySlice<UInt8>) -> String? {
+        payload.withUnsafeBytes { wrongDataReport($0) }
     }
 
     private func hex(_ byte: UInt8) -> String { String(byte, radix: 16) }

@@ -16,9 +16,6 @@ public struct ProbeFamily: Sendable {
     let receiveOptions: @Sendable (Socket, _ raw: Bool) throws(SocketError) -> Void
     /// The unicast TTL / hop limit of our requests.
     let setHopLimit: @Sendable (Socket, Int32) throws(SocketError) -> Void
-    /// Makes sense of one received datagram.
-    let classify: @Sendable (_ bytes: UnsafeRawBufferPointer, _ message: ReceivedMessage, _ raw: Bool, ProbeIdentity)
-        -> ReceivedPacket
 
     public static let ipv4 = ProbeFamily(
         version: .v4, socketFamily: .ipv4, socketProtocol: .icmp, ipHeaderLength: 20,
@@ -36,13 +33,7 @@ public struct ProbeFamily: Sendable {
             try socket.setOption(.receiveErrorsIPv4, to: true)
             try socket.setOption(.receiveTimeToLive, to: true)
         },
-        setHopLimit: { socket, ttl throws(SocketError) in try socket.setOption(.timeToLive, to: ttl) },
-        classify: { bytes, message, raw, identity in
-            if raw { return ReplyClassifier.ipv4Packet(bytes, identity: identity) }
-            guard let sender = message.sender?.ipAddress else { return .ignored(.malformed) }
-            return ReplyClassifier.icmp(bytes, sender: sender, hopLimit: message.hopLimit,
-                                        checksumIsVerified: true, identity: identity)
-        }
+        setHopLimit: { socket, ttl throws(SocketError) in try socket.setOption(.timeToLive, to: ttl) }
     )
 
     public static let ipv6 = ProbeFamily(
@@ -57,17 +48,32 @@ public struct ProbeFamily: Sendable {
             try socket.setOption(.receiveHopLimit, to: true)
             if !raw { try socket.setOption(.receiveErrorsIPv6, to: true) }
         },
-        setHopLimit: { socket, hops throws(SocketError) in try socket.setOption(.unicastHops, to: hops) },
-        classify: { bytes, message, _, identity in
-            guard let sender = message.sender?.ipAddress else { return .ignored(.malformed) }
+        setHopLimit: { socket, hops throws(SocketError) in try socket.setOption(.unicastHops, to: hops) }
+    )
+
+    /// Makes sense of one received datagram, `bytes`, as `message` tells
+    /// of it. A method rather than an entry of the table above: a stored
+    /// closure is called through its context, retained and released for
+    /// every datagram of a flood.
+    func classify(_ bytes: UnsafeRawBufferPointer, _ message: ReceivedMessage, raw: Bool,
+                  identity: ProbeIdentity) -> ReceivedPacket {
+        // A raw IPv4 socket hands over the IP header (the sender, the TTL).
+        if version == .v4, raw { return ReplyClassifier.ipv4Packet(bytes, identity: identity) }
+        guard let sender = message.sender else { return .ignored(.malformed) }
+        switch sender {
+        case .ipv4(let address, _):
+            return ReplyClassifier.icmp(bytes, sender: .v4(address), hopLimit: message.hopLimit,
+                                        checksumIsVerified: true, identity: identity)
+        case .ipv6(let address, _, let scope):
             // Both kinds of ICMPv6 socket get the message without the IPv6
             // header, checksum verified by the kernel (RFC 3542 section 3.1).
-            let packet = ReplyClassifier.icmp(bytes, sender: sender, hopLimit: message.hopLimit,
+            let packet = ReplyClassifier.icmp(bytes, sender: .v6(address), hopLimit: message.hopLimit,
                                               checksumIsVerified: true, identity: identity)
-            guard case .ipv6(_, _, let scope)? = message.sender, scope != 0 else { return packet }
-            return packet.fromScope(scope)
+            return scope == 0 ? packet : packet.fromScope(scope)
+        case .unix:
+            return .ignored(.malformed)
         }
-    )
+    }
 
     public static func of(_ address: IPAddress) -> ProbeFamily {
         if case .v4 = address { return .ipv4 }

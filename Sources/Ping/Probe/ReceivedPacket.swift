@@ -31,11 +31,25 @@ public struct EchoReply: Sendable, Equatable {
     /// The TTL / hop limit it arrived with, when known.
     public var hopLimit: Int?
     public var checksumIsValid: Bool
-    /// The echo data.
-    public var payload: [UInt8]
+    /// Where the echo data starts in the datagram that was classified; it
+    /// runs to the end of the ICMP message (`dataCount` bytes). The data is
+    /// read there, while the datagram is still in the receive buffer,
+    /// rather than copied into an array for every reply of a flood.
+    public var dataOffset = 0
     public var sender: IPAddress
     /// The interface a link-local sender is on (from recvmsg), else 0.
     public var senderScopeID: UInt32 = 0
+
+    /// Bytes of echo data: what follows the 8-byte ICMP header.
+    public var dataCount: Int { icmpLength - ICMPHeader.length }
+
+    /// The echo data within `datagram`, the bytes that were classified.
+    public func data(in datagram: UnsafeRawBufferPointer) -> UnsafeRawBufferPointer {
+        UnsafeRawBufferPointer(rebasing: datagram[dataOffset..<dataOffset + dataCount])
+    }
+
+    /// `data(in:)` of a datagram held in an array, copied out.
+    public func data(in datagram: [UInt8]) -> [UInt8] { Array(datagram[dataOffset..<dataOffset + dataCount]) }
 }
 
 /// An ICMP error about one of our probes.
@@ -72,18 +86,23 @@ public struct ProbeIdentity: Sendable, Equatable {
 
 /// Turns received bytes into `ReceivedPacket`s. Parsing is the C codec's
 /// (bounds-checked and fuzzed); this decides only what is ours.
+///
+/// An echo reply, nearly every datagram of a run, is classified where it
+/// lies from the fixed header fields (`IPv4HeaderFields`, `ICMPHeader`):
+/// no array is built and nothing is left to free. Only an ICMP error is
+/// parsed whole (`ICMPMessage`), for its quote.
 public enum ReplyClassifier {
     /// A datagram from a raw IPv4 socket: IP header, then ICMP.
     public static func ipv4Packet(_ bytes: [UInt8], identity: ProbeIdentity) -> ReceivedPacket {
         bytes.withUnsafeBytes { ipv4Packet($0, identity: identity) }
     }
 
-    /// `ipv4Packet` of bytes in a receive buffer (no copy but the payload's).
+    /// `ipv4Packet` of bytes in a receive buffer, read in place.
     public static func ipv4Packet(_ bytes: UnsafeRawBufferPointer, identity: ProbeIdentity) -> ReceivedPacket {
-        guard let (header, payload) = try? IPv4Header.parse(bytes), header.protocol == 1 else {
+        guard let header = try? IPv4HeaderFields.parse(bytes), header.protocol == 1 else {
             return .ignored(.malformed)
         }
-        return icmp(UnsafeRawBufferPointer(rebasing: bytes[payload]), sender: .v4(header.source),
+        return icmp(header.payload(in: bytes), at: header.payloadOffset, sender: .v4(header.source),
                     hopLimit: Int(header.timeToLive), checksumIsVerified: false, identity: identity)
     }
 
@@ -98,37 +117,60 @@ public enum ReplyClassifier {
         }
     }
 
-    /// `icmp` of bytes in a receive buffer (no copy but the payload's).
+    /// `icmp` of bytes in a receive buffer, read in place.
     public static func icmp(_ bytes: UnsafeRawBufferPointer, sender: IPAddress, hopLimit: Int?,
                             checksumIsVerified: Bool, identity: ProbeIdentity) -> ReceivedPacket {
+        icmp(bytes, at: 0, sender: sender, hopLimit: hopLimit, checksumIsVerified: checksumIsVerified,
+             identity: identity)
+    }
+
+    /// `icmp` of a message that starts `offset` bytes into the datagram
+    /// classified (after an IP header), so that a reply's `dataOffset`
+    /// points into that datagram.
+    static func icmp(_ bytes: UnsafeRawBufferPointer, at offset: Int, sender: IPAddress, hopLimit: Int?,
+                     checksumIsVerified: Bool, identity: ProbeIdentity) -> ReceivedPacket {
+        let header: ICMPHeader
+        do {
+            header = try identity.version == .v4 ? ICMPHeader.parseV4(bytes) : ICMPHeader.parseV6(bytes)
+        } catch {
+            return .ignored(.malformed)
+        }
+        switch header.kind {
+        case .echoReply:
+            if let identifier = identity.identifier, header.identifier != identifier {
+                return .ignored(.foreignIdentifier)
+            }
+            let checksumIsValid = checksumIsVerified || (identity.version == .v4 && header.checksumIsValid)
+            return .reply(EchoReply(sequence: header.sequence, icmpLength: bytes.count, hopLimit: hopLimit,
+                                    checksumIsValid: checksumIsValid, dataOffset: offset + ICMPHeader.length,
+                                    sender: sender))
+        case .error:
+            return error(bytes, sender: sender, identity: identity)
+        case .echoRequest, .other:
+            return .ignored(.otherType)
+        }
+    }
+
+    /// An ICMP error in `bytes` (its header already read): whether it
+    /// quotes one of our requests. Rare enough to parse whole.
+    private static func error(_ bytes: UnsafeRawBufferPointer, sender: IPAddress,
+                              identity: ProbeIdentity) -> ReceivedPacket {
         let parsed: ICMPMessage
         do {
             parsed = try identity.version == .v4 ? ICMPMessage.parseV4(bytes) : ICMPMessage.parseV6(bytes)
         } catch {
             return .ignored(.malformed)
         }
-        let checksumIsValid = checksumIsVerified || (identity.version == .v4 && parsed.checksumIsValid)
-        switch parsed.kind {
-        case .echoReply:
-            if let identifier = identity.identifier, parsed.identifier != identifier {
-                return .ignored(.foreignIdentifier)
-            }
-            return .reply(EchoReply(sequence: parsed.sequence, icmpLength: bytes.count, hopLimit: hopLimit,
-                                    checksumIsValid: checksumIsValid, payload: parsed.body, sender: sender))
-        case .error:
-            guard let quote = parsed.quote, let quoted = quote.icmp,
-                  quoted.type == echoRequestType(identity.version),
-                  quote.destination == identity.target
-            else { return .ignored(.foreignQuote) }
-            if let identifier = identity.identifier, quoted.identifier != identifier {
-                return .ignored(.foreignQuote)
-            }
-            return .error(ErrorReport(version: identity.version, sequence: quoted.sequence, sender: sender, type: parsed.type,
-                                      code: parsed.code, info: info(of: parsed),
-                                      isNotice: identity.version == .v4 && (parsed.type == 4 || parsed.type == 5)))
-        case .echoRequest, .other:
-            return .ignored(.otherType)
+        guard let quote = parsed.quote, let quoted = quote.icmp,
+              quoted.type == echoRequestType(identity.version),
+              quote.destination == identity.target
+        else { return .ignored(.foreignQuote) }
+        if let identifier = identity.identifier, quoted.identifier != identifier {
+            return .ignored(.foreignQuote)
         }
+        return .error(ErrorReport(version: identity.version, sequence: quoted.sequence, sender: sender,
+                                  type: parsed.type, code: parsed.code, info: info(of: parsed),
+                                  isNotice: identity.version == .v4 && (parsed.type == 4 || parsed.type == 5)))
     }
 
     /// An entry of a datagram socket's error queue: the kernel matched an

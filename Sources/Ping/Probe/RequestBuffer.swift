@@ -25,12 +25,13 @@ final class RequestBuffer {
     /// computes it on raw and datagram ICMPv6 sockets alike.
     func request(_ version: ICMPVersion, identifier: UInt16, sequence: UInt16,
                  sentAt: Int64) -> UnsafeRawBufferPointer {
-        let payloadBytes = UnsafeMutableRawBufferPointer(rebasing: data.prefix(payload.size))
+        // Both buffers were allocated for `payload.size`: no slicing needed.
+        let payloadBytes = UnsafeMutableRawBufferPointer(start: data.baseAddress, count: payload.size)
         payload.stamp(sentAt, into: payloadBytes)
         // The payload size is checked when options are read, so packing
         // cannot fail.
         let count = (try? ICMPMessage.packEcho(version, identifier: identifier, sequence: sequence,
                                                payload: UnsafeRawBufferPointer(payloadBytes), into: packet)) ?? 0
-        return UnsafeRawBufferPointer(rebasing: packet.prefix(count))
+        return UnsafeRawBufferPointer(start: packet.baseAddress, count: count)
     }
 }

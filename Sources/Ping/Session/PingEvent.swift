@@ -37,28 +37,9 @@ public struct ReplyEvent: Sendable {
     public var truncated: Bool
     public var differentAddress: Bool
     public var wrongData: String?
-}
-
-/// The host pinged.
-public struct PingTarget: Sendable, Equatable {
-    /// As iputils shows it: the name typed, or the canonical name.
-    public var name: String
-    public var address: IPAddress
-    /// The name and address as printed in the v6 header (`localhost (::1)`).
-    public var displayedAddress: String
-    /// The host as typed on the command line (fping's per-host lines).
-    public var typedName: String
-    /// The interface index of a scoped IPv6 address (`fe80::1%eth0`), else 0.
-    public var scopeID: UInt32
-
-    public init(name: String, address: IPAddress, displayedAddress: String, typedName: String? = nil,
-                scopeID: UInt32 = 0) {
-        self.name = name
-        self.address = address
-        self.displayedAddress = displayedAddress
-        self.typedName = typedName ?? name
-        self.scopeID = scopeID
-    }
+    /// The echo data, for a reporter that keeps it (`keepsReplyData`);
+    /// empty for the others, which spares a flood an array per reply.
+    public var data: [UInt8] = []
 }
 
 /// The end of a run.
@@ -109,6 +90,8 @@ public protocol PingReporter {
     /// Shows the counts so far of `host`, asked for while the run goes on
     /// (SIGQUIT).
     mutating func reportStatus(_ statistics: PingStatistics, timed: Bool, about host: PingHost?)
+    /// Whether replies should carry their echo data (`ReplyEvent.data`).
+    static var keepsReplyData: Bool { get }
 }
 
 extension PingReporter {
@@ -116,4 +99,6 @@ extension PingReporter {
     public mutating func report(_ event: PingEvent) { report(event, about: nil) }
     /// A reporter without a status line shows nothing.
     public mutating func reportStatus(_ statistics: PingStatistics, timed: Bool, about host: PingHost?) {}
+    /// Lines of text or JSON need only the reply's numbers.
+    public static var keepsReplyData: Bool { false }
 }

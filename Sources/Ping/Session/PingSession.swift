@@ -23,6 +23,9 @@ public struct PingSession<Reporter: PingReporter> {
     public var reporter: Reporter
 
     private var runs: [TargetRun]
+    /// Each host as reporters see it, made once: events are reported
+    /// with these rather than with a new copy of the target each time.
+    private let hosts: [PingHost]
     /// Each socket once, with the hosts it serves (indices into `runs`).
     private let sockets: [(probe: ProbeSocket, runs: [Int])]
     private let payload: EchoPayload
@@ -50,6 +53,7 @@ public struct PingSession<Reporter: PingReporter> {
             TargetRun(target: pair.0, probe: pair.1, identifier: identifier &+ UInt16(truncatingIfNeeded: index),
                       start: start + interval * Int64(index) / Int64(targets.count), options: options)
         }
+        hosts = targets.indices.map { PingHost($0, targets[$0].0) }
         var sockets: [(probe: ProbeSocket, runs: [Int])] = []
         for (index, pair) in targets.enumerated() {
             if let known = sockets.firstIndex(where: { $0.probe === pair.1 }) {
@@ -100,7 +104,10 @@ public struct PingSession<Reporter: PingReporter> {
                 runs[index].didSend(at: now, interval: interval, options: options)
                 sent = true
             }
-            if sent { continue }
+            // Several hosts: look again, another may be due by now. A flood
+            // goes on to wait for the reply to the probe just sent: going
+            // round the loop first would only find nothing else to do.
+            if sent, !flood { continue }
 
             var wake = deadline
             for index in runs.indices {
@@ -126,9 +133,8 @@ public struct PingSession<Reporter: PingReporter> {
         return status
     }
 
-    /// Host `index` as reporters see it: no allocation, the target's
-    /// strings are shared.
-    private func host(_ index: Int) -> PingHost { PingHost(index, runs[index].target) }
+    /// Host `index` as reporters see it.
+    private func host(_ index: Int) -> PingHost { hosts[index] }
 
     private func instant(_ monotonicNanoseconds: Int64) -> ContinuousClock.Instant {
         .now + .nanoseconds(max(0, monotonicNanoseconds - Clocks.monotonic()))
@@ -173,25 +179,34 @@ public struct PingSession<Reporter: PingReporter> {
         let probe = sockets[socket].probe
         var count = 0
         var failed = false
+        // One message for every datagram: nothing to copy or release each time.
+        var message = ReceivedMessage()
         // Bounded: a flood of foreign packets must not keep us from sending.
         while count < 256 {
-            let result: IOResult<ReceivedMessage>
             do {
-                result = try probe.socket.receiveMessage(into: buffer.bytes, waiting: firstWaiting && count == 0)
+                let waiting = firstWaiting && count == 0
+                guard try probe.socket.receiveMessage(into: buffer.bytes, message: &message, waiting: waiting)
+                    .value != nil else { break }
             } catch where !probe.isRaw {
                 // A ping socket reports a queued ICMP error as the errno of
                 // the next receive (EHOSTUNREACH ...): the error queue says more.
                 failed = true
                 break
             }
-            guard let message = result.value else { break }
             count += 1
             let arrival = Clocks.monotonicArrival(kernelStamp: message.kernelTimestamp)
-            let bytes = UnsafeRawBufferPointer(start: buffer.bytes.baseAddress, count: message.count)
+            let datagram = UnsafeRawBufferPointer(start: buffer.bytes.baseAddress, count: message.count)
             var index = 0
-            let packet = classify(bytes, message, on: socket, host: &index)
-            if case .ignored = packet { continue }
-            handle(packet, for: index, arrival: arrival)
+            switch classify(datagram, message, on: socket, host: &index) {
+            case .reply(let reply):
+                // The data is read in the receive buffer, before the next
+                // receive writes over it.
+                handleReply(reply, data: reply.data(in: datagram), for: index, arrival: arrival)
+            case .error(let report):
+                handleError(report, for: index)
+            case .ignored:
+                continue
+            }
             // Flood: the probe in flight is answered, so the next one goes
             // out now rather than after one more receive that finds nothing.
             if options.effectiveIntervalMilliseconds == 0, runs[index].statistics.inFlight == 0,
@@ -213,7 +228,7 @@ public struct PingSession<Reporter: PingReporter> {
         let probe = sockets[socket].probe
         var packet = ReceivedPacket.ignored(.otherType)
         for index in sockets[socket].runs {
-            packet = probe.family.classify(bytes, message, probe.isRaw, runs[index].identity)
+            packet = probe.family.classify(bytes, message, raw: probe.isRaw, identity: runs[index].identity)
             if case .ignored = packet { continue }
             host = index
             return packet
@@ -237,38 +252,44 @@ public struct PingSession<Reporter: PingReporter> {
             let packet = ReplyClassifier.queuedError(error, quoted: buffer.prefix(message.count),
                                                      destination: message.sender?.ipAddress,
                                                      identity: runs[index].identity)
-            if case .error = packet { found += 1 }
-            handle(packet, for: index, arrival: Clocks.monotonic())
+            if case .error(let report) = packet {
+                found += 1
+                handleError(report, for: index)
+            }
         }
         return found
     }
 
-    private mutating func handle(_ packet: ReceivedPacket, for index: Int, arrival: Int64) {
+    /// Counts an echo reply and reports it. `data` is its echo data, where
+    /// it was received: the send time and the fill are checked there.
+    private mutating func handleReply(_ reply: EchoReply, data: UnsafeRawBufferPointer, for index: Int,
+                                      arrival: Int64) {
         // A host that is done counts nothing more: for one host, iputils
         // would have exited.
         guard !runs[index].isDone else { return }
-        let owner = host(index)
-        switch packet {
-        case .reply(let reply):
-            let data = reply.payload[...]
-            var roundTrip: Int?
-            if payload.isTimed, let sent = EchoPayload.sendTime(in: data), sent <= arrival,
-               sent >= arrival - 3_600_000_000_000 * 24 {
-                roundTrip = Int((arrival - sent) / 1000)
-            }
-            let kind = runs[index].statistics.recordReply(sequence: reply.sequence, roundTrip: roundTrip,
-                                                          checksumIsValid: reply.checksumIsValid)
-            let truncated = reply.icmpLength < payload.size + 8
-            reporter.report(.reply(ReplyEvent(
-                reply: reply, from: runs[index].names.text(reply.sender, scopeID: reply.senderScopeID), kind: kind,
-                roundTrip: payload.isTimed ? roundTrip : nil, truncated: truncated,
-                differentAddress: reply.sender != owner.target.address,
-                wrongData: truncated ? nil : payload.wrongDataReport(data))), about: owner)
-        case .error(let report):
-            if !report.isNotice { runs[index].statistics.recordError(sequence: report.sequence) }
-            reporter.report(.error(report, from: report.sender.map { runs[index].names.text($0, scopeID: report.senderScopeID) }), about: owner)
-        case .ignored:
-            break
+        var roundTrip: Int?
+        if payload.isTimed, let sent = EchoPayload.sendTime(in: data), sent <= arrival,
+           sent >= arrival - 3_600_000_000_000 * 24 {
+            roundTrip = Int((arrival - sent) / 1000)
         }
+        let kind = runs[index].statistics.recordReply(sequence: reply.sequence, roundTrip: roundTrip,
+                                                      checksumIsValid: reply.checksumIsValid)
+        let truncated = reply.icmpLength < payload.size + 8
+        var event = ReplyEvent(
+            reply: reply, from: runs[index].names.text(reply.sender, scopeID: reply.senderScopeID), kind: kind,
+            roundTrip: payload.isTimed ? roundTrip : nil, truncated: truncated,
+            differentAddress: reply.sender != runs[index].target.address,
+            wrongData: truncated ? nil : payload.wrongDataReport(data))
+        if Reporter.keepsReplyData { event.data = Array(data) }
+        reporter.report(.reply(event), about: host(index))
+    }
+
+    /// Counts an ICMP error about one of host `index`'s probes (not a
+    /// redirect or source quench) and reports it.
+    private mutating func handleError(_ report: ErrorReport, for index: Int) {
+        guard !runs[index].isDone else { return }
+        if !report.isNotice { runs[index].statistics.recordError(sequence: report.sequence) }
+        let from = report.sender.map { runs[index].names.text($0, scopeID: report.senderScopeID) }
+        reporter.report(.error(report, from: from), about: host(index))
     }
 }
