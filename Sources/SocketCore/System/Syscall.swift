@@ -14,8 +14,28 @@ enum InterruptPolicy {
     case done
 }
 
-/// The errnos that mean "not ready" for most calls (the same number on Linux).
-let wouldBlockErrnos: [Int32] = [EAGAIN, EWOULDBLOCK]
+/// The errnos that mean "not ready" for a call: at most two, held inline.
+/// The choke point is on every send and receive, and an array argument
+/// was an object to materialise, retain and release on each call.
+struct WouldBlockErrnos: ExpressibleByArrayLiteral {
+    private let first: Int32
+    private let second: Int32
+
+    init(_ first: Int32 = 0, _ second: Int32 = 0) {
+        self.first = first
+        self.second = second
+    }
+
+    init(arrayLiteral errnos: Int32...) {
+        precondition(errnos.count <= 2, "at most two would-block errnos")
+        self.init(errnos.first ?? 0, errnos.count > 1 ? errnos[1] : 0)
+    }
+
+    /// The errnos that mean "not ready" for most calls (the same number on Linux).
+    static var standard: WouldBlockErrnos { WouldBlockErrnos(EAGAIN, EWOULDBLOCK) }
+
+    func contains(_ code: Int32) -> Bool { code != 0 && (code == first || code == second) }
+}
 
 /// The one place where SocketCore calls the kernel. `body` makes one system
 /// call and returns its result (-1 with `errno` set on failure), as the C
@@ -34,7 +54,7 @@ func syscall<Result: FixedWidthInteger>(
     _ call: String,
     _ detail: @autoclosure () -> String? = nil,
     interrupt: InterruptPolicy = .retry,
-    wouldBlock: [Int32] = wouldBlockErrnos,
+    wouldBlock: WouldBlockErrnos = .standard,
     _ body: () -> Result
 ) throws(SocketError) -> IOResult<Result> {
     while true {
