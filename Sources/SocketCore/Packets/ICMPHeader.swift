@@ -29,34 +29,44 @@ public struct ICMPHeader: Equatable, Sendable {
     /// Bytes of the fixed header: the body starts here.
     public static let length = Int(SC_ICMP_HEADER_LENGTH)
 
-    init(_ c: sc_icmp, version: ICMPVersion) {
+    /// Reads the parsed fields in place: the C struct, an error's quote
+    /// and all, is some 250 bytes, and a copy of it per datagram showed.
+    init(_ c: UnsafePointer<sc_icmp>, version: ICMPVersion) {
         self.version = version
-        type = c.type
-        code = c.code
-        kind = ICMPMessage.Kind(c.kind)
-        checksumIsValid = c.checksum_valid
-        identifier = c.id
-        sequence = c.sequence
-        restOfHeader = c.rest
-        bodyCount = c.body_length
+        type = c.pointee.type
+        code = c.pointee.code
+        kind = ICMPMessage.Kind(c.pointee.kind)
+        checksumIsValid = c.pointee.checksum_valid
+        identifier = c.pointee.id
+        sequence = c.pointee.sequence
+        restOfHeader = c.pointee.rest
+        bodyCount = c.pointee.body_length
     }
 
     /// Reads an ICMPv4 message (the IP payload) in place. Throws
     /// `PacketError` (`EBADMSG`) where `ICMPMessage.parseV4` does: fewer
     /// than 8 bytes, or an error whose quote is too short.
     public static func parseV4(_ bytes: UnsafeRawBufferPointer) throws(PacketError) -> ICMPHeader {
-        var c = sc_icmp()
-        _ = try checkCore(sc_icmp4_parse(bytes.baseAddress, bytes.count, &c), "sc_icmp4_parse")
-        return ICMPHeader(c, version: .v4)
+        try parse(.v4) { sc_icmp4_parse(bytes.baseAddress, bytes.count, $0) }
     }
 
     /// Reads an ICMPv6 message in place, without its checksum (what a
     /// socket hands over has been verified by the kernel: RFC 3542
     /// section 3.1). Throws where `ICMPMessage.parseV6` does.
     public static func parseV6(_ bytes: UnsafeRawBufferPointer) throws(PacketError) -> ICMPHeader {
-        var c = sc_icmp()
-        _ = try checkCore(sc_icmp6_parse(bytes.baseAddress, bytes.count, nil, nil, &c), "sc_icmp6_parse")
-        return ICMPHeader(c, version: .v6)
+        try parse(.v6) { sc_icmp6_parse(bytes.baseAddress, bytes.count, nil, nil, $0) }
+    }
+
+    /// Runs a C parser into room on the stack, left uninitialized: the
+    /// parser writes all of it on success, and nothing is read otherwise.
+    private static func parse(_ version: ICMPVersion, _ parser: (UnsafeMutablePointer<sc_icmp>) -> Int32)
+        throws(PacketError) -> ICMPHeader
+    {
+        try withUnsafeTemporaryAllocation(of: sc_icmp.self, capacity: 1) { c throws(PacketError) in
+            let room = c.baseAddress!
+            _ = try checkCore(parser(room), version == .v4 ? "sc_icmp4_parse" : "sc_icmp6_parse")
+            return ICMPHeader(room, version: version)
+        }
     }
 }
 

@@ -43,7 +43,13 @@ extension Socket {
     private func receiveMessage(into buffer: UnsafeMutableRawBufferPointer, message: inout ReceivedMessage,
                                 flags: Int32, call: String) throws(SocketError) -> IOResult<Int>
     {
-        message = ReceivedMessage()
+        // What this datagram may not bring is cleared; the rest is written
+        // below. (Not `message = ReceivedMessage()`: that copies all of
+        // an empty message, sender room included, over it.)
+        message.isTruncated = false
+        message.kernelTimestamp = nil
+        message.hopLimit = nil
+        message.errorRecord = nil
         // Room for a timestamp, a hop limit and an extended error with its
         // address, with margin; on the stack.
         return try withUnsafeTemporaryAllocation(byteCount: 512, alignment: MemoryLayout<cmsghdr>.alignment) {
