@@ -143,10 +143,20 @@ final class TextReporterTests: XCTestCase {
         reporter.report(.error(error, from: "10.0.0.1"))
         XCTAssertEqual(written.joined(), ".\u{8} \u{8}\u{8}E")
         written = []
+        XCTAssertTrue(reporter.showsEachProbe)
         options.quiet = true
         reporter = TextReporter(options: options, write: { written.append($0) }, writeError: { _ in })
         reporter.report(.sent(sequence: 1, sentAt: 0))
+        reporter.report(.reply(ReplyEvent(reply: reply(1), from: "x", kind: .fresh, roundTrip: 1, truncated: false,
+                                          differentAddress: false, wrongData: nil)))
         reporter.report(.error(error, from: "10.0.0.1"))
         XCTAssertEqual(written, [])
+        // What it would not show, the session need not make.
+        XCTAssertFalse(reporter.showsEachProbe)
+        XCTAssertFalse(JSONReporter(options: options, write: { _ in }).showsEachProbe)
+        XCTAssertTrue(CaptureRecorder(reporter, payload: EchoPayload(size: 56), targets: [v4]).showsEachProbe,
+                      "a capture records every probe, shown or not")
+        XCTAssertFalse(TextReporter.keepsReplyData)
+        XCTAssertTrue(CaptureRecorder<TextReporter>.keepsReplyData)
     }
 }

@@ -51,6 +51,8 @@ public struct CaptureRecorder<Inner: PingReporter>: PingReporter {
 
     /// The wire is checked for the data each reply carried.
     public static var keepsReplyData: Bool { true }
+    /// Every probe and reply is recorded, shown or not.
+    public var showsEachProbe: Bool { true }
 
     /// SIGQUIT's counts go straight through: a capture does not change them.
     public mutating func reportStatus(_ statistics: PingStatistics, timed: Bool, about host: PingHost?) {

@@ -25,6 +25,9 @@ public struct JSONReporter: PingReporter {
         self.wallClock = wallClock
     }
 
+    /// `-q` shows no line per probe or reply.
+    public var showsEachProbe: Bool { !options.quiet }
+
     public mutating func report(_ event: PingEvent, about host: PingHost?) {
         let target = host?.target
         switch event {

@@ -31,6 +31,9 @@ public struct TextReporter: PingReporter {
         self.wallClock = wallClock
     }
 
+    /// `-q` shows no line per probe or reply.
+    public var showsEachProbe: Bool { !options.quiet }
+
     public static func now() -> (Int, Int) {
         let nanoseconds = Clocks.realTime()
         return (Int(nanoseconds / 1_000_000_000), Int(nanoseconds % 1_000_000_000) / 1000)

@@ -51,26 +51,26 @@ public struct ProbeFamily: Sendable {
         setHopLimit: { socket, hops throws(SocketError) in try socket.setOption(.unicastHops, to: hops) }
     )
 
-    /// Makes sense of one received datagram, `bytes`, as `message` tells
-    /// of it. A method rather than an entry of the table above: a stored
-    /// closure is called through its context, retained and released for
-    /// every datagram of a flood.
-    func classify(_ bytes: UnsafeRawBufferPointer, _ message: ReceivedMessage, raw: Bool,
-                  identity: ProbeIdentity) -> ReceivedPacket {
+    /// Makes sense of one received datagram, `bytes`, with the sender and
+    /// hop limit recvmsg reported (the sender is decoded only if asked for:
+    /// a raw IPv4 socket's datagram carries its own). A method rather than
+    /// an entry of the table above: a stored closure is called through its
+    /// context, retained and released for every datagram of a flood.
+    func classify(_ bytes: UnsafeRawBufferPointer, sender: @autoclosure () -> SocketAddress?, hopLimit: Int?,
+                  raw: Bool, identity: ProbeIdentity) -> ReceivedPacket {
         // A raw IPv4 socket hands over the IP header (the sender, the TTL).
         if version == .v4, raw { return ReplyClassifier.ipv4Packet(bytes, identity: identity) }
-        guard let sender = message.sender else { return .ignored(.malformed) }
-        switch sender {
-        case .ipv4(let address, _):
-            return ReplyClassifier.icmp(bytes, sender: .v4(address), hopLimit: message.hopLimit,
+        switch sender() {
+        case .ipv4(let address, _)?:
+            return ReplyClassifier.icmp(bytes, sender: .v4(address), hopLimit: hopLimit,
                                         checksumIsVerified: true, identity: identity)
-        case .ipv6(let address, _, let scope):
+        case .ipv6(let address, _, let scope)?:
             // Both kinds of ICMPv6 socket get the message without the IPv6
             // header, checksum verified by the kernel (RFC 3542 section 3.1).
-            let packet = ReplyClassifier.icmp(bytes, sender: .v6(address), hopLimit: message.hopLimit,
+            let packet = ReplyClassifier.icmp(bytes, sender: .v6(address), hopLimit: hopLimit,
                                               checksumIsVerified: true, identity: identity)
             return scope == 0 ? packet : packet.fromScope(scope)
-        case .unix:
+        case .unix?, nil:
             return .ignored(.malformed)
         }
     }

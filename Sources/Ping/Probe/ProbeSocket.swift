@@ -77,6 +77,21 @@ public final class ProbeSocket: Sendable {
         if let source { try socket.bind(to: SocketAddress(source, port: 0)) }
     }
 
+    /// Sends one request to `destination`, never waiting for room in the
+    /// send buffer. (Through here rather than `socket.send`: a caller that
+    /// reaches the socket through the probe retains and releases it around
+    /// every call, tens of thousands in a flood.)
+    func send(_ request: UnsafeRawBufferPointer, to destination: SocketAddress) throws(SocketError) -> IOResult<Int> {
+        try socket.send(request, to: destination, waiting: false)
+    }
+
+    /// Receives one datagram into `buffer`, what the kernel said of it into
+    /// `message` (see `Socket.receiveMessage(into:message:waiting:)`).
+    func receive(into buffer: UnsafeMutableRawBufferPointer, message: inout ReceivedMessage,
+                 waiting: Bool) throws(SocketError) -> IOResult<Int> {
+        try socket.receiveMessage(into: buffer, message: &message, waiting: waiting)
+    }
+
     /// The echo identifier our requests carry on the wire: `identifier` on
     /// a raw socket; on a ping socket the one the kernel writes over it,
     /// its "port" (net/ipv4/ping.c `ping_get_port`), which this binds the

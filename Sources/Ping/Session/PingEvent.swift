@@ -1,11 +1,15 @@
 import SocketCore
 
 /// Something that happened during a run, for a `PingReporter` to show.
+///
+/// The events of a run's start and end are `indirect` (boxed): they happen
+/// once per host, and inline they would make every event as large as the
+/// options or the summary they carry, copied for each probe and reply.
 public enum PingEvent: Sendable {
     /// `-p`: the pattern in use (printed before the header, as iputils does).
     case pattern([UInt8])
     /// The `PING host (address) 56(84) bytes of data.` line.
-    case header(PingTarget, PingOptions, source: IPAddress?)
+    indirect case header(PingTarget, PingOptions, source: IPAddress?)
     /// A probe went out, stamped `sentAt` (monotonic ns): with the run's
     /// `EchoPayload`, what its data was (`bytes(sentAt:)`), for a capture to
     /// find on the wire.
@@ -18,10 +22,10 @@ public enum PingEvent: Sendable {
     case error(ErrorReport, from: String?)
     /// An error the kernel raised itself (`local error: ...`).
     case localError(ExtendedError)
-    case summary(PingSummary)
+    indirect case summary(PingSummary)
     /// `--capture` / `--verify`: the run's report held against a capture of
     /// the wire, after the summaries and before `finished`.
-    case capture(WireVerification)
+    indirect case capture(WireVerification)
     /// The run is over: every host's summary, and the exit status.
     case finished(RunEnd)
 }
@@ -92,6 +96,10 @@ public protocol PingReporter {
     mutating func reportStatus(_ statistics: PingStatistics, timed: Bool, about host: PingHost?)
     /// Whether replies should carry their echo data (`ReplyEvent.data`).
     static var keepsReplyData: Bool { get }
+    /// Whether `.sent` and `.reply` events are shown at all. A quiet
+    /// reporter (`-q`) says no, and a flood is spared making two events per
+    /// probe that nothing would show; the counts are kept all the same.
+    var showsEachProbe: Bool { get }
 }
 
 extension PingReporter {
@@ -101,4 +109,5 @@ extension PingReporter {
     public mutating func reportStatus(_ statistics: PingStatistics, timed: Bool, about host: PingHost?) {}
     /// Lines of text or JSON need only the reply's numbers.
     public static var keepsReplyData: Bool { false }
+    public var showsEachProbe: Bool { true }
 }

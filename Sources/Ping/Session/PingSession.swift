@@ -26,10 +26,14 @@ public struct PingSession<Reporter: PingReporter> {
     /// Each host as reporters see it, made once: events are reported
     /// with these rather than with a new copy of the target each time.
     private let hosts: [PingHost]
-    /// Each socket once, with the hosts it serves (indices into `runs`).
-    private let sockets: [(probe: ProbeSocket, runs: [Int])]
+    /// Each socket once; a host's `socket` is its index here. (No list of
+    /// hosts per socket: reading one for every datagram retained it.)
+    private let sockets: [ProbeSocket]
     private let payload: EchoPayload
     private let buffer = ReceiveBuffer(count: 65_536 + 60)
+    /// What the kernel said of the datagram in `buffer`: one message for
+    /// every datagram, nothing to copy or release each time.
+    private var received = ReceivedMessage()
     private let requests: RequestBuffer
 
     /// One host on one socket.
@@ -47,22 +51,17 @@ public struct PingSession<Reporter: PingReporter> {
         self.reporter = reporter
         payload = EchoPayload(size: options.payloadSize, pattern: options.pattern)
         requests = RequestBuffer(payload)
+        var sockets: [ProbeSocket] = []
+        for (_, probe) in targets where !sockets.contains(where: { $0 === probe }) { sockets.append(probe) }
+        self.sockets = sockets
         let start = Clocks.monotonic()
         let interval = Int64(options.effectiveIntervalMilliseconds) * 1_000_000
         runs = targets.enumerated().map { index, pair in
-            TargetRun(target: pair.0, probe: pair.1, identifier: identifier &+ UInt16(truncatingIfNeeded: index),
+            TargetRun(target: pair.0, probe: pair.1, socket: sockets.firstIndex { $0 === pair.1 } ?? 0,
+                      identifier: identifier &+ UInt16(truncatingIfNeeded: index),
                       start: start + interval * Int64(index) / Int64(targets.count), options: options)
         }
         hosts = targets.indices.map { PingHost($0, targets[$0].0) }
-        var sockets: [(probe: ProbeSocket, runs: [Int])] = []
-        for (index, pair) in targets.enumerated() {
-            if let known = sockets.firstIndex(where: { $0.probe === pair.1 }) {
-                sockets[known].runs.append(index)
-            } else {
-                sockets.append((pair.1, [index]))
-            }
-        }
-        self.sockets = sockets
     }
 
     /// Runs to the end (every host's count, the deadline, `shouldStop`) and
@@ -72,6 +71,9 @@ public struct PingSession<Reporter: PingReporter> {
     /// so far.
     public mutating func run(shouldStop: () -> Bool = { false },
                              statusRequested: () -> Bool = { false }) throws(SocketError) -> Int32 {
+        // Read from a local: handed from the property to the hosts' mutating
+        // methods, the options were copied on every turn of the loop.
+        let options = self.options
         let interval = Int64(options.effectiveIntervalMilliseconds) * 1_000_000
         // A flood pings one host (the command line refuses more).
         let flood = interval == 0 && runs.count == 1
@@ -81,7 +83,7 @@ public struct PingSession<Reporter: PingReporter> {
         let start = runs[0].start
         let deadline = options.deadlineSeconds.map { start + Int64($0) * 1_000_000_000 }
         var polls = PollSet()
-        for entry in sockets { _ = polls.append(entry.probe.socket.withUnsafeFileDescriptor { $0 }, events: .readable) }
+        for probe in sockets { _ = polls.append(probe.socket.withUnsafeFileDescriptor { $0 }, events: .readable) }
 
         while !shouldStop() {
             if statusRequested() {
@@ -133,8 +135,9 @@ public struct PingSession<Reporter: PingReporter> {
         return status
     }
 
-    /// Host `index` as reporters see it.
-    private func host(_ index: Int) -> PingHost { hosts[index] }
+    /// Host `index` as reporters see it. Optional as `report` takes it:
+    /// a host kept as a plain `PingHost` is copied again for each report.
+    private func host(_ index: Int) -> PingHost? { hosts[index] }
 
     private func instant(_ monotonicNanoseconds: Int64) -> ContinuousClock.Instant {
         .now + .nanoseconds(max(0, monotonicNanoseconds - Clocks.monotonic()))
@@ -145,12 +148,11 @@ public struct PingSession<Reporter: PingReporter> {
         // would share its statistics' tables, and the next change to them
         // would copy them whole (8 KiB and every sample) for each probe.
         let probe = runs[index].probe
-        let owner = host(index)
         let transmitted = runs[index].statistics.transmitted
         let sequence = UInt16(truncatingIfNeeded: transmitted + 1)
         if options.reportOutstanding, transmitted > 0,
            !runs[index].statistics.isAnswered(UInt16(truncatingIfNeeded: transmitted)) {
-            reporter.report(.outstanding(sequence: UInt16(truncatingIfNeeded: transmitted)), about: owner)
+            reporter.report(.outstanding(sequence: UInt16(truncatingIfNeeded: transmitted)), about: host(index))
         }
         runs[index].statistics.willSend(sequence)
         let sentAt = Clocks.monotonic()
@@ -158,9 +160,9 @@ public struct PingSession<Reporter: PingReporter> {
                                        sentAt: sentAt)
         do {
             // A full send buffer drops the probe; iputils counts it as sent too.
-            _ = try probe.socket.send(request, to: runs[index].destination, waiting: false)
+            _ = try probe.send(request, to: runs[index].destination)
             runs[index].statistics.didSend()
-            reporter.report(.sent(sequence: sequence, sentAt: sentAt), about: owner)
+            if reporter.showsEachProbe { reporter.report(.sent(sequence: sequence, sentAt: sentAt), about: host(index)) }
         } catch {
             // Counted as sent, as iputils does ("pretend we sent packet").
             runs[index].statistics.didSend()
@@ -168,7 +170,7 @@ public struct PingSession<Reporter: PingReporter> {
             // an earlier probe, already on the error queue: report that one
             // (iputils prints both).
             if !probe.isRaw, (try? receiveErrorQueue(index)) ?? 0 > 0 { return }
-            reporter.report(.sendFailed(sequence: sequence, error), about: owner)
+            reporter.report(.sendFailed(sequence: sequence, error), about: host(index))
         }
     }
 
@@ -176,16 +178,14 @@ public struct PingSession<Reporter: PingReporter> {
     /// for at most the receive timeout when `firstWaiting`), then, when that
     /// found nothing or failed, the error queue of a ping socket.
     private mutating func receiveAll(socket: Int, firstWaiting: Bool = false) throws(SocketError) {
-        let probe = sockets[socket].probe
+        let probe = sockets[socket]
         var count = 0
         var failed = false
-        // One message for every datagram: nothing to copy or release each time.
-        var message = ReceivedMessage()
         // Bounded: a flood of foreign packets must not keep us from sending.
         while count < 256 {
             do {
                 let waiting = firstWaiting && count == 0
-                guard try probe.socket.receiveMessage(into: buffer.bytes, message: &message, waiting: waiting)
+                guard try probe.receive(into: buffer.bytes, message: &received, waiting: waiting)
                     .value != nil else { break }
             } catch where !probe.isRaw {
                 // A ping socket reports a queued ICMP error as the errno of
@@ -194,10 +194,10 @@ public struct PingSession<Reporter: PingReporter> {
                 break
             }
             count += 1
-            let arrival = Clocks.monotonicArrival(kernelStamp: message.kernelTimestamp)
-            let datagram = UnsafeRawBufferPointer(start: buffer.bytes.baseAddress, count: message.count)
+            let arrival = Clocks.monotonicArrival(kernelStamp: received.kernelTimestamp)
+            let datagram = UnsafeRawBufferPointer(start: buffer.bytes.baseAddress, count: received.count)
             var index = 0
-            switch classify(datagram, message, on: socket, host: &index) {
+            switch classify(datagram, on: socket, probe, host: &index) {
             case .reply(let reply):
                 // The data is read in the receive buffer, before the next
                 // receive writes over it.
@@ -215,20 +215,25 @@ public struct PingSession<Reporter: PingReporter> {
         // An error queue entry makes poll report the socket readable while
         // recvmsg finds nothing: read the queue then, or the loop would spin.
         // A ping socket serves one host.
-        if !probe.isRaw, count == 0 || failed { _ = try receiveErrorQueue(sockets[socket].runs[0]) }
+        if !probe.isRaw, count == 0 || failed, let owner = runs.firstIndex(where: { $0.socket == socket }) {
+            _ = try receiveErrorQueue(owner)
+        }
     }
 
     /// Which host a datagram is for, and what it is: each host sharing the
     /// socket is asked in turn, and its identifier (and, for an error, the
     /// address its quote was sent to) picks it, and lands in `host`. One
     /// host: one classification. (No optional tuple: a flood would destroy
-    /// one per reply through the runtime's generic witnesses.)
-    private func classify(_ bytes: UnsafeRawBufferPointer, _ message: ReceivedMessage,
-                          on socket: Int, host: inout Int) -> ReceivedPacket {
-        let probe = sockets[socket].probe
+    /// one per reply through the runtime's generic witnesses.) `received`
+    /// holds what the kernel said of the datagram. Mutating only so that
+    /// the receive loop calls it on the session in place: a non-mutating
+    /// call from there copies the whole session (some 700 bytes) first.
+    private mutating func classify(_ bytes: UnsafeRawBufferPointer, on socket: Int, _ probe: ProbeSocket,
+                                   host: inout Int) -> ReceivedPacket {
         var packet = ReceivedPacket.ignored(.otherType)
-        for index in sockets[socket].runs {
-            packet = probe.family.classify(bytes, message, raw: probe.isRaw, identity: runs[index].identity)
+        for index in runs.indices where runs[index].socket == socket {
+            packet = probe.family.classify(bytes, sender: received.sender, hopLimit: received.hopLimit,
+                                           raw: probe.isRaw, identity: runs[index].identity)
             if case .ignored = packet { continue }
             host = index
             return packet
@@ -274,6 +279,7 @@ public struct PingSession<Reporter: PingReporter> {
         }
         let kind = runs[index].statistics.recordReply(sequence: reply.sequence, roundTrip: roundTrip,
                                                       checksumIsValid: reply.checksumIsValid)
+        guard reporter.showsEachProbe else { return }
         let truncated = reply.icmpLength < payload.size + 8
         var event = ReplyEvent(
             reply: reply, from: runs[index].names.text(reply.sender, scopeID: reply.senderScopeID), kind: kind,

@@ -6,6 +6,8 @@ import SocketCore
 struct TargetRun {
     let target: PingTarget
     let probe: ProbeSocket
+    /// Its socket's place among the run's sockets (hosts may share one).
+    let socket: Int
     /// The echo identifier of our requests (a ping socket rewrites it).
     let identifier: UInt16
     let identity: ProbeIdentity
@@ -23,9 +25,11 @@ struct TargetRun {
     /// Nothing more is sent or counted for this host.
     var isDone = false
 
-    init(target: PingTarget, probe: ProbeSocket, identifier: UInt16, start: Int64, options: PingOptions) {
+    init(target: PingTarget, probe: ProbeSocket, socket: Int, identifier: UInt16, start: Int64,
+         options: PingOptions) {
         self.target = target
         self.probe = probe
+        self.socket = socket
         self.identifier = identifier
         self.start = start
         nextSend = start

@@ -6,12 +6,14 @@ enum RankSelection {
     /// The values of rank `ranks` (0-based, each in `0..<values.count`),
     /// in the order asked. `values` is reordered.
     static func values(ofRanks ranks: [Int], in values: inout [Int]) -> [Int] {
-        // Largest rank first: what is left of it after its selection holds
-        // every smaller rank, so each search runs over what is left.
-        var upper = values.count
-        for rank in ranks.sorted(by: >) where rank < upper {
-            select(rank, in: &values, below: upper)
-            upper = rank
+        values.withUnsafeMutableBufferPointer { buffer in
+            // Largest rank first: what is left of it after its selection
+            // holds every smaller rank, so each search runs over what is left.
+            var upper = buffer.count
+            for rank in ranks.sorted(by: >) where rank < upper {
+                select(rank, in: buffer, below: upper)
+                upper = rank
+            }
         }
         return ranks.map { values[$0] }
     }
@@ -22,15 +24,18 @@ enum RankSelection {
     /// the two scans stop at values equal to the pivot, so runs of equal
     /// round trips split evenly instead of costing n² comparisons. A range
     /// that is still large after many rounds (a pivot unlucky again and
-    /// again) is sorted instead: never worse than n log n.
-    static func select(_ rank: Int, in values: inout [Int], below upper: Int) {
+    /// again) is sorted instead: never worse than n log n. The scans never
+    /// pass the range's ends (each stops at the pivot or at a value swapped
+    /// behind it), so they run on the buffer unchecked.
+    static func select(_ rank: Int, in values: UnsafeMutableBufferPointer<Int>, below upper: Int) {
         var low = 0
         var high = upper - 1
         var rounds = 0
         while low < high {
             rounds += 1
             if rounds > 64 {
-                values[low...high].sort()
+                var rest = UnsafeMutableBufferPointer(rebasing: values[low...high])
+                rest.sort()
                 return
             }
             let pivot = values[low + (high - low) / 2]
