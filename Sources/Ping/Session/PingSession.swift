@@ -162,7 +162,9 @@ public struct PingSession<Reporter: PingReporter> {
             // A full send buffer drops the probe; iputils counts it as sent too.
             _ = try probe.send(request, to: runs[index].destination)
             runs[index].statistics.didSend()
-            if reporter.showsEachProbe { reporter.report(.sent(sequence: sequence, sentAt: sentAt), about: host(index)) }
+            if reporter.showsEachProbe {
+                reporter.report(.sent(sequence: sequence, sentAt: sentAt), about: host(index))
+            }
         } catch {
             // Counted as sent, as iputils does ("pretend we sent packet").
             runs[index].statistics.didSend()
@@ -290,8 +292,8 @@ public struct PingSession<Reporter: PingReporter> {
         reporter.report(.reply(event), about: host(index))
     }
 
-    /// Counts an ICMP error about one of host `index`'s probes (not a
-    /// redirect or source quench) and reports it.
+    /// Counts an ICMP error about one of host `index`'s probes (a redirect
+    /// or source quench is shown, not counted) and reports it.
     private mutating func handleError(_ report: ErrorReport, for index: Int) {
         guard !runs[index].isDone else { return }
         if !report.isNotice { runs[index].statistics.recordError(sequence: report.sequence) }

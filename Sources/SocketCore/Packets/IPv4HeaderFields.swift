@@ -31,8 +31,10 @@ public struct IPv4HeaderFields: Equatable, Sendable {
 
     init(_ c: sc_ipv4) {
         // The addresses are 4 network-order bytes each.
-        source = IPv4Address(rawValue: UInt32(bigEndian: withUnsafeBytes(of: c.src) { $0.loadUnaligned(as: UInt32.self) }))
-        destination = IPv4Address(rawValue: UInt32(bigEndian: withUnsafeBytes(of: c.dst) { $0.loadUnaligned(as: UInt32.self) }))
+        let source = withUnsafeBytes(of: c.src) { $0.loadUnaligned(as: UInt32.self) }
+        let destination = withUnsafeBytes(of: c.dst) { $0.loadUnaligned(as: UInt32.self) }
+        self.source = IPv4Address(rawValue: UInt32(bigEndian: source))
+        self.destination = IPv4Address(rawValue: UInt32(bigEndian: destination))
         timeToLive = c.ttl
         `protocol` = c.protocol
         checksumIsValid = c.checksum_valid
