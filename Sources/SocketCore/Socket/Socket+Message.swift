@@ -35,8 +35,9 @@ extension Socket {
         throws(SocketError) -> IOResult<ReceivedMessage>
     {
         var message = ReceivedMessage()
-        guard try receiveMessage(into: buffer, message: &message, flags: Int32(MSG_ERRQUEUE) | Int32(MSG_DONTWAIT),
-                                 call: "recvmsg(MSG_ERRQUEUE)").value != nil else { return .wouldBlock }
+        let flags = Int32(MSG_ERRQUEUE) | Int32(MSG_DONTWAIT)
+        guard try receiveMessage(into: buffer, message: &message, flags: flags, call: "recvmsg(MSG_ERRQUEUE)")
+            .value != nil else { return .wouldBlock }
         return .processed(message)
     }
 
@@ -90,8 +91,10 @@ extension Socket {
         guard let count = result.value else { return result }
         received.count = count
         received.isTruncated = messageFlags & Int32(MSG_TRUNC) != 0
-        ControlMessages.decode(UnsafeRawBufferPointer(start: control.baseAddress, count: controlLength),
-                               into: &received)
+        // The kernel never reports more control bytes than it was given
+        // room for; clamped all the same, as the walk trusts this length.
+        let written = min(controlLength, control.count)
+        ControlMessages.decode(UnsafeRawBufferPointer(start: control.baseAddress, count: written), into: &received)
         return result
     }
 }
