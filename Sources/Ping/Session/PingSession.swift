@@ -139,8 +139,9 @@ public struct PingSession<Reporter: PingReporter> {
     /// a host kept as a plain `PingHost` is copied again for each report.
     private func host(_ index: Int) -> PingHost? { hosts[index] }
 
-    private func instant(_ monotonicNanoseconds: Int64) -> ContinuousClock.Instant {
-        .now + .nanoseconds(max(0, monotonicNanoseconds - Clocks.monotonic()))
+    /// A time read from `Clocks.monotonic` as a deadline: the same clock.
+    private func instant(_ monotonicNanoseconds: Int64) -> MonotonicInstant {
+        MonotonicInstant(nanoseconds: monotonicNanoseconds)
     }
 
     private mutating func send(_ index: Int, at now: Int64) throws(SocketError) {

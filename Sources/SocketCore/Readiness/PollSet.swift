@@ -54,7 +54,7 @@ public struct PollSet: Sendable {
     /// Waits with poll(2) until an entry is ready or `timeout` passes (nil:
     /// no limit). Returns how many entries are ready; 0 on timeout.
     public mutating func wait(timeout: Duration? = nil) throws(SocketError) -> Int {
-        let deadline = timeout.map { ContinuousClock.now + $0 }
+        let deadline = timeout.map { MonotonicInstant.now + $0 }
         let count = nfds_t(entries.count)
         let outcome: Result<Int32, SocketError> = entries.withUnsafeMutableBufferPointer { entries in
             let table = entries.baseAddress
@@ -73,7 +73,7 @@ public struct PollSet: Sendable {
     /// none), or a signal arrives. Unlike `wait`, `EINTR` is not retried: a
     /// program that stops on SIGINT must see it at once, whatever it was
     /// waiting for (as `Socket.waitUntilReadable` does for one socket).
-    public mutating func wait(until deadline: ContinuousClock.Instant?) throws(SocketError) -> WaitOutcome {
+    public mutating func wait(until deadline: MonotonicInstant?) throws(SocketError) -> WaitOutcome {
         let count = nfds_t(entries.count)
         let outcome: Result<IOResult<Int32>, SocketError> = entries.withUnsafeMutableBufferPointer { entries in
             let table = entries.baseAddress

@@ -90,7 +90,7 @@ extension Socket {
             return .processed(())
         }
         precondition(timeout >= .zero, "a negative connect timeout")
-        let deadline = ContinuousClock.now.advanced(by: timeout)
+        let deadline = MonotonicInstant.now.advanced(by: timeout)
         let wasNonBlocking = try isNonBlocking
         if !wasNonBlocking { try setNonBlocking(true) }
         defer { if !wasNonBlocking { restoreBlocking() } }
@@ -113,7 +113,7 @@ extension Socket {
     }
 
     /// Waits for a connect under way to finish, and throws its outcome.
-    private func finishConnect(_ address: SocketAddress, deadline: ContinuousClock.Instant?) throws(SocketError) {
+    private func finishConnect(_ address: SocketAddress, deadline: MonotonicInstant?) throws(SocketError) {
         let ready = try withUnsafeFileDescriptor { descriptor throws(SocketError) in
             try wait(for: .writable, on: descriptor, until: deadline)
         }

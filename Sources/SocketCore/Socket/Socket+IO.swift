@@ -146,7 +146,7 @@ extension Socket {
     /// to accept, end of file, an error) or `timeout` passes; false on
     /// timeout. A zero timeout only looks.
     public func waitUntilReadable(timeout: Duration) throws(SocketError) -> Bool {
-        let deadline = ContinuousClock.now + timeout
+        let deadline = MonotonicInstant.now + timeout
         return try withUnsafeFileDescriptor { descriptor throws(SocketError) in
             try wait(for: .readable, on: descriptor, until: deadline)
         }

@@ -14,7 +14,7 @@ extension Socket {
     /// (nil: none), or a signal arrives. Unlike the other calls, `EINTR` is
     /// not retried: a program that stops on SIGINT must see it at once.
     /// `POLLERR` (an entry on the error queue) counts as ready.
-    public func waitUntilReadable(until deadline: ContinuousClock.Instant?) throws(SocketError) -> WaitOutcome {
+    public func waitUntilReadable(until deadline: MonotonicInstant?) throws(SocketError) -> WaitOutcome {
         try withUnsafeFileDescriptor { descriptor throws(SocketError) in
             var entry = pollfd(fd: descriptor, events: Int16(POLLIN), revents: 0)
             let result = try syscall("poll", interrupt: .wouldBlock, wouldBlock: []) {

@@ -19,7 +19,7 @@ enum Readiness {
 /// no deadline). Returns false on timeout. An error or hang-up on the socket
 /// counts as ready: the next call on it reports what happened.
 func wait(
-    for readiness: Readiness, on descriptor: Int32, until deadline: ContinuousClock.Instant?
+    for readiness: Readiness, on descriptor: Int32, until deadline: MonotonicInstant?
 ) throws(SocketError) -> Bool {
     var entry = pollfd(fd: descriptor, events: readiness.events, revents: 0)
     // The choke point retries EINTR by calling this again, and each try
@@ -31,9 +31,9 @@ func wait(
 /// The timeout argument of poll(2) for `deadline`: -1 for none, else the
 /// milliseconds left, rounded up so that poll never returns just before the
 /// deadline and makes us spin.
-func milliseconds(until deadline: ContinuousClock.Instant?) -> Int32 {
+func milliseconds(until deadline: MonotonicInstant?) -> Int32 {
     guard let deadline else { return -1 }
-    let left = ContinuousClock.now.duration(to: deadline)
+    let left = MonotonicInstant.now.duration(to: deadline)
     guard left > .zero else { return 0 }
     let (seconds, attoseconds) = left.components
     let millis = seconds * 1000 + (attoseconds + 999_999_999_999_999) / 1_000_000_000_000_000
