@@ -21,10 +21,14 @@ public enum ShutdownSignals {
                 while true {
                     var signal: Int32 = 0
                     guard sigwait(&set, &signal) == 0 else { continue }
-                    if signal == SIGCHLD {
-                        ChildReaper.shared.reap()
-                    } else {
-                        onSignal(signal)
+                    // Not while the accept loop forks: a child would inherit
+                    // any lock this thread held then (Processes.fork).
+                    Processes.withoutForking {
+                        if signal == SIGCHLD {
+                            ChildReaper.shared.reap()
+                        } else {
+                            onSignal(signal)
+                        }
                     }
                 }
             }

@@ -29,12 +29,29 @@ public enum ChildExit: Sendable, Equatable, CustomStringConvertible {
 /// through the same choke point as the socket calls.
 public enum Processes {
     /// fork(2). The child has only the calling thread: until it execs or
-    /// exits it must not wait for anything another thread of the parent held
-    /// (our servers fork from their accept loop, with only the signal-watcher
-    /// thread beside it, which holds no lock while it waits).
+    /// exits it must not wait for anything another thread of the parent held.
+    /// Our servers fork from their accept loop with only the signal-watcher
+    /// thread beside it, which holds no lock while it waits and does its
+    /// work in `withoutForking`: a fork waits for that work to finish.
     public static func fork() throws(SocketError) -> ForkSide {
-        let pid = try syscallValue("fork") { Glibc.fork() }
+        ForkGate.shared.lock()
+        let pid: pid_t
+        do {
+            pid = try syscallValue("fork") { Glibc.fork() }
+        } catch {
+            ForkGate.shared.unlock()
+            throw error
+        }
+        ForkGate.shared.unlock()
         return pid == 0 ? .child : .parent(child: pid)
+    }
+
+    /// Runs `body` with no fork under way or starting (ForkGate says why):
+    /// for the work of a thread beside one that forks.
+    public static func withoutForking<Result>(_ body: () throws -> Result) rethrows -> Result {
+        ForkGate.shared.lock()
+        defer { ForkGate.shared.unlock() }
+        return try body()
     }
 
     /// Ends the process at once with `status`, without running atexit

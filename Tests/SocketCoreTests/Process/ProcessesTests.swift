@@ -1,5 +1,6 @@
 import Glibc
 import SocketCore
+import Synchronization
 import XCTest
 
 final class ProcessesTests: XCTestCase {
@@ -39,5 +40,33 @@ final class ProcessesTests: XCTestCase {
         }
         XCTAssertEqual(reaped.map(\.pid), [quick])
         XCTAssertEqual(reaped.first?.exit, .exited(0))
+    }
+
+    /// A fork waits while another thread works in `withoutForking` (the
+    /// child must not inherit what that thread holds), and the child can
+    /// take the gate itself: its copy was released.
+    func testForkWaitsForWorkWithoutForking() throws {
+        let working = Atomic<Int>(0)
+        let thread = try PosixThread.start {
+            Processes.withoutForking {
+                working.store(1, ordering: .sequentiallyConsistent)
+                usleep(300_000)
+                working.store(2, ordering: .sequentiallyConsistent)
+            }
+        }
+        defer { thread.join() }
+        let deadline = ContinuousClock.now + .seconds(10)
+        while working.load(ordering: .sequentiallyConsistent) == 0 && ContinuousClock.now < deadline { usleep(1000) }
+        XCTAssertEqual(working.load(ordering: .sequentiallyConsistent), 1)
+        switch try Processes.fork() {
+        case .child:
+            // The work had ended before the fork; and the gate is free here.
+            let ended = working.load(ordering: .sequentiallyConsistent) == 2
+            Processes.withoutForking {}
+            Processes.exitNow(ended ? 0 : 1)
+        case .parent(let child):
+            XCTAssertEqual(working.load(ordering: .sequentiallyConsistent), 2, "the fork did not wait for the work")
+            XCTAssertEqual(try Processes.wait(for: child), .exited(0))
+        }
     }
 }
