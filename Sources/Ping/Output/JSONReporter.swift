@@ -88,7 +88,6 @@ public struct JSONReporter: PingReporter {
         }
     }
 
-    /// The keys every line starts with.
     /// SIGQUIT: a `status` object per host with the counts so far, the
     /// figures of iputils' status line (`-q` keeps it, as text does).
     public mutating func reportStatus(_ statistics: PingStatistics, timed: Bool, about host: PingHost?) {
@@ -105,6 +104,7 @@ public struct JSONReporter: PingReporter {
         write(line.line)
     }
 
+    /// The keys every line starts with.
     private func start(_ type: String, _ target: PingTarget?) -> JSONLine {
         var line = JSONLine()
         line.add("type", type)
@@ -168,7 +168,7 @@ public struct JSONReporter: PingReporter {
         line.add("rtt_avg_ms", microsecondsAsMilliseconds: timed ? s.average : nil)
         line.add("rtt_max_ms", microsecondsAsMilliseconds: timed ? s.maximum : nil)
         line.add("rtt_mdev_ms", microsecondsAsMilliseconds: timed ? s.meanDeviation : nil)
-        // One sort for the three (a flood keeps every round trip).
+        // One selection for the three (a flood keeps every round trip).
         let ranks = timed ? s.percentiles([50, 90, 99]) : nil
         line.add("rtt_p50_ms", microsecondsAsMilliseconds: ranks?[0])
         line.add("rtt_p90_ms", microsecondsAsMilliseconds: ranks?[1])

@@ -1,19 +1,18 @@
 import Glibc
+import SocketCore
 
 /// The clocks a probe is timed with, in nanoseconds.
 enum Clocks {
     /// `CLOCK_MONOTONIC`: never steps, so a round trip can never come out
     /// negative or jump when the wall clock is set (unlike iputils'
     /// `gettimeofday`).
-    static func monotonic() -> Int64 { read(CLOCK_MONOTONIC) }
+    static func monotonic() -> Int64 { MonotonicInstant.now.nanoseconds }
 
     /// `CLOCK_REALTIME`: the clock of the kernel's `SO_TIMESTAMPNS` receive
     /// stamps, and of `-D` prefixes.
-    static func realTime() -> Int64 { read(CLOCK_REALTIME) }
-
-    private static func read(_ clock: clockid_t) -> Int64 {
+    static func realTime() -> Int64 {
         var now = timespec()
-        clock_gettime(clock, &now)
+        clock_gettime(CLOCK_REALTIME, &now)
         return Int64(now.tv_sec) * 1_000_000_000 + Int64(now.tv_nsec)
     }
 

@@ -38,11 +38,16 @@ extension ProbeSocket {
         return opened
     }
 
-    /// Closes each socket of `probes` once: hosts of one family may share a
-    /// raw socket.
+    /// Each socket of `probes` once, in order: hosts of one family may share
+    /// a raw socket.
+    static func distinct(_ probes: [ProbeSocket]) -> [ProbeSocket] {
+        var sockets: [ProbeSocket] = []
+        for probe in probes where !sockets.contains(where: { $0 === probe }) { sockets.append(probe) }
+        return sockets
+    }
+
+    /// Closes each socket of `probes` once.
     public static func closeEach(_ probes: [ProbeSocket]) {
-        for (index, probe) in probes.enumerated() where !probes[..<index].contains(where: { $0 === probe }) {
-            try? probe.socket.close()
-        }
+        for probe in distinct(probes) { try? probe.socket.close() }
     }
 }

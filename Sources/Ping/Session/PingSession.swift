@@ -51,8 +51,7 @@ public struct PingSession<Reporter: PingReporter> {
         self.reporter = reporter
         payload = EchoPayload(size: options.payloadSize, pattern: options.pattern)
         requests = RequestBuffer(payload)
-        var sockets: [ProbeSocket] = []
-        for (_, probe) in targets where !sockets.contains(where: { $0 === probe }) { sockets.append(probe) }
+        let sockets = ProbeSocket.distinct(targets.map(\.1))
         self.sockets = sockets
         let start = Clocks.monotonic()
         let interval = Int64(options.effectiveIntervalMilliseconds) * 1_000_000

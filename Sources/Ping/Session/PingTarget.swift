@@ -9,67 +9,65 @@ import SocketCore
 /// field makes a new object (it happens while a target is resolved, never
 /// during a run).
 public struct PingTarget: Sendable, Equatable {
-    private var fields: Fields
+    private var box: Box
 
-    private final class Fields: Sendable {
-        let name: String
-        let address: IPAddress
-        let displayedAddress: String
-        let typedName: String
-        let scopeID: UInt32
+    /// The fields themselves, compared by value.
+    private struct Fields: Sendable, Equatable {
+        var name: String
+        var address: IPAddress
+        var displayedAddress: String
+        var typedName: String
+        var scopeID: UInt32
+    }
 
-        init(name: String, address: IPAddress, displayedAddress: String, typedName: String, scopeID: UInt32) {
-            self.name = name
-            self.address = address
-            self.displayedAddress = displayedAddress
-            self.typedName = typedName
-            self.scopeID = scopeID
-        }
+    private final class Box: Sendable {
+        let fields: Fields
+        init(_ fields: Fields) { self.fields = fields }
     }
 
     public init(name: String, address: IPAddress, displayedAddress: String, typedName: String? = nil,
                 scopeID: UInt32 = 0) {
-        fields = Fields(name: name, address: address, displayedAddress: displayedAddress,
-                        typedName: typedName ?? name, scopeID: scopeID)
+        box = Box(Fields(name: name, address: address, displayedAddress: displayedAddress,
+                         typedName: typedName ?? name, scopeID: scopeID))
+    }
+
+    /// A new shared object with one field changed.
+    private mutating func update(_ change: (inout Fields) -> Void) {
+        var fields = box.fields
+        change(&fields)
+        box = Box(fields)
     }
 
     /// As iputils shows it: the name typed, or the canonical name.
     public var name: String {
-        get { fields.name }
-        set { self = PingTarget(name: newValue, address: address, displayedAddress: displayedAddress,
-                                typedName: typedName, scopeID: scopeID) }
+        get { box.fields.name }
+        set { update { $0.name = newValue } }
     }
 
     public var address: IPAddress {
-        get { fields.address }
-        set { self = PingTarget(name: name, address: newValue, displayedAddress: displayedAddress,
-                                typedName: typedName, scopeID: scopeID) }
+        get { box.fields.address }
+        set { update { $0.address = newValue } }
     }
 
     /// The name and address as printed in the v6 header (`localhost (::1)`).
     public var displayedAddress: String {
-        get { fields.displayedAddress }
-        set { self = PingTarget(name: name, address: address, displayedAddress: newValue,
-                                typedName: typedName, scopeID: scopeID) }
+        get { box.fields.displayedAddress }
+        set { update { $0.displayedAddress = newValue } }
     }
 
     /// The host as typed on the command line (fping's per-host lines).
     public var typedName: String {
-        get { fields.typedName }
-        set { self = PingTarget(name: name, address: address, displayedAddress: displayedAddress,
-                                typedName: newValue, scopeID: scopeID) }
+        get { box.fields.typedName }
+        set { update { $0.typedName = newValue } }
     }
 
     /// The interface index of a scoped IPv6 address (`fe80::1%eth0`), else 0.
     public var scopeID: UInt32 {
-        get { fields.scopeID }
-        set { self = PingTarget(name: name, address: address, displayedAddress: displayedAddress,
-                                typedName: typedName, scopeID: newValue) }
+        get { box.fields.scopeID }
+        set { update { $0.scopeID = newValue } }
     }
 
     public static func == (a: PingTarget, b: PingTarget) -> Bool {
-        a.fields === b.fields
-            || (a.name == b.name && a.address == b.address && a.displayedAddress == b.displayedAddress
-                && a.typedName == b.typedName && a.scopeID == b.scopeID)
+        a.box === b.box || a.box.fields == b.box.fields
     }
 }
