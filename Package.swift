@@ -93,6 +93,13 @@ let package = Package(
                 .product(name: "SystemPackage", package: "swift-system"),
             ]
         ),
+        // The server of the handler-interface conformance scenarios: every
+        // model running a probe handler that uses each part of the interface.
+        .executableTarget(
+            name: "conformance-server",
+            dependencies: ["Servers", "SocketCore"],
+            path: "Tests/ConformanceServer"
+        ),
         .testTarget(name: "SocketCoreTests", dependencies: ["SocketCore", "CSockCore"]),
         .testTarget(
             name: "BenchTests",
@@ -128,6 +135,7 @@ let package = Package(
             name: "SockworksTests",
             dependencies: [
                 "sockworks",
+                "conformance-server",
                 "Servers",
                 "Bench",
                 .product(name: "Subprocess", package: "swift-subprocess"),

@@ -1,5 +1,4 @@
 import ArgumentParser
-import Glibc
 import Servers
 import SocketCore
 
@@ -72,51 +71,23 @@ struct ServeEchoCommand: ParsableCommand {
     }
 
     func run() throws {
-        let pidFile = try service.prepare()
-        defer { pidFile?.remove() }
-        try service.loggingFailure { try serve(pidFile: pidFile) }
-    }
-
-    private func serve(pidFile: PidFile?) throws {
-        // From "listening on" a script may send SIGTERM: it must stop the
-        // server cleanly even before the signal thread runs.
-        try ShutdownSignals.block()
-        let control = ServerControl()
-        let grace = Duration.milliseconds(Int64(grace * 1000))
-        let socket = try Socket(family: address.family, type: udp ? .datagram : .stream)
-        if address.family != .unix {
-            try socket.setOption(.reuseAddress, to: true)
-            // The epoll models' further workers bind their own listeners to
-            // this port, which SO_REUSEPORT on every one of them allows.
-            if let model, model.needsReusePort, (workers ?? 1) > 1 { try socket.setOption(.reusePort, to: true) }
-        }
-        try socket.bind(to: address)
-        if !udp { try socket.listen() }
-        writeStandardOutput("listening on \(try socket.localAddress)\n")
-        let readiness = try service.detach(pidFile: pidFile, listener: socket)
-        try ShutdownSignals.install { signal in
-            ServerLog.write("\(ShutdownSignals.name(signal)): closing the listener")
-            control.stop()
-            // Connections still open after the grace period are ended; the
-            // server then finishes on its own.
-            try? PosixThread.startDetached {
-                Thread.sleep(for: grace)
-                ServerLog.write("grace period of \(grace) over: ending the connections still open")
-                control.abortConnections()
+        var configuration = ServiceConfiguration(
+            name: "echo server", address: address, transport: udp ? .datagram : .stream)
+        configuration.grace = .milliseconds(Int64(grace * 1000))
+        // The epoll models' further workers bind their own listeners to this
+        // port, which SO_REUSEPORT on every one of them allows.
+        configuration.reusePort = (model?.needsReusePort ?? false) && (workers ?? 1) > 1
+        service.apply(to: &configuration)
+        let model = model ?? .iterative
+        let workers = workers ?? model.defaultWorkers
+        try ServiceBootstrap(configuration).run(description: udp ? "datagram" : "\(model.rawValue) model") {
+            socket, control throws(ServerError) in
+            if udp {
+                DatagramServer(handler: EchoHandler(), control: control).run(socket: socket)
+            } else {
+                try model.serveEcho(listener: socket, control: control, workers: workers)
             }
         }
-        let model = model ?? .iterative
-        ServerLog.write("echo server (\(udp ? "datagram" : "\(model.rawValue) model")) listening on \(try socket.localAddress)\(service.daemon ? " as daemon pid \(getpid())" : "")")
-        readiness?.ready()
-
-        if udp {
-            DatagramServer(handler: EchoHandler(), control: control).run(socket: socket)
-        } else {
-            try model.serveEcho(listener: socket, control: control, workers: workers ?? model.defaultWorkers)
-        }
-        control.settle()
-        try socket.close()
-        ServerLog.write("echo server stopped")
     }
 }
 

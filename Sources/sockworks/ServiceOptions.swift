@@ -1,5 +1,4 @@
 import ArgumentParser
-import Glibc
 import Servers
 import SocketCore
 
@@ -41,48 +40,10 @@ struct ServiceOptions: ParsableArguments {
         }
     }
 
-    /// Logging and the pid file's lock: before the socket is bound, so that
-    /// a second server fails before touching the first one's address.
-    func prepare() throws -> PidFile? {
-        ServerLog.bootstrap(syslogIdent: syslog ? syslogIdent ?? "sockworks" : nil)
-        return try pidfile.map { path throws(ServerError) in try PidFile(path: path) }
-    }
-
-    /// After binding: detach (when asked) and write the pid. Returns what
-    /// tells the waiting original process that the daemon serves; that
-    /// process itself never returns from here. The daemon removes the
-    /// listener's socket file at exit, as the process that bound it would
-    /// have. Must run before any thread is started.
-    func detach(pidFile: PidFile?, listener: Socket) throws -> Daemon.Readiness? {
-        var readiness: Daemon.Readiness?
-        if daemon {
-            switch try Daemon.detach() {
-            case .original(let daemonServes):
-                if !daemonServes {
-                    CommandFailure.report("the daemon stopped before it served\(syslog ? " (its log says why)" : "; --syslog keeps its log")")
-                }
-                Processes.exitNow(daemonServes ? 0 : 1)
-            case .daemon(let ready):
-                // Detaching cleared the mask it inherited; block the
-                // shutdown signals again before the pid file names us.
-                try ShutdownSignals.block()
-                listener.takeOverSocketFile()
-                readiness = ready
-            }
-        }
-        try pidFile?.writePid()
-        return readiness
-    }
-
-    /// Runs the server and, with --syslog, logs why it stops when it fails:
-    /// a daemon's standard error, where the failure is also reported, is
-    /// /dev/null.
-    func loggingFailure(_ serve: () throws -> Void) throws {
-        do {
-            try serve()
-        } catch {
-            if syslog { ServerLog.error("stopped: \(error)") }
-            throw error
-        }
+    /// Puts these options into a service's configuration.
+    func apply(to configuration: inout ServiceConfiguration) {
+        configuration.daemon = daemon
+        configuration.pidFile = pidfile
+        configuration.syslogIdent = syslog ? syslogIdent ?? "sockworks" : nil
     }
 }

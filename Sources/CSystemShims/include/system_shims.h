@@ -44,4 +44,10 @@ void shim_syslog(int priority, const char *message);
  */
 int shim_format_float_g(char *buffer, unsigned long size, float value);
 
+/*
+ * eventfd(2), non-blocking and close-on-exec (<sys/eventfd.h> is not part of
+ * Swift's Glibc module). Returns the descriptor or a negative errno.
+ */
+int shim_eventfd(void);
+
 #endif

@@ -1,86 +1,164 @@
 import SocketCore
 
-/// What a multiplexing model should wait for next on a connection.
-enum Interest: Equatable {
-    /// Bytes from the peer.
-    case read
-    /// Room to send the queued output. Reading pauses meanwhile: a peer that
-    /// sends without reading its replies gets no more of our memory than
-    /// one reply's worth, and the kernel's flow control slows it down.
-    case write
-    /// The connection is done: close it.
-    case close
-}
-
-/// One non-blocking connection of an event-driven model (select, poll,
-/// epoll): the session and the output the peer has not taken yet.
+/// One connection and its session, as every model drives it: the event
+/// models (select, poll, epoll, prefork's workers) from readiness reports on
+/// a non-blocking socket, the blocking models (iterative, thread, fork) from
+/// blocking calls or, once the session asks for more than reading and
+/// writing, from poll(2) on a non-blocking socket (`BlockingConnection`).
 ///
-/// An idle connection holds no buffer: reads go into a buffer the loop
-/// shares, replies are built in a shared scratch array and sent from there,
-/// and only what the kernel did not take is copied into `pending`, which is
-/// released again once sent.
+/// An idle connection holds no buffer: reads go into a buffer the driver
+/// shares, replies are built in the driver's `SessionIO` and sent from there,
+/// and only what the kernel did not take moves into `pending`, released
+/// again once sent.
 final class StreamConnection<Session: StreamSession> {
     let socket: Socket
     let descriptor: Int32
     let peer: SocketAddress
-    /// What the loop waits for on it now.
+    /// Tells wake-ups and deadlines of this connection from those of an
+    /// earlier one with the same descriptor.
+    let generation: UInt32
+    /// What the driver waits for on the socket now.
     var interest = Interest.read
+    /// The session's standing requests, as of its last callback.
+    private(set) var wants = SessionWants()
+    /// The deadline and extra descriptor the driver has acted on (a timer
+    /// armed, a descriptor watched), to tell what a callback changed.
+    var armedDeadline: MonotonicInstant?
+    var watchedDescriptor: WaitedDescriptor?
     private var session: Session
-    private var pending: [UInt8] = []
-    private var sent = 0
+    private var pending: PendingOutput?
     private var closeWhenSent = false
+    /// The peer has sent end of file: never read again.
+    private var peerDone = false
+    /// Everything queued has gone since `drained` was last called.
+    private var drainDue = true
+    private var ended = false
 
-    init(socket: Socket, descriptor: Int32, peer: SocketAddress, session: Session) {
+    init(socket: Socket, descriptor: Int32, peer: SocketAddress, generation: UInt32, session: Session) {
         self.socket = socket
         self.descriptor = descriptor
         self.peer = peer
+        self.generation = generation
         self.session = session
     }
 
-    /// The socket is readable: one receive (level-triggered readiness will
-    /// report the rest), the session's reply sent or queued.
-    func readable(buffer: UnsafeMutableRawBufferPointer, scratch: inout [UInt8]) -> Interest {
-        defer { scratch.removeAll(keepingCapacity: true) }
+    /// This connection's wake-up token: descriptor and generation.
+    var token: UInt64 { UInt64(UInt32(bitPattern: descriptor)) << 32 | UInt64(generation) }
+
+    /// The socket is readable: one receive (a level-triggered wait reports
+    /// the rest), the session's output sent or queued.
+    func readable(buffer: UnsafeMutableRawBufferPointer, io: inout SessionIO) -> Interest {
         do throws(SocketError) {
-            guard let count = try socket.receive(into: buffer).value else { return .read }
-            let action = count == 0
-                ? session.peerFinished(output: &scratch)
-                : session.received(UnsafeRawBufferPointer(rebasing: buffer[..<count]), output: &scratch)
-            let finished = count == 0 || action == .close
-            if !scratch.isEmpty {
-                let taken = try socket.send(scratch).value ?? 0
-                if taken < scratch.count {
-                    pending = Array(scratch[taken...])
-                    sent = 0
-                    closeWhenSent = finished
-                    return .write
-                }
+            guard let count = try socket.receive(into: buffer).value else { return interest }
+            io.wants = wants
+            io.wakeToken = token
+            let action: SessionAction
+            if count == 0 {
+                peerDone = true
+                action = session.peerFinished(&io)
+            } else {
+                action = session.received(UnsafeRawBufferPointer(rebasing: buffer[..<count]), &io)
             }
-            return finished ? .close : .read
+            return try finish(action, &io)
         } catch {
-            ended(by: error)
-            return .close
+            io.output.removeAll()
+            return endedBy(error)
         }
     }
 
-    /// The socket is writable: send what is queued.
-    func writable() -> Interest {
+    /// The socket is writable: send what is queued, then ask a producer
+    /// for more.
+    func writable(io: inout SessionIO) -> Interest {
         do throws(SocketError) {
-            let taken = try pending.withUnsafeBytes { bytes in
-                Result { () throws(SocketError) in try socket.send(UnsafeRawBufferPointer(rebasing: bytes[sent...])) }
-            }.get().value ?? 0
-            sent += taken
-            guard sent == pending.count else { return .write }
-            pending = []
-            sent = 0
-            return closeWhenSent ? .close : .read
+            if pending != nil {
+                guard try pending!.send(on: socket) else { return .write }
+                pending = nil
+                drainDue = true
+            }
+            if !closeWhenSent && drainDue && wants.wantsDrained {
+                drainDue = false
+                return callback(&io) { $0.drained(&$1) }
+            }
+            return next()
         } catch {
-            ended(by: error)
-            return .close
+            return endedBy(error)
         }
     }
 
-    private func ended(by error: SocketError) {
+    /// The session's deadline has passed.
+    func deadlinePassed(io: inout SessionIO) -> Interest {
+        wants.deadline = nil
+        armedDeadline = nil
+        return callback(&io) { $0.deadlinePassed(&$1) }
+    }
+
+    /// The waited descriptor is ready, or a waker was woken.
+    func woken(io: inout SessionIO) -> Interest {
+        callback(&io) { $0.woken(&$1) }
+    }
+
+    /// Tells the session the connection is over (once). The driver then
+    /// stops watching and closes the socket.
+    func end() {
+        guard !ended else { return }
+        ended = true
+        session.closed()
+    }
+
+    private func callback(_ io: inout SessionIO, _ body: (inout Session, inout SessionIO) -> SessionAction)
+        -> Interest
+    {
+        io.wants = wants
+        io.wakeToken = token
+        let action = body(&session, &io)
+        do throws(SocketError) {
+            return try finish(action, &io)
+        } catch {
+            io.output.removeAll()
+            return endedBy(error)
+        }
+    }
+
+    /// After a callback: keeps its requests, sends its output (straight from
+    /// the shared buffer when nothing is queued before it) and says what to
+    /// wait for next.
+    @inline(__always)
+    private func finish(_ action: SessionAction, _ io: inout SessionIO) throws(SocketError) -> Interest {
+        wants = io.wants
+        if action == .close { closeWhenSent = true }
+        if !io.output.isEmpty {
+            defer { io.output.removeAll() }
+            if pending == nil && io.output.head.isEmpty {
+                let taken = try io.output.tail.withUnsafeBytes { bytes in
+                    Result { () throws(SocketError) in try socket.send(bytes) }
+                }.get().value ?? 0
+                if taken < io.output.tail.count {
+                    pending = PendingOutput([.bytes(Array(io.output.tail[taken...]))])
+                }
+            } else {
+                if pending == nil {
+                    pending = PendingOutput(io.output.takeChunks())
+                } else {
+                    pending!.append(io.output.takeChunks())
+                }
+                if try pending!.send(on: socket) { pending = nil }
+            }
+            if pending == nil { drainDue = true }
+        }
+        return next()
+    }
+
+    /// What to wait for, from the connection's state.
+    private func next() -> Interest {
+        if pending != nil { return .write }
+        if closeWhenSent { return .close }
+        if drainDue && wants.wantsDrained { return .write }
+        if peerDone || wants.pausesReading { return .idle }
+        return .read
+    }
+
+    private func endedBy(_ error: SocketError) -> Interest {
         ServerLog.warning("connection from \(peer) ended: \(error)")
+        return .close
     }
 }

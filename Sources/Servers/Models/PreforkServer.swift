@@ -89,8 +89,8 @@ public struct PreforkServer<Handler: StreamHandler>: StreamServer {
                 try? lifeline.parent.close()
                 try? wake.sender.close()
                 try? wake.receiver.close()
-                var loop = ReadinessLoop(handler: handler, control: ServerControl(), backend: PollBackend())
                 do {
+                    var loop = try ReadinessLoop(handler: handler, control: ServerControl(), backend: PollBackend())
                     try loop.run(listener: listener, lifeline: lifeline.worker)
                 } catch {
                     ServerLog.warning("prefork worker \(getpid()): \(error)")

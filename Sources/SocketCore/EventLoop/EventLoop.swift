@@ -123,6 +123,14 @@ public final class EventLoop {
         guard result == 0 else { throw SocketError(code: -result, call: "sc_loop_run") }
     }
 
+    /// Waits once for events, timers or a wake-up, dispatches them, and
+    /// returns (`SC_RUN_ONCE`): for a caller that runs its own loop around
+    /// the C one.
+    public func runOnce() throws(SocketError) {
+        let result = sc_loop_run(loop, SC_RUN_ONCE)
+        guard result == 0 else { throw SocketError(code: -result, call: "sc_loop_run") }
+    }
+
     /// Registrations still active (descriptors and pending timers).
     public var active: Int { sc_loop_active(loop) }
 

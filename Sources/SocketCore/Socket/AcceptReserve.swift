@@ -80,16 +80,17 @@ public final class AcceptReserve: Sendable {
         case failed(SocketError)
     }
 
-    /// Accepts on a non-blocking listener (with O_NONBLOCK on the new
-    /// socket), and sheds on EMFILE/ENFILE, all with the spare's lock held.
+    /// Accepts on `listener`, and sheds on EMFILE/ENFILE, all with the spare's lock held.
     /// Where several threads accept (the epoll model's workers), a plain
     /// accept in one thread would otherwise take the slot another thread's
     /// shed has just freed, and the spare could not be reopened: from then
     /// on nothing could be shed.
-    public func accept(on listener: Socket) -> Attempt {
+    /// `nonBlocking` is for the new connection's socket (SOCK_NONBLOCK);
+    /// whether the accept itself waits is the listener's mode.
+    public func accept(on listener: Socket, nonBlocking: Bool = true) -> Attempt {
         spare.withLock { spare in
             do throws(SocketError) {
-                guard let accepted = try listener.acceptWithPeer(nonBlocking: true).value else { return .none }
+                guard let accepted = try listener.acceptWithPeer(nonBlocking: nonBlocking).value else { return .none }
                 return .accepted(accepted.socket, accepted.peer)
             } catch {
                 guard Self.isOutOfDescriptors(error) else { return .failed(error) }

@@ -14,11 +14,12 @@ public struct EchoHandler: StreamHandler, DatagramHandler {
 }
 
 public struct EchoSession: StreamSession {
-    public mutating func received(_ input: UnsafeRawBufferPointer, output: inout [UInt8]) -> SessionAction {
-        output.append(contentsOf: input)
+    @inlinable
+    public mutating func received(_ input: UnsafeRawBufferPointer, _ io: inout SessionIO) -> SessionAction {
+        io.output.append(input)
         return .proceed
     }
 
     /// RFC 862: the server closes when the client has finished sending.
-    public mutating func peerFinished(output: inout [UInt8]) -> SessionAction { .close }
+    public mutating func peerFinished(_ io: inout SessionIO) -> SessionAction { .close }
 }

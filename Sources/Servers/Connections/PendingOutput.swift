@@ -1,0 +1,54 @@
+import SocketCore
+
+/// The output of one connection that the kernel has not taken yet, in
+/// order: what a non-blocking send left over, or file ranges still to go.
+struct PendingOutput {
+    private var chunks: [OutputChunk]
+    /// How much of the first chunk has been sent.
+    private var sentOfFirst: Int64 = 0
+
+    init(_ chunks: [OutputChunk], sentOfFirst: Int64 = 0) {
+        self.chunks = chunks
+        self.sentOfFirst = sentOfFirst
+    }
+
+    var isEmpty: Bool { chunks.isEmpty }
+
+    mutating func append(_ more: [OutputChunk]) { chunks.append(contentsOf: more) }
+
+    /// Sends as much as the socket takes: true when everything has gone,
+    /// false when the socket would block (wait for it to be writable).
+    mutating func send(on socket: Socket) throws(SocketError) -> Bool {
+        while let first = chunks.first {
+            let taken: Int
+            switch first {
+            case .bytes(let bytes):
+                let result = try bytes.withUnsafeBytes { raw in
+                    Result { () throws(SocketError) in
+                        try socket.send(UnsafeRawBufferPointer(rebasing: raw[Int(sentOfFirst)...]))
+                    }
+                }.get()
+                guard let count = result.value else { return false }
+                taken = count
+            case .file(let file, let offset, let count):
+                // At most 1 GiB a call: sendfile's count is a size_t, but the
+                // kernel stops at 2 GiB less a page anyway.
+                let left = min(count - sentOfFirst, 1 << 30)
+                guard let sent = try socket.sendFile(file, offset: offset + sentOfFirst, count: Int(left)).value
+                else { return false }
+                // The file is shorter than when it was opened: what was
+                // promised (a Content-Length) cannot be kept.
+                if sent == 0 { throw SocketError(code: ENODATA, call: "sendfile", detail: "\(file.path) shrank") }
+                taken = sent
+            }
+            sentOfFirst += Int64(taken)
+            if sentOfFirst == first.count {
+                chunks.removeFirst()
+                sentOfFirst = 0
+            }
+        }
+        return true
+    }
+}
+
+import Glibc

@@ -1,0 +1,76 @@
+import SocketCore
+
+/// The C core's epoll loop (`sc_loop_*`) as a readiness backend. Each
+/// registration carries a generation in its epoll data, so events of a
+/// descriptor unwatched earlier in the same round are dropped by the C loop
+/// before they reach us. A wait's time limit is a one-shot timer of the same
+/// loop.
+struct EpollBackend: ReadinessBackend {
+    static let name = "epoll"
+    private let loop: EventLoop
+    /// What the registrations' callbacks append to during `runOnce`.
+    private let reported: Reported
+    /// The registration of each watched descriptor, 0 for none.
+    private var registrations: [EventLoop.ID] = []
+
+    final class Reported {
+        var ready: [ReadyDescriptor] = []
+    }
+
+    init() throws(SocketError) {
+        loop = try EventLoop()
+        reported = Reported()
+    }
+
+    mutating func watch(_ descriptor: Int32, for interest: Interest) -> Bool {
+        guard descriptor >= 0 else { return false }
+        let reported = reported
+        let id: EventLoop.ID
+        do {
+            id = try loop.watch(descriptor, for: Self.events(interest)) { events in
+                reported.ready.append(ReadyDescriptor(
+                    descriptor: descriptor,
+                    readable: !events.isDisjoint(with: [.readable, .error, .hangUp]),
+                    writable: events.contains(.writable)))
+            }
+        } catch {
+            ServerLog.warning("epoll: cannot watch descriptor \(descriptor): \(error)")
+            return false
+        }
+        if Int(descriptor) >= registrations.count {
+            registrations.append(contentsOf: repeatElement(0, count: Int(descriptor) + 1 - registrations.count))
+        }
+        registrations[Int(descriptor)] = id
+        return true
+    }
+
+    mutating func change(_ descriptor: Int32, to interest: Interest) {
+        // Fails only for a descriptor closed while watched, which the loop
+        // never does; the next event or its absence shows it anyway.
+        try? loop.modify(registrations[Int(descriptor)], to: Self.events(interest))
+    }
+
+    mutating func unwatch(_ descriptor: Int32) {
+        guard Int(descriptor) < registrations.count, registrations[Int(descriptor)] != 0 else { return }
+        loop.unwatch(registrations[Int(descriptor)])
+        registrations[Int(descriptor)] = 0
+    }
+
+    mutating func wait(into ready: inout [ReadyDescriptor], timeout: Duration?) throws(SocketError) {
+        let limit = try timeout.map { delay throws(SocketError) in try loop.timer(after: delay) {} }
+        swap(&ready, &reported.ready)
+        defer { swap(&ready, &reported.ready) }
+        try loop.runOnce()
+        // A fired one-shot timer is gone already; cancelling it does nothing.
+        if let limit { loop.cancelTimer(limit) }
+    }
+
+    private static func events(_ interest: Interest) -> LoopEvents {
+        switch interest {
+        case .read: .readable
+        case .write: .writable
+        // epoll reports errors and hang-ups whatever is asked.
+        case .idle, .close: []
+        }
+    }
+}

@@ -1,0 +1,27 @@
+import SocketCore
+
+/// A readiness mechanism (select, poll, epoll) as the event-driven models
+/// use it: level-triggered, one interest per descriptor. Four calls, as
+/// redis keeps `ae_epoll.c` behind a handful of functions: the loop above
+/// them (`ReadinessLoop`) is the same for every mechanism.
+protocol ReadinessBackend {
+    /// For log lines: "select", "poll", "epoll".
+    static var name: String { get }
+    /// Starts watching `descriptor`; false when this mechanism cannot hold it
+    /// (select: a descriptor not below FD_SETSIZE; epoll: epoll_ctl failed).
+    mutating func watch(_ descriptor: Int32, for interest: Interest) -> Bool
+    /// Changes what a watched descriptor is watched for (`.idle`: nothing
+    /// but errors and hang-ups, which poll and epoll always report).
+    mutating func change(_ descriptor: Int32, to interest: Interest)
+    mutating func unwatch(_ descriptor: Int32)
+    /// Waits until something is ready or `timeout` passes (nil: no limit),
+    /// and appends the ready descriptors to `ready`. An error or hang-up
+    /// counts as readable: the next receive reports it.
+    mutating func wait(into ready: inout [ReadyDescriptor], timeout: Duration?) throws(SocketError)
+}
+
+struct ReadyDescriptor {
+    var descriptor: Int32
+    var readable: Bool
+    var writable: Bool
+}

@@ -1,0 +1,251 @@
+import SocketCore
+
+/// The single-threaded event loop of the select, poll and epoll models (and
+/// of each prefork worker): accepts, and drives every connection's
+/// `StreamConnection` from the backend's readiness reports, the sessions'
+/// deadlines and wake-ups. The backend is the only part that differs.
+struct ReadinessLoop<Handler: StreamHandler, Backend: ReadinessBackend> {
+    let handler: Handler
+    let control: ServerControl
+    var backend: Backend
+
+    private typealias Connection = StreamConnection<Handler.Session>
+
+    /// What a watched descriptor belongs to.
+    private enum Slot {
+        case connection(Connection)
+        /// A descriptor a session waits on (`SessionIO.waitsOn`).
+        case waited(Connection)
+    }
+
+    /// By descriptor number.
+    private var slots: [Slot?] = []
+    private var openCount = 0
+    private var nextGeneration: UInt32 = 0
+    private var deadlines = DeadlineHeap()
+    private let wakeInbox: WakeInbox
+    /// The shared output buffer and request carrier of every callback.
+    private var io: SessionIO
+
+    init(handler: Handler, control: ServerControl, backend: Backend) throws(ServerError) {
+        self.handler = handler
+        self.control = control
+        self.backend = backend
+        do {
+            wakeInbox = try WakeInbox(notifying: true)
+        } catch {
+            throw ServerError("\(Backend.name): \(error)")
+        }
+        io = SessionIO(wakeInbox: wakeInbox)
+    }
+
+    /// Serves until stopped, then until the last connection is gone. The
+    /// loop stops when `control` is stopped (its stop action wakes the wait)
+    /// or, in a worker process, when `lifeline` becomes readable: the parent
+    /// closed its end, or died.
+    mutating func run(listener: Socket, lifeline: Socket? = nil) throws(ServerError) {
+        AcceptReserve.shared.prepare()
+        let listening: Int32
+        let lifelineDescriptor: Int32?
+        let wakeDescriptor = wakeInbox.descriptor ?? -1
+        do {
+            try listener.setNonBlocking(true)
+            listening = listener.withUnsafeFileDescriptor { $0 }
+            lifelineDescriptor = lifeline?.withUnsafeFileDescriptor { $0 }
+        } catch {
+            throw ServerError("\(Backend.name): \(error)")
+        }
+        for (descriptor, what) in [(listening, "listener"), (wakeDescriptor, "wake-up eventfd"),
+                                   (lifelineDescriptor ?? -1, "lifeline")] where descriptor >= 0 {
+            guard backend.watch(descriptor, for: .read) else {
+                throw ServerError("\(Backend.name): cannot watch the \(what) (descriptor \(descriptor))")
+            }
+        }
+        let inbox = wakeInbox
+        control.whenStopping { inbox.nudge() }
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 64 * 1024, alignment: 64)
+        defer { buffer.deallocate() }
+        var ready: [ReadyDescriptor] = []
+        var accepting = true
+        var listenerWatched = true
+        /// Accepts paused (out of descriptors with nothing to shed) until then.
+        var resumeAccepting: MonotonicInstant?
+
+        while accepting || openCount > 0 {
+            ready.removeAll(keepingCapacity: true)
+            do {
+                try backend.wait(into: &ready, timeout: waitLimit(resumeAccepting))
+            } catch {
+                throw ServerError("\(Backend.name): \(error)")
+            }
+            // A descriptor closed earlier in this round and reused by an accept
+            // in it may be reported for its old owner: harmless, since a
+            // non-blocking receive or send on the new one just would-block.
+            for event in ready {
+                let descriptor = event.descriptor
+                if descriptor == listening {
+                    if accepting, listenerWatched, !acceptPending(on: listener) {
+                        backend.unwatch(listening)
+                        listenerWatched = false
+                        resumeAccepting = .now + AcceptErrors.pause
+                    }
+                } else if descriptor == wakeDescriptor {
+                    for token in wakeInbox.take() { deliverWake(token) }
+                } else if descriptor == lifelineDescriptor {
+                    backend.unwatch(descriptor)
+                    accepting = false
+                } else if Int(descriptor) < slots.count, let slot = slots[Int(descriptor)] {
+                    switch slot {
+                    case .connection(let connection): socketReady(connection, event, buffer: buffer)
+                    case .waited(let connection): update(connection, to: connection.woken(io: &io))
+                    }
+                }
+            }
+            expireDeadlines()
+            if accepting && control.isStopping { accepting = false }
+            if !accepting && listenerWatched {
+                backend.unwatch(listening)
+                listenerWatched = false
+            }
+            if let resume = resumeAccepting, MonotonicInstant.now >= resume {
+                resumeAccepting = nil
+                if accepting { listenerWatched = backend.watch(listening, for: .read) }
+            }
+        }
+    }
+
+    private mutating func socketReady(_ connection: Connection, _ event: ReadyDescriptor,
+                                      buffer: UnsafeMutableRawBufferPointer) {
+        let next: Interest
+        switch connection.interest {
+        // With output queued, an error or hang-up is the send's to report.
+        case .write: next = connection.writable(io: &io)
+        case .read: next = connection.readable(buffer: buffer, io: &io)
+        // Watched for nothing, so this is an error or a hang-up (a reset
+        // peer): nobody is left to answer.
+        case .idle, .close: next = .close
+        }
+        update(connection, to: next)
+    }
+
+    /// How long the wait may last: until the earliest deadline or the end
+    /// of an accept pause.
+    private func waitLimit(_ resumeAccepting: MonotonicInstant?) -> Duration? {
+        var earliest = deadlines.earliest
+        if let resume = resumeAccepting, earliest.map({ resume < $0 }) ?? true { earliest = resume }
+        guard let earliest else { return nil }
+        return max(.zero, MonotonicInstant.now.duration(to: earliest))
+    }
+
+    private mutating func expireDeadlines() {
+        guard deadlines.earliest != nil else { return }
+        let now = MonotonicInstant.now
+        while let due = deadlines.popDue(now: now) {
+            guard let connection = connection(at: due.descriptor), connection.generation == due.generation,
+                  connection.armedDeadline == due.instant
+            else { continue }  // moved, cleared, or the connection is gone
+            update(connection, to: connection.deadlinePassed(io: &io))
+        }
+    }
+
+    private mutating func deliverWake(_ token: UInt64) {
+        let descriptor = Int32(bitPattern: UInt32(token >> 32))
+        guard let connection = connection(at: descriptor), connection.generation == UInt32(truncatingIfNeeded: token)
+        else { return }
+        update(connection, to: connection.woken(io: &io))
+    }
+
+    private func connection(at descriptor: Int32) -> Connection? {
+        guard descriptor >= 0, Int(descriptor) < slots.count, case .connection(let connection) = slots[Int(descriptor)]
+        else { return nil }
+        return connection
+    }
+
+    /// Accepts what is waiting, a bounded number per round so that busy
+    /// connections are not starved by a flood of new ones. False when
+    /// accepts should pause (see `AcceptErrors.Next`).
+    private mutating func acceptPending(on listener: Socket) -> Bool {
+        for _ in 0..<64 {
+            let accepted: (socket: Socket, peer: SocketAddress)
+            switch Acceptor.accept(on: listener, control: control) {
+            case .accepted(let socket, let peer): accepted = (socket, peer)
+            case .none: return true
+            case .pause: return false
+            }
+            let descriptor = accepted.socket.withUnsafeFileDescriptor { $0 }
+            guard backend.watch(descriptor, for: .read) else {
+                let limit = Backend.name == "select" ? " (not below FD_SETSIZE, \(DescriptorSet.capacity))" : ""
+                ServerLog.warning("""
+                    \(Backend.name): cannot watch descriptor \(descriptor)\(limit) of the connection from \
+                    \(accepted.peer); closed it
+                    """)
+                try? accepted.socket.close()
+                continue
+            }
+            nextGeneration &+= 1
+            let connection = Connection(
+                socket: accepted.socket, descriptor: descriptor, peer: accepted.peer, generation: nextGeneration,
+                session: handler.open(peer: accepted.peer))
+            place(.connection(connection), at: descriptor)
+            openCount += 1
+            control.track(accepted.socket)
+        }
+        return true
+    }
+
+    private mutating func place(_ slot: Slot?, at descriptor: Int32) {
+        if Int(descriptor) >= slots.count {
+            slots.append(contentsOf: repeatElement(nil, count: Int(descriptor) + 1 - slots.count))
+        }
+        slots[Int(descriptor)] = slot
+    }
+
+    /// After a callback: the socket's interest, the session's deadline and
+    /// waited descriptor brought in line with what it asked for.
+    private mutating func update(_ connection: Connection, to interest: Interest) {
+        if interest == .close {
+            close(connection)
+            return
+        }
+        if interest != connection.interest {
+            connection.interest = interest
+            backend.change(connection.descriptor, to: interest)
+        }
+        let wants = connection.wants
+        if wants.deadline != connection.armedDeadline {
+            connection.armedDeadline = wants.deadline
+            if let deadline = wants.deadline {
+                deadlines.push(deadline, descriptor: connection.descriptor, generation: connection.generation)
+            }
+        }
+        if wants.waitsOn != connection.watchedDescriptor {
+            unwatchWaited(connection)
+            if let waited = wants.waitsOn {
+                if backend.watch(waited.descriptor, for: waited.readiness == .readable ? .read : .write) {
+                    place(.waited(connection), at: waited.descriptor)
+                    connection.watchedDescriptor = waited
+                } else {
+                    ServerLog.warning("connection from \(connection.peer): cannot wait on descriptor \(waited.descriptor)")
+                    close(connection)
+                }
+            }
+        }
+    }
+
+    private mutating func unwatchWaited(_ connection: Connection) {
+        guard let watched = connection.watchedDescriptor else { return }
+        backend.unwatch(watched.descriptor)
+        slots[Int(watched.descriptor)] = nil
+        connection.watchedDescriptor = nil
+    }
+
+    private mutating func close(_ connection: Connection) {
+        unwatchWaited(connection)
+        connection.end()
+        backend.unwatch(connection.descriptor)
+        slots[Int(connection.descriptor)] = nil
+        openCount -= 1
+        control.untrack(connection.socket)
+        try? connection.socket.close()
+    }
+}

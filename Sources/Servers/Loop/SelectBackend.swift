@@ -1,0 +1,65 @@
+import SocketCore
+
+/// select(2) as a readiness backend: two descriptor sets rebuilt by the
+/// kernel call from the wanted ones, and a scan of every number below the
+/// highest watched: the O(highest descriptor) cost per call that made
+/// poll and epoll.
+struct SelectBackend: ReadinessBackend {
+    static let name = "select"
+    private var reading = DescriptorSet()
+    private var writing = DescriptorSet()
+    /// Watched descriptors, so the scan after select can skip the rest
+    /// cheaply and the highest is known.
+    private var watched: [Bool] = []
+    private var highest: Int32 = -1
+
+    mutating func watch(_ descriptor: Int32, for interest: Interest) -> Bool {
+        guard DescriptorSet.fits(descriptor) else { return false }
+        if Int(descriptor) >= watched.count {
+            watched.append(contentsOf: repeatElement(false, count: Int(descriptor) + 1 - watched.count))
+        }
+        watched[Int(descriptor)] = true
+        highest = max(highest, descriptor)
+        change(descriptor, to: interest)
+        return true
+    }
+
+    mutating func change(_ descriptor: Int32, to interest: Interest) {
+        switch interest {
+        case .write:
+            reading.remove(descriptor)
+            writing.insert(descriptor)
+        case .read:
+            writing.remove(descriptor)
+            reading.insert(descriptor)
+        case .idle, .close:
+            reading.remove(descriptor)
+            writing.remove(descriptor)
+        }
+    }
+
+    mutating func unwatch(_ descriptor: Int32) {
+        guard Int(descriptor) < watched.count, watched[Int(descriptor)] else { return }
+        watched[Int(descriptor)] = false
+        reading.remove(descriptor)
+        writing.remove(descriptor)
+        while highest >= 0 && !watched[Int(highest)] { highest -= 1 }
+    }
+
+    mutating func wait(into ready: inout [ReadyDescriptor], timeout: Duration?) throws(SocketError) {
+        var readable = reading
+        var writable = writing
+        _ = try select(reading: &readable, writing: &writable, limit: highest + 1, timeout: timeout)
+        var descriptor: Int32 = 0
+        while descriptor <= highest {
+            if watched[Int(descriptor)] {
+                let canRead = readable.contains(descriptor)
+                let canWrite = writable.contains(descriptor)
+                if canRead || canWrite {
+                    ready.append(ReadyDescriptor(descriptor: descriptor, readable: canRead, writable: canWrite))
+                }
+            }
+            descriptor += 1
+        }
+    }
+}
