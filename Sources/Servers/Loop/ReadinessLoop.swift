@@ -174,10 +174,11 @@ struct ReadinessLoop<Handler: StreamHandler, Backend: ReadinessBackend> {
             }
             let descriptor = accepted.socket.withUnsafeFileDescriptor { $0 }
             guard backend.watch(descriptor, for: .read) else {
-                let limit = Backend.name == "select" ? " (not below FD_SETSIZE, \(DescriptorSet.capacity))" : ""
+                let why = Backend.name == "select"
+                    ? "is not below FD_SETSIZE (\(DescriptorSet.capacity))" : "cannot be watched"
                 ServerLog.warning("""
-                    \(Backend.name): cannot watch descriptor \(descriptor)\(limit) of the connection from \
-                    \(accepted.peer); closed it
+                    \(Backend.name): descriptor \(descriptor) of the connection from \(accepted.peer) \(why); \
+                    closed it
                     """)
                 try? accepted.socket.close()
                 continue

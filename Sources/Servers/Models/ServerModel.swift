@@ -48,7 +48,7 @@ public enum ServerModel: String, CaseIterable, Sendable {
     /// Each case calls its model's concrete type directly, not through
     /// `any StreamServer`: a call through the existential runs the generic
     /// code unspecialized, and the per-event path then looks up type
-    /// metadata at run time (a third of the poll model's instructions).
+    /// metadata at run time.
     /// Called with a concrete handler in the same module (`serveEcho`), or
     /// inlined into the caller's, everything below is specialized.
     @inlinable
