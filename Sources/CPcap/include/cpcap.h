@@ -5,10 +5,10 @@
  * libpcap for icmpping's wire capture (pcap(3PCAP)), loaded when a capture
  * starts rather than linked: Debian's libpcap brings D-Bus, systemd and
  * gcrypt with it, nine more libraries for the dynamic loader to map and
- * relocate in every run, captured or not (a one-probe run took twice as
- * long). The functions Sockworks calls are declared here as pcap.h declares
- * them and defined in pcap_stubs.c, each binding to the real one on its
- * first call.
+ * relocate in every run, captured or not, where a one-probe run's time is
+ * mostly its start. The functions Sockworks calls are declared here as
+ * pcap.h declares them and defined in pcap_stubs.c, each binding to the
+ * real one on its first call.
  */
 #include <pcap/pcap.h>
 

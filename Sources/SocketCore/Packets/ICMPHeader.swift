@@ -30,7 +30,8 @@ public struct ICMPHeader: Equatable, Sendable {
     public static let length = Int(SC_ICMP_HEADER_LENGTH)
 
     /// Reads the parsed fields in place: the C struct, an error's quote
-    /// and all, is some 250 bytes, and a copy of it per datagram showed.
+    /// and all, is some 250 bytes, too much to copy for every datagram of
+    /// a flood.
     init(_ c: UnsafePointer<sc_icmp>, version: ICMPVersion) {
         self.version = version
         type = c.pointee.type

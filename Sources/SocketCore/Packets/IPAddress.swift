@@ -33,7 +33,7 @@ public struct IPv4Address: RawRepresentable, Hashable, Sendable, CustomStringCon
     public var description: String {
         // Interpolated rather than mapped and joined: joined(separator:)
         // looks up its collection's associated types at run time on first
-        // use, about 100,000 instructions in a one-probe icmpping run.
+        // use, a cost that every one-probe icmpping run would pay at start.
         "\(rawValue >> 24).\(rawValue >> 16 & 0xFF).\(rawValue >> 8 & 0xFF).\(rawValue & 0xFF)"
     }
 }
