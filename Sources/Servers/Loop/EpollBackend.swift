@@ -8,31 +8,20 @@ import SocketCore
 struct EpollBackend: ReadinessBackend {
     static let name = "epoll"
     private let loop: EventLoop
-    /// What the registrations' callbacks append to during `runOnce`.
-    private let reported: Reported
+    /// What the registrations report during `runOnce`.
+    private let report = LoopReport()
     /// The registration of each watched descriptor, 0 for none.
     private var registrations: [EventLoop.ID] = []
 
-    final class Reported {
-        var ready: [ReadyDescriptor] = []
-    }
-
     init() throws(SocketError) {
         loop = try EventLoop()
-        reported = Reported()
     }
 
     mutating func watch(_ descriptor: Int32, for interest: Interest) -> Bool {
         guard descriptor >= 0 else { return false }
-        let reported = reported
         let id: EventLoop.ID
         do {
-            id = try loop.watch(descriptor, for: Self.events(interest)) { events in
-                reported.ready.append(ReadyDescriptor(
-                    descriptor: descriptor,
-                    readable: !events.isDisjoint(with: [.readable, .error, .hangUp]),
-                    writable: events.contains(.writable)))
-            }
+            id = try loop.watch(descriptor, for: Self.events(interest), reportingTo: report)
         } catch {
             ServerLog.warning("epoll: cannot watch descriptor \(descriptor): \(error)")
             return false
@@ -52,17 +41,22 @@ struct EpollBackend: ReadinessBackend {
 
     mutating func unwatch(_ descriptor: Int32) {
         guard Int(descriptor) < registrations.count, registrations[Int(descriptor)] != 0 else { return }
-        loop.unwatch(registrations[Int(descriptor)])
+        loop.unwatchReported(registrations[Int(descriptor)])
         registrations[Int(descriptor)] = 0
     }
 
     mutating func wait(into ready: inout [ReadyDescriptor], timeout: Duration?) throws(SocketError) {
         let limit = try timeout.map { delay throws(SocketError) in try loop.timer(after: delay) {} }
-        swap(&ready, &reported.ready)
-        defer { swap(&ready, &reported.ready) }
+        report.ready.removeAll(keepingCapacity: true)
         try loop.runOnce()
         // A fired one-shot timer is gone already; cancelling it does nothing.
         if let limit { loop.cancelTimer(limit) }
+        for entry in report.ready {
+            ready.append(ReadyDescriptor(
+                descriptor: entry.descriptor,
+                readable: !entry.events.isDisjoint(with: [.readable, .error, .hangUp]),
+                writable: entry.events.contains(.writable)))
+        }
     }
 
     private static func events(_ interest: Interest) -> LoopEvents {

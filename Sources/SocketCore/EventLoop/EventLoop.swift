@@ -76,6 +76,28 @@ public final class EventLoop {
         return id
     }
 
+    /// Watches `descriptor`, appending what happens to it to `report`
+    /// instead of calling a closure: for a caller that runs its own loop
+    /// around `runOnce` and goes through the report after each round. One
+    /// C callback per event, and nothing allocated per registration; the
+    /// caller keeps `report` alive while any such watch exists.
+    public func watch(_ descriptor: Int32, for events: LoopEvents, reportingTo report: LoopReport)
+        throws(SocketError) -> ID
+    {
+        var id: sc_watch_id = 0
+        let result = sc_loop_watch(loop, descriptor, events.rawValue, { _, _, fd, events, context in
+            Unmanaged<LoopReport>.fromOpaque(context!).takeUnretainedValue().ready.append(
+                LoopReport.Entry(descriptor: fd, events: LoopEvents(rawValue: events)))
+        }, Unmanaged.passUnretained(report).toOpaque(), &id)
+        guard result == 0 else {
+            throw SocketError(code: -result, call: "sc_loop_watch", detail: "descriptor \(descriptor)")
+        }
+        return id
+    }
+
+    /// Stops a watch made with `reportingTo`.
+    public func unwatchReported(_ id: ID) { _ = sc_loop_unwatch(loop, id) }
+
     /// Changes what a watch waits for.
     public func modify(_ id: ID, to events: LoopEvents) throws(SocketError) {
         let result = sc_loop_modify(loop, id, events.rawValue)
@@ -161,4 +183,17 @@ public final class EventLoop {
         let (seconds, attoseconds) = duration.components
         return UInt64(max(0, seconds)) * 1_000_000_000 + UInt64(max(0, attoseconds) / 1_000_000_000)
     }
+}
+
+/// What the watches made with `EventLoop.watch(_:for:reportingTo:)`
+/// reported in the last rounds, in order.
+public final class LoopReport {
+    public struct Entry {
+        public var descriptor: Int32
+        public var events: LoopEvents
+    }
+
+    public var ready: [Entry] = []
+
+    public init() {}
 }
