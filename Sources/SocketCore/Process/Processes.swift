@@ -83,15 +83,11 @@ public enum Processes {
         var ended: [(pid: pid_t, exit: ChildExit)] = []
         while true {
             var status: Int32 = 0
-            let pid = waitpid(-1, &status, WNOHANG)
-            if pid > 0 {
-                ended.append((pid, ChildExit(status: status)))
-            } else if pid < 0 && errno == EINTR {
-                continue
-            } else {
-                // 0: children remain, none has ended; ECHILD: none remain.
+            // 0: children remain, none has ended; ECHILD (thrown): none remain.
+            guard let pid = try? syscallValue("waitpid", nil, { waitpid(-1, &status, WNOHANG) }), pid > 0 else {
                 return ended
             }
+            ended.append((pid, ChildExit(status: status)))
         }
     }
 
