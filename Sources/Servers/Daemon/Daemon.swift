@@ -1,3 +1,4 @@
+import CSystemShims
 import Glibc
 import SocketCore
 
@@ -41,12 +42,11 @@ public enum Daemon {
     }
 
     private static func detachSingleThreaded() throws(SystemError) -> Side {
-        var pipeEnds: [Int32] = [-1, -1]
-        _ = try SystemCall.value("pipe") { pipe(&pipeEnds) }
-        let (readEnd, writeEnd) = (pipeEnds[0], pipeEnds[1])
         // Close-on-exec: a program the daemon starts must not hold the
-        // readiness pipe open (single-threaded here, so no race with fork).
-        for end in pipeEnds { _ = try SystemCall.value("fcntl", "FD_CLOEXEC") { fcntl(end, F_SETFD, FD_CLOEXEC) } }
+        // readiness pipe open.
+        var pipeEnds: [Int32] = [-1, -1]
+        _ = try SystemCall.returningNegativeErrno("pipe2", "O_CLOEXEC") { shim_pipe_cloexec(&pipeEnds) }
+        let (readEnd, writeEnd) = (pipeEnds[0], pipeEnds[1])
         switch try Processes.fork() {
         case .parent:
             try? SystemCall.close(writeEnd)
