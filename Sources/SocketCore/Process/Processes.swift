@@ -26,7 +26,8 @@ public enum ChildExit: Sendable, Equatable, CustomStringConvertible {
 }
 
 /// The process calls servers need: fork, wait, signal, exit. They go
-/// through the same choke point as the socket calls.
+/// through the same choke point as the socket calls. To run another
+/// program, use `SpawnedProcess` (posix_spawn), not fork and exec.
 public enum Processes {
     /// fork(2). The child has only the calling thread: until it execs or
     /// exits it must not wait for anything another thread of the parent held.
