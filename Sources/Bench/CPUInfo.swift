@@ -3,18 +3,10 @@ import Glibc
 
 /// The CPU's model name and core count, from /proc/cpuinfo, for reports.
 public func cpuDescription() -> String {
-    var model = "unknown CPU"
-    if let file = fopen("/proc/cpuinfo", "r") {
-        defer { fclose(file) }
-        var line = [CChar](repeating: 0, count: 4096)
-        while fgets(&line, Int32(line.count), file) != nil {
-            let text = String(nulTerminated: line)
-            if text.hasPrefix("model name"), let colon = text.firstIndex(of: ":") {
-                model = String(text[text.index(after: colon)...]).trimmingWhitespace()
-                break
-            }
-        }
-    }
+    let cpuinfo = ProcFiles.read("/proc/cpuinfo") ?? ""
+    let line = cpuinfo.split(separator: "\n").first { $0.hasPrefix("model name") && $0.contains(":") }
+    let model = line.map { String($0[$0.index(after: $0.firstIndex(of: ":")!)...]).trimmingWhitespace() }
+        ?? "unknown CPU"
     return "\(model), \(sysconf(Int32(_SC_NPROCESSORS_ONLN))) CPUs"
 }
 

@@ -1,12 +1,11 @@
 import CSystemShims
-import Glibc
+import SocketCore
 
-/// Monotonic time in nanoseconds: cheap enough to read around each batch.
-@inline(__always)
-func monotonicNanoseconds() -> UInt64 {
-    var now = timespec()
-    clock_gettime(CLOCK_MONOTONIC, &now)
-    return UInt64(now.tv_sec) * 1_000_000_000 + UInt64(now.tv_nsec)
+extension MonotonicInstant {
+    /// Seconds from `start` to now, for the benchmark's rates.
+    static func seconds(since start: MonotonicInstant) -> Double {
+        Double(now.nanoseconds - start.nanoseconds) / 1e9
+    }
 }
 
 /// The median of a non-empty sample (the mean of the middle two for an even count).
@@ -19,9 +18,12 @@ func median(_ values: [Double]) -> Double {
 
 /// Pins the calling thread to one CPU, so that runs compare like with like.
 public func pinCurrentThread(toCPU cpu: Int) throws(BenchError) {
-    let result = shim_pin_thread_to_cpu(Int32(clamping: cpu))
-    guard result == 0 else {
-        throw BenchError("cannot pin to CPU \(cpu): \(String(cString: strerror(-result)))")
+    do {
+        _ = try SystemCall.returningNegativeErrno("sched_setaffinity", "CPU \(cpu)") {
+            shim_pin_thread_to_cpu(Int32(clamping: cpu))
+        }
+    } catch {
+        throw BenchError("cannot pin the thread: \(error)")
     }
 }
 

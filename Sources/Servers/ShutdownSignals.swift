@@ -48,9 +48,10 @@ public enum ShutdownSignals {
         sigaddset(&set, SIGINT)
         sigaddset(&set, SIGTERM)
         sigaddset(&set, SIGCHLD)
-        let result = pthread_sigmask(SIG_SETMASK, &set, nil)
-        guard result == 0 else {
-            throw ServerError("pthread_sigmask: \(String(cString: strerror(result)))")
+        do {
+            try SystemCall.returningErrno("pthread_sigmask", "SIG_SETMASK") { pthread_sigmask(SIG_SETMASK, &set, nil) }
+        } catch {
+            throw ServerError("\(error)")
         }
         // A peer that vanishes must not kill the server: sends use
         // MSG_NOSIGNAL, and stdout writes get EPIPE instead of SIGPIPE.

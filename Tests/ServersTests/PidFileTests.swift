@@ -74,7 +74,8 @@ final class PidFileTests: XCTestCase {
         var status = stat()
         XCTAssertEqual(lstat(fifo, &status), 0, "not removed")
         XCTAssertThrowsError(try PidFile(path: folder + "/missing/server.pid")) { error in
-            XCTAssertEqual("\(error)", "cannot open pidfile \(folder)/missing/server.pid: ENOENT (No such file or directory)")
+            XCTAssertEqual("\(error)",
+                           "pidfile: open(\(folder)/missing/server.pid): ENOENT (No such file or directory)")
         }
     }
 

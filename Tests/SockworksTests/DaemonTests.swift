@@ -129,7 +129,7 @@ final class DaemonTests: XCTestCase {
              "sockworks: --syslog-ident must be 1 to 32 printable ASCII characters without space, '[' or ':' (see 'sockworks serve echo --help')\n"),
             (["--pidfile", ""], 2, "sockworks: --pidfile needs a path (see 'sockworks serve echo --help')\n"),
             (["--pidfile", folder.file("missing/echo.pid")], 1,
-             "sockworks: cannot open pidfile \(folder.file("missing/echo.pid")): ENOENT (No such file or directory)\n"),
+             "sockworks: pidfile: open(\(folder.file("missing/echo.pid"))): ENOENT (No such file or directory)\n"),
             // A pid file is emptied and removed at exit: never a device or a fifo.
             (["--daemon", "--pidfile", folder.file("fifo")], 1, "sockworks: pidfile \(folder.file("fifo")) is not a regular file\n"),
         ]

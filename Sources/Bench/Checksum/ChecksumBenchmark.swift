@@ -89,9 +89,9 @@ public struct ChecksumBenchmark: Sendable {
     private func calibrate(_ kernel: ChecksumKernel, _ bytes: UnsafeRawBufferPointer) -> Int {
         var iterations = 1
         while true {
-            let start = monotonicNanoseconds()
+            let start = MonotonicInstant.now
             consume(kernel.run(bytes, iterations: iterations))
-            let elapsed = Double(monotonicNanoseconds() - start) / 1e9
+            let elapsed = MonotonicInstant.seconds(since: start)
             if elapsed >= configuration.secondsPerSample / 4 || iterations >= 1 << 30 {
                 let scale = configuration.secondsPerSample / max(elapsed, 1e-9)
                 return max(1, Int(Double(iterations) * scale))
@@ -101,10 +101,10 @@ public struct ChecksumBenchmark: Sendable {
     }
 
     private func sample(_ kernel: ChecksumKernel, _ bytes: UnsafeRawBufferPointer, iterations: Int) -> Double {
-        let start = monotonicNanoseconds()
+        let start = MonotonicInstant.now
         consume(kernel.run(bytes, iterations: iterations))
-        let elapsed = Double(monotonicNanoseconds() - start)
-        return Double(bytes.count) * Double(iterations) / max(elapsed, 1)
+        let elapsedNanoseconds = Double(MonotonicInstant.now.nanoseconds - start.nanoseconds)
+        return Double(bytes.count) * Double(iterations) / max(elapsedNanoseconds, 1)
     }
 }
 

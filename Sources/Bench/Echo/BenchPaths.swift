@@ -1,4 +1,5 @@
 import Glibc
+import SocketCore
 import Subprocess
 import SystemPackage
 
@@ -45,28 +46,32 @@ public enum BenchPaths {
         var built = path.hasPrefix("/") ? "" : "."
         for part in path.split(separator: "/") {
             built += "/" + part
-            if mkdir(built, 0o755) != 0 && errno != EEXIST {
-                throw BenchError("cannot create \(built): \(String(cString: strerror(errno)))")
+            do throws(SystemError) {
+                _ = try SystemCall.value("mkdir", built) { mkdir(built, 0o755) }
+            } catch where error.code == EEXIST {
+                continue
+            } catch {
+                throw BenchError("cannot create a folder: \(error)")
             }
         }
     }
 
     public static func write(_ text: String, to path: String) throws {
-        let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-        guard descriptor >= 0 else { throw BenchError("cannot write \(path): \(String(cString: strerror(errno)))") }
-        defer { close(descriptor) }
-        var text = text
-        let written = text.withUTF8 { bytes -> Bool in
+        do throws(SystemError) {
+            let descriptor = try SystemCall.value("open", path) {
+                open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+            }
+            defer { try? SystemCall.close(descriptor) }
+            let bytes = Array(text.utf8)
             var offset = 0
             while offset < bytes.count {
-                let n = Glibc.write(descriptor, bytes.baseAddress! + offset, bytes.count - offset)
-                if n < 0 && errno == EINTR { continue }
-                guard n > 0 else { return false }
-                offset += n
+                offset += try SystemCall.value("write", path) {
+                    bytes.withUnsafeBytes { Glibc.write(descriptor, $0.baseAddress! + offset, $0.count - offset) }
+                }
             }
-            return true
+        } catch {
+            throw BenchError("cannot write a file: \(error)")
         }
-        guard written else { throw BenchError("cannot write \(path): \(String(cString: strerror(errno)))") }
     }
 
     /// Runs gnuplot on the chart script in `folder`; false when gnuplot is

@@ -58,7 +58,7 @@ public struct LoadGenerator: Sendable {
         } catch {
             throw BenchError("load generator: \(error)")
         }
-        guard code == 0 else { throw BenchError("load generator: \(String(cString: strerror(-code)))") }
+        guard code == 0 else { throw BenchError("load generator: \(SystemError(code: -code, call: "lg_run"))") }
         return LoadReport(
             requests: result.requests, windowNs: result.window_ns, p50Ns: result.p50_ns, p90Ns: result.p90_ns,
             p99Ns: result.p99_ns, maxNs: result.max_ns, corrupted: result.corrupted, failed: result.failed,

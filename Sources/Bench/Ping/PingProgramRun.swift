@@ -1,4 +1,5 @@
 import Glibc
+import SocketCore
 import Subprocess
 
 /// A ping program the benchmark runs: iputils `ping` or `icmpping`.
@@ -31,7 +32,7 @@ public struct PingProgramRun: Sendable, Equatable {
     /// other than 0 or prints no iputils summary.
     public static func measure(_ program: PingProgram, _ arguments: [String]) async throws(BenchError) -> PingProgramRun {
         let before = childrenCPUSeconds()
-        let start = monotonicNanoseconds()
+        let start = MonotonicInstant.now
         let status: TerminationStatus
         let output: String
         let errorText: String
@@ -43,7 +44,7 @@ public struct PingProgramRun: Sendable, Equatable {
         } catch {
             throw BenchError("cannot run \(program.path): \(error)")
         }
-        let wall = Double(monotonicNanoseconds() - start) / 1e9
+        let wall = MonotonicInstant.seconds(since: start)
         // The child has been reaped: its times are in RUSAGE_CHILDREN now.
         let cpu = childrenCPUSeconds() - before
         guard status == .exited(0), let summary = PingSummaryLine(output) else {

@@ -31,6 +31,22 @@ int shim_accept4(int fd, struct sockaddr *address, unsigned int *length, int fla
 int shim_set_child_subreaper(void);
 
 /*
+ * pipe2(2) with O_CLOEXEC: both ends, atomically, so that no program another
+ * thread starts meanwhile inherits them. Returns 0 or a negative errno.
+ */
+int shim_pipe_cloexec(int ends[2]);
+
+/*
+ * posix_spawn file actions that are GNU extensions: chdir in the child
+ * (posix_spawn_file_actions_addchdir_np, glibc 2.29) and closing every
+ * descriptor from `lowest` up (posix_spawn_file_actions_addclosefrom_np,
+ * glibc 2.34; close_range(2) in the child). `actions` is a
+ * posix_spawn_file_actions_t *. Return 0 or a negative errno.
+ */
+int shim_spawn_add_chdir(void *actions, const char *directory);
+int shim_spawn_add_closefrom(void *actions, int lowest);
+
+/*
  * syslog(3) for Swift, which cannot call variadic C functions: openlog with
  * LOG_PID | LOG_NDELAY (`ident` must stay valid while logging), and one
  * message, passed as "%s" so that a '%' in it is text.

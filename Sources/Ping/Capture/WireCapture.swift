@@ -274,7 +274,7 @@ private final class CaptureSink: @unchecked Sendable {
         guard let open = dumper else { return }
         dumper = nil
         if pcap_dump_flush(open) != 0 {
-            fail("writing \(file ?? "the capture file") failed: \(String(cString: strerror(errno)))")
+            fail("writing \(file ?? "the capture file") failed: \(errnoMessage(errno))")
         }
         pcap_dump_close(open)
     }

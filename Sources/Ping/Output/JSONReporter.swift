@@ -73,7 +73,7 @@ public struct JSONReporter: PingReporter {
             line.add("errno", Int(error.errorCode))
             line.add("message", error.errorCode == UInt32(EMSGSIZE)
                 ? "message too long, mtu=\(error.info)"
-                : String(cString: strerror(Int32(bitPattern: error.errorCode))))
+                : errnoMessage(Int32(bitPattern: error.errorCode)))
             write(line.line)
         case .summary(let summary):
             write(Self.summary(summary, start: start("summary", summary.target)))

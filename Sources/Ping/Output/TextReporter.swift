@@ -91,7 +91,8 @@ public struct TextReporter: PingReporter {
             if error.errorCode == UInt32(EMSGSIZE) {
                 writeError("\(program): local error: message too long, mtu=\(error.info)\(to(target))\n")
             } else {
-                writeError("\(program): local error: \(String(cString: strerror(Int32(bitPattern: error.errorCode))))\(to(target))\n")
+                let message = errnoMessage(Int32(bitPattern: error.errorCode))
+                writeError("\(program): local error: \(message)\(to(target))\n")
             }
         case .summary(let summary):
             write(Self.summary(summary))

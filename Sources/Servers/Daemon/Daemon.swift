@@ -1,3 +1,4 @@
+import CSystemShims
 import Glibc
 import SocketCore
 
@@ -33,37 +34,44 @@ public enum Daemon {
         guard threads <= 1 else {
             throw ServerError("cannot become a daemon with \(threads) threads running")
         }
-        var pipeEnds: [Int32] = [-1, -1]
-        guard pipe(&pipeEnds) == 0 else { throw ServerError("pipe: \(String(cString: strerror(errno)))") }
-        let (readEnd, writeEnd) = (pipeEnds[0], pipeEnds[1])
+        do {
+            return try detachSingleThreaded()
+        } catch {
+            throw ServerError("daemon: \(error)")
+        }
+    }
+
+    private static func detachSingleThreaded() throws(SystemError) -> Side {
         // Close-on-exec: a program the daemon starts must not hold the
-        // readiness pipe open (single-threaded here, so no race with fork).
-        for end in pipeEnds { _ = fcntl(end, F_SETFD, FD_CLOEXEC) }
-        switch try forkOrThrow() {
+        // readiness pipe open.
+        var pipeEnds: [Int32] = [-1, -1]
+        _ = try SystemCall.returningNegativeErrno("pipe2", "O_CLOEXEC") { shim_pipe_cloexec(&pipeEnds) }
+        let (readEnd, writeEnd) = (pipeEnds[0], pipeEnds[1])
+        switch try Processes.fork() {
         case .parent:
-            close(writeEnd)
+            try? SystemCall.close(writeEnd)
             var byte: UInt8 = 0
-            var count: Int
-            repeat { count = read(readEnd, &byte, 1) } while count < 0 && errno == EINTR
-            close(readEnd)
+            let count = (try? SystemCall.value("read", "readiness pipe") { read(readEnd, &byte, 1) }) ?? 0
+            try? SystemCall.close(readEnd)
             // A byte: the daemon is serving. End of file: it died first.
             return .original(daemonServes: count == 1)
         case .child:
-            close(readEnd)
+            try? SystemCall.close(readEnd)
         }
-        guard setsid() >= 0 else { throw ServerError("setsid: \(String(cString: strerror(errno)))") }
-        if case .parent = try forkOrThrow() { Processes.exitNow(0) }
-        _ = chdir("/")
+        _ = try SystemCall.value("setsid") { setsid() }
+        if case .parent = try Processes.fork() { Processes.exitNow(0) }
+        _ = try SystemCall.value("chdir", "/") { chdir("/") }
         umask(0o022)
         // Until this is done the daemon holds the caller's standard output,
         // and a script reading it to the end would wait for the daemon.
-        let null = open("/dev/null", O_RDWR)
-        guard null >= 0 else { throw ServerError("cannot open /dev/null: \(String(cString: strerror(errno)))") }
-        for standard: Int32 in 0...2 where null != standard { dup2(null, standard) }
-        if null > 2 { close(null) }
+        let null = try SystemCall.value("open", "/dev/null") { open("/dev/null", O_RDWR) }
+        for standard: Int32 in 0...2 where null != standard {
+            _ = try SystemCall.value("dup2", "/dev/null, \(standard)") { dup2(null, standard) }
+        }
+        if null > 2 { try SystemCall.close(null) }
         var none = sigset_t()
         sigemptyset(&none)
-        sigprocmask(SIG_SETMASK, &none, nil)
+        _ = try SystemCall.value("sigprocmask", "SIG_SETMASK") { sigprocmask(SIG_SETMASK, &none, nil) }
         // Linux numbers signals 1...64; glibc refuses the two it keeps for
         // itself (32, 33), which is as well.
         for signal: Int32 in 1...64 where signal != SIGKILL && signal != SIGSTOP {
@@ -76,14 +84,13 @@ public enum Daemon {
     public struct Readiness: Sendable {
         let descriptor: Int32
 
+        /// Sends the byte and closes the pipe. Nothing to report if the
+        /// write fails: the original process then reads end of file and says
+        /// the daemon did not start.
         public func ready() {
             var byte: UInt8 = 1
-            _ = write(descriptor, &byte, 1)
-            close(descriptor)
+            _ = try? SystemCall.value("write", "readiness pipe") { write(descriptor, &byte, 1) }
+            try? SystemCall.close(descriptor)
         }
-    }
-
-    private static func forkOrThrow() throws(ServerError) -> ForkSide {
-        do { return try Processes.fork() } catch { throw ServerError("fork: \(error)") }
     }
 }

@@ -23,18 +23,22 @@ public final class PidFile: Sendable {
     /// the daemon's). The lock is shared by forked copies of the descriptor,
     /// so it passes to the daemon along with it.
     public func writePid() throws(ServerError) {
-        let text = "\(getpid())\n"
-        let written = text.withCString { bytes in
-            ftruncate(descriptor, 0) == 0 && pwrite(descriptor, bytes, strlen(bytes), 0) == strlen(bytes)
+        let bytes = Array("\(getpid())\n".utf8)
+        do throws(SystemError) {
+            _ = try SystemCall.value("ftruncate", path) { ftruncate(descriptor, 0) }
+            // A few bytes at offset 0 of a regular file: written whole or not at all.
+            let written = try SystemCall.value("pwrite", path) { pwrite(descriptor, bytes, bytes.count, 0) }
+            guard written == bytes.count else { throw SystemError(code: EIO, call: "pwrite", detail: path) }
+        } catch {
+            throw Self.failure(error)
         }
-        guard written else { throw ServerError("cannot write pidfile \(path): \(Self.reason(errno))") }
     }
 
     /// Removes the file (the server is stopping) and releases the lock. A
     /// file that someone replaced meanwhile is not ours to remove.
     public func remove() {
-        if Self.isSameFile(descriptor, path) { unlink(path) }
-        close(descriptor)
+        if Self.isSameFile(descriptor, path) { _ = try? SystemCall.value("unlink", path) { unlink(path) } }
+        try? SystemCall.close(descriptor)
     }
 
     /// open + flock, as FreeBSD's flopen(3) does it: the file may have been
@@ -43,35 +47,43 @@ public final class PidFile: Sendable {
     /// if the path still names the file locked; otherwise try again.
     private static func openLocked(_ path: String) throws(ServerError) -> Int32 {
         for _ in 0..<10 {
-            let descriptor = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
-            guard descriptor >= 0 else { throw ServerError("cannot open pidfile \(path): \(reason(errno))") }
-            guard flock(descriptor, LOCK_EX | LOCK_NB) == 0 else {
-                let lockError = errno
-                let holder = readPid(descriptor)
-                close(descriptor)
-                guard lockError == EWOULDBLOCK else {
-                    throw ServerError("cannot lock pidfile \(path): \(reason(lockError))")
+            let descriptor: Int32
+            let locked: IOResult<Int32>
+            do throws(SystemError) {
+                descriptor = try SystemCall.value("open", path) { open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644) }
+                do throws(SystemError) {
+                    locked = try SystemCall.result("flock", path) { flock(descriptor, LOCK_EX | LOCK_NB) }
+                } catch {
+                    try? SystemCall.close(descriptor)
+                    throw error
                 }
+            } catch {
+                throw failure(error)
+            }
+            guard case .processed = locked else {
+                let holder = readPid(descriptor)
+                try? SystemCall.close(descriptor)
                 // The holder empties the file when it takes the lock and
                 // writes its pid once it serves (after detaching).
                 throw ServerError("pidfile \(path) is held by "
                     + (holder.map { "pid \($0)" } ?? "a process that has not written its pid yet"))
             }
             guard isSameFile(descriptor, path) else {
-                close(descriptor)
+                try? SystemCall.close(descriptor)
                 continue
             }
             // Emptied now and unlinked at exit: never a device such as
             // /dev/null, a fifo or anything but a file of our own making.
             var status = stat()
             guard fstat(descriptor, &status) == 0, status.st_mode & S_IFMT == S_IFREG else {
-                close(descriptor)
+                try? SystemCall.close(descriptor)
                 throw ServerError("pidfile \(path) is not a regular file")
             }
-            guard ftruncate(descriptor, 0) == 0 else {
-                let error = errno
-                close(descriptor)
-                throw ServerError("cannot write pidfile \(path): \(reason(error))")
+            do {
+                _ = try SystemCall.value("ftruncate", path) { ftruncate(descriptor, 0) }
+            } catch {
+                try? SystemCall.close(descriptor)
+                throw failure(error)
             }
             return descriptor
         }
@@ -93,9 +105,9 @@ public final class PidFile: Sendable {
         return pid_t(String(decoding: buffer[..<count], as: UTF8.self).filter(\.isNumber))
     }
 
-    private static func reason(_ code: Int32) -> String {
-        "\(errnoName(code)) (\(String(cString: strerror(code))))"
-    }
+    /// A failed call on the pid file, e.g.
+    /// `pidfile: open(/run/x/echo.pid): ENOENT (No such file or directory)`.
+    private static func failure(_ error: SystemError) -> ServerError { ServerError("pidfile: \(error)") }
 
     public static func absolute(_ path: String) -> String {
         guard !path.hasPrefix("/") else { return path }

@@ -24,9 +24,8 @@ public struct PacketError: Error, Equatable, Sendable, CustomStringConvertible {
     /// An argument was out of range. The corresponding C constant is `EINVAL`.
     public var isInvalidArgument: Bool { code == EINVAL }
 
-    public var description: String {
-        "\(operation): \(errnoName(code)) (\(String(cString: strerror(code))))"
-    }
+    /// `operation: ENAME (text)`, as every failed call prints.
+    public var description: String { SystemError(code: code, call: operation).description }
 }
 
 /// Turns a C core return value into a byte count, or throws the errno it carries.
@@ -34,45 +33,4 @@ public struct PacketError: Error, Equatable, Sendable, CustomStringConvertible {
 func checkCore(_ result: Int32, _ operation: String) throws(PacketError) -> Int {
     if result < 0 { throw PacketError(code: -result, operation: operation) }
     return Int(result)
-}
-
-/// The symbolic name of an errno value, e.g. `EBADMSG`; the number when unknown.
-public func errnoName(_ code: Int32) -> String {
-    switch code {
-    case EPERM: "EPERM"
-    case ENOENT: "ENOENT"
-    case EINTR: "EINTR"
-    case EIO: "EIO"
-    case EBADF: "EBADF"
-    case EAGAIN: "EAGAIN"
-    case ENOMEM: "ENOMEM"
-    case EACCES: "EACCES"
-    case EFAULT: "EFAULT"
-    case EBUSY: "EBUSY"
-    case EEXIST: "EEXIST"
-    case EINVAL: "EINVAL"
-    case EMFILE: "EMFILE"
-    case ENFILE: "ENFILE"
-    case ENOSPC: "ENOSPC"
-    case EPIPE: "EPIPE"
-    case ERANGE: "ERANGE"
-    case ENOSYS: "ENOSYS"
-    case EBADMSG: "EBADMSG"
-    case EPROTO: "EPROTO"
-    case EMSGSIZE: "EMSGSIZE"
-    case ENOTSUP: "ENOTSUP"
-    case EADDRINUSE: "EADDRINUSE"
-    case EADDRNOTAVAIL: "EADDRNOTAVAIL"
-    case ENETUNREACH: "ENETUNREACH"
-    case ECONNABORTED: "ECONNABORTED"
-    case ECONNRESET: "ECONNRESET"
-    case ENOBUFS: "ENOBUFS"
-    case ENOTCONN: "ENOTCONN"
-    case ETIMEDOUT: "ETIMEDOUT"
-    case ECONNREFUSED: "ECONNREFUSED"
-    case EHOSTUNREACH: "EHOSTUNREACH"
-    case EINPROGRESS: "EINPROGRESS"
-    case EALREADY: "EALREADY"
-    default: "errno \(code)"
-    }
 }

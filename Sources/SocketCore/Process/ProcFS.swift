@@ -6,14 +6,17 @@ public enum ProcFS {
     /// The whole text of a /proc file, or nil when it cannot be opened (the
     /// process has gone).
     public static func read(_ path: String) -> String? {
-        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
-        guard descriptor >= 0 else { return nil }
-        defer { close(descriptor) }
+        guard let descriptor = try? syscallValue("open", path, { open(path, O_RDONLY | O_CLOEXEC) }) else {
+            return nil
+        }
+        defer { try? SystemCall.close(descriptor) }
         var bytes: [UInt8] = []
         var chunk = [UInt8](repeating: 0, count: 8192)
         while true {
-            let count = chunk.withUnsafeMutableBytes { Glibc.read(descriptor, $0.baseAddress, $0.count) }
-            if count < 0 && errno == EINTR { continue }
+            // A read error (ESRCH: the process ended meanwhile) ends the text.
+            let count = (try? syscallValue("read", path) {
+                chunk.withUnsafeMutableBytes { Glibc.read(descriptor, $0.baseAddress, $0.count) }
+            }) ?? 0
             guard count > 0 else { break }
             bytes += chunk[..<count]
         }

@@ -26,7 +26,8 @@ public enum ChildExit: Sendable, Equatable, CustomStringConvertible {
 }
 
 /// The process calls servers need: fork, wait, signal, exit. They go
-/// through the same choke point as the socket calls.
+/// through the same choke point as the socket calls. To run another
+/// program, use `SpawnedProcess` (posix_spawn), not fork and exec.
 public enum Processes {
     /// fork(2). The child has only the calling thread: until it execs or
     /// exits it must not wait for anything another thread of the parent held.
@@ -83,15 +84,11 @@ public enum Processes {
         var ended: [(pid: pid_t, exit: ChildExit)] = []
         while true {
             var status: Int32 = 0
-            let pid = waitpid(-1, &status, WNOHANG)
-            if pid > 0 {
-                ended.append((pid, ChildExit(status: status)))
-            } else if pid < 0 && errno == EINTR {
-                continue
-            } else {
-                // 0: children remain, none has ended; ECHILD: none remain.
+            // 0: children remain, none has ended; ECHILD (thrown): none remain.
+            guard let pid = try? syscallValue("waitpid", nil, { waitpid(-1, &status, WNOHANG) }), pid > 0 else {
                 return ended
             }
+            ended.append((pid, ChildExit(status: status)))
         }
     }
 

@@ -70,9 +70,7 @@ public struct ResolverError: Error, Hashable, Sendable, CustomStringConvertible 
         switch code {
         case .addressInfo(let code): String(cString: gai_strerror(code))
         case .hostDatabase(let code): String(cString: hstrerror(code))
-        // glibc's strerror is thread-safe since 2.32 (a per-thread buffer for
-        // unknown codes).
-        case .system(let code): String(cString: strerror(code))
+        case .system(let code): errnoMessage(code)
         case .notFound:
             switch lookup {
             case .service, .port: "service not found"

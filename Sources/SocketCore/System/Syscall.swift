@@ -44,7 +44,7 @@ struct WouldBlockErrnos: ExpressibleByArrayLiteral {
 /// - `EINTR` is handled by `interrupt` (retried unless told otherwise);
 /// - an errno in `wouldBlock` comes back as `.wouldBlock`;
 /// - an errno that only a bug can cause (`EBADF`, `EFAULT`, `ENOTSOCK`) traps;
-/// - any other errno is thrown as a `SocketError` naming `call` and `detail`.
+/// - any other errno is thrown as a `SystemError` naming `call` and `detail`.
 ///
 /// `detail` is evaluated only when the call fails. `body` may be called more
 /// than once, so it must recompute anything that changes between tries (such
@@ -56,7 +56,7 @@ func syscall<Result: FixedWidthInteger>(
     interrupt: InterruptPolicy = .retry,
     wouldBlock: WouldBlockErrnos = .standard,
     _ body: () -> Result
-) throws(SocketError) -> IOResult<Result> {
+) throws(SystemError) -> IOResult<Result> {
     while true {
         let result = body()
         guard result == -1 else { return .processed(result) }
@@ -69,10 +69,10 @@ func syscall<Result: FixedWidthInteger>(
             }
         }
         if wouldBlock.contains(code) { return .wouldBlock }
-        if SocketError.isProgrammerError(code) {
-            preconditionFailure("\(call)(\(detail() ?? "")): \(socketErrnoName(code)): a bug in the caller")
+        if SystemError.isProgrammerError(code) {
+            preconditionFailure("\(call)(\(detail() ?? "")): \(errnoName(code)): a bug in the caller")
         }
-        throw SocketError(code: code, call: call, detail: detail())
+        throw SystemError(code: code, call: call, detail: detail())
     }
 }
 
@@ -83,7 +83,7 @@ func syscallValue<Result: FixedWidthInteger>(
     _ call: String,
     _ detail: @autoclosure () -> String? = nil,
     _ body: () -> Result
-) throws(SocketError) -> Result {
+) throws(SystemError) -> Result {
     switch try syscall(call, detail(), wouldBlock: [], body) {
     case .processed(let value): return value
     case .wouldBlock: preconditionFailure("\(call): no would-block errnos were given")
@@ -99,7 +99,7 @@ func fromNegativeErrno(_ result: Int32) -> Int32 {
     return -1
 }
 
-extension SocketError {
+extension SystemError {
     /// Errnos that a correct program cannot get: a descriptor that is not open
     /// (closed twice, or someone else's), a pointer outside our memory, a
     /// descriptor that is not a socket. Carrying on would act on the wrong object.

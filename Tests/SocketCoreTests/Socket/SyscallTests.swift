@@ -96,9 +96,9 @@ final class SyscallTests: XCTestCase {
     }
 
     func testProgrammerErrnosAreTheOnesThatTrap() {
-        for code in [EBADF, EFAULT, ENOTSOCK] { XCTAssertTrue(SocketError.isProgrammerError(code), "\(code)") }
+        for code in [EBADF, EFAULT, ENOTSOCK] { XCTAssertTrue(SystemError.isProgrammerError(code), "\(code)") }
         for code in [ECONNREFUSED, EAGAIN, EINVAL, EPIPE, ECONNRESET] {
-            XCTAssertFalse(SocketError.isProgrammerError(code), "\(code)")
+            XCTAssertFalse(SystemError.isProgrammerError(code), "\(code)")
         }
     }
 
