@@ -102,6 +102,12 @@ let package = Package(
         ),
         .testTarget(name: "SocketCoreTests", dependencies: ["SocketCore", "CSockCore"]),
         .testTarget(
+            name: "ProtocolsTests",
+            dependencies: [
+                "Protocols", "Streams", "SocketCore", .product(name: "SystemPackage", package: "swift-system"),
+            ]
+        ),
+        .testTarget(
             name: "StreamsTests",
             dependencies: ["Streams", "SocketCore", .product(name: "SystemPackage", package: "swift-system")]
         ),

@@ -70,7 +70,8 @@ public final class BufferedReader {
             return try read(until: Self.crlf, maxLength: maxLength, deadline: deadline)
         case .lf:
             // One byte more, for a CR before the LF that is not the line's.
-            guard let newline = try locate([Self.lf], maxLength: maxLength + 1, reporting: maxLength, deadline)
+            let withCR = maxLength == .max ? maxLength : maxLength + 1
+            guard let newline = try locate([Self.lf], maxLength: withCR, reporting: maxLength, deadline)
             else { return nil }
             let hasCR = newline > 0 && buffer.withUnreadBytes { $0[newline - 1] } == Self.cr
             let length = hasCR ? newline - 1 : newline
@@ -99,6 +100,9 @@ public final class BufferedReader {
     /// Up to the buffer's capacity they come through the buffer, so that
     /// what follows them is read ahead; larger blocks are read straight into
     /// the result, with no copy through the buffer.
+    ///
+    /// The block is allocated at once: a count that comes from the peer (a
+    /// Content-Length) is checked against the protocol's own limit first.
     public func read(exactly count: Int, deadline: MonotonicInstant? = nil) throws(StreamError) -> [UInt8] {
         precondition(count >= 0, "a negative count")
         if count <= buffer.capacity {
@@ -174,7 +178,8 @@ public final class BufferedReader {
     {
         precondition(!delimiter.isEmpty, "an empty delimiter")
         precondition(maxLength >= 0, "a negative maxLength")
-        let window = maxLength + delimiter.count
+        let (sum, overflow) = maxLength.addingReportingOverflow(delimiter.count)
+        let window = overflow ? .max : sum
         // Offsets below this are known not to start a delimiter.
         var searched = 0
         while true {

@@ -1,5 +1,6 @@
 import Glibc
 import SocketCore
+import Streams
 import Synchronization
 import SystemPackage
 
@@ -93,18 +94,23 @@ private final class Sender: Sendable {
     }
 
     private func send() -> Result<Int, EchoError> {
+        let input = FileDescriptorStream(self.input)
         var chunk = [UInt8](repeating: 0, count: chunkSize)
         var total = 0
         while true {
             let count: Int
-            do {
-                count = try chunk.withUnsafeMutableBytes { try input.read(into: $0) }
+            do throws(StreamError) {
+                count = try input.read(into: &chunk)
             } catch {
                 return .failure(EchoError("read from standard input: \(error)"))
             }
             if count == 0 { break }
-            do throws(SocketError) {
-                try socket.sendAll(chunk, count: count)
+            do throws(StreamError) {
+                try chunk.withUnsafeBytes { raw in
+                    Result { () throws(StreamError) in
+                        try socket.write(UnsafeRawBufferPointer(rebasing: raw[..<count]), deadline: nil)
+                    }
+                }.get()
             } catch {
                 return .failure(EchoError("\(error)"))
             }
