@@ -62,6 +62,16 @@ final class BufferedReaderLineTests: XCTestCase {
         }
     }
 
+    /// No limit at all is a limit too: it does not overflow.
+    func testTheLargestLimit() throws {
+        let reader = BufferedReader(ScriptedStream(chunks: ["a\r\nb\n", "c"]), capacity: 2)
+        XCTAssertEqual(try reader.readLine(maxLength: .max), bytes("a"))
+        XCTAssertEqual(try reader.readLine(maxLength: .max, ending: .lf), bytes("b"))
+        XCTAssertThrowsError(try reader.read(until: [0], maxLength: .max)) {
+            XCTAssertEqual($0 as? StreamError, .endOfStream(received: 1))
+        }
+    }
+
     /// A 1 MiB line against an 8 KiB limit: refused after reading little
     /// more than the limit, with the buffer no larger than that; the line
     /// can then be skipped and the next one read.

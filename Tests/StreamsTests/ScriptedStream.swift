@@ -27,8 +27,7 @@ final class ScriptedStream: ByteStream {
     private(set) var largestReadBuffer = 0
     /// The next write throws this, if set.
     var writeFailure: StreamError?
-    private(set) var shutdowns: [StreamShutdown] = []
-    private(set) var isClosed = false
+    private var isClosed = false
 
     /// After the script, reads return 0: end of stream.
     init(_ script: [Step]) {
@@ -69,9 +68,7 @@ final class ScriptedStream: ByteStream {
         writes.append(Array(bytes))
     }
 
-    func shutdown(_ direction: StreamShutdown, deadline: MonotonicInstant?) throws(StreamError) {
-        shutdowns.append(direction)
-    }
+    func shutdown(_ direction: StreamShutdown, deadline: MonotonicInstant?) throws(StreamError) {}
 
     func close(deadline: MonotonicInstant?) throws(StreamError) {
         isClosed = true
