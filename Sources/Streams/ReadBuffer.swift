@@ -120,11 +120,10 @@ struct ReadBuffer {
     }
 
     /// Makes sure there is room after the unread bytes: moves them to the
-    /// front when that frees room, grows the array (doubling, up to `limit`)
-    /// when they fill it.
+    /// front when little room is left behind them (so reads stay large),
+    /// and grows the array (doubling, up to `limit`) when they fill it.
     private mutating func makeRoom(limit: Int) {
-        guard end == storage.count else { return }
-        if start > 0 {
+        if start > 0 && storage.count - end < storage.count / 4 {
             let unread = count
             storage.withUnsafeMutableBytes { raw in
                 guard let base = raw.baseAddress else { return }
@@ -132,8 +131,8 @@ struct ReadBuffer {
             }
             start = 0
             end = unread
-            return
         }
+        guard end == storage.count else { return }
         precondition(storage.count < limit, "filling a buffer that already holds the limit")
         storage.append(contentsOf: repeatElement(0, count: min(storage.count, limit - storage.count)))
     }

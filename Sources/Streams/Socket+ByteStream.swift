@@ -1,4 +1,3 @@
-import Glibc
 import SocketCore
 
 /// A connected stream socket is a byte stream.
@@ -80,13 +79,4 @@ extension Socket: ByteStream {
 
 private enum StreamReadiness {
     case readable, writable
-}
-
-/// Runs a SocketCore call, its error reported as `StreamError.system`.
-func streamCall<Value>(_ body: () throws(SocketError) -> Value) throws(StreamError) -> Value {
-    do {
-        return try body()
-    } catch {
-        throw .system(error)
-    }
 }

@@ -25,3 +25,12 @@ public enum StreamError: Error, Hashable, Sendable, CustomStringConvertible {
         }
     }
 }
+
+/// Runs a SocketCore call, its error reported as `StreamError.system`.
+func streamCall<Value>(_ body: () throws(SocketError) -> Value) throws(StreamError) -> Value {
+    do {
+        return try body()
+    } catch {
+        throw .system(error)
+    }
+}

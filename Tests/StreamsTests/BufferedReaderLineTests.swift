@@ -30,6 +30,19 @@ final class BufferedReaderLineTests: XCTestCase {
         XCTAssertNil(try reader.readLine(maxLength: 3))
     }
 
+    /// As lines are taken from the front, the rest moves back before little
+    /// room is left behind it: the stream is never read a few bytes at a time.
+    func testReadsStayLargeAsLinesAreTaken() throws {
+        let input = Array(repeating: bytes("abcdefg\r\n"), count: 100).flatMap { $0 }
+        // Arriving 50 bytes at a time, leaving 14 bytes of room after the first.
+        let stream = ScriptedStream(stride(from: 0, to: input.count, by: 50).map { .bytes(Array(input[$0..<$0 + 50])) })
+        let reader = BufferedReader(stream, capacity: 64)
+        for _ in 0..<100 { XCTAssertEqual(try reader.readLine(maxLength: 10), bytes("abcdefg")) }
+        XCTAssertNil(try reader.readLine(maxLength: 10))
+        XCTAssertGreaterThanOrEqual(stream.readBufferSizes.min() ?? 0, 16, "\(stream.readBufferSizes)")
+        XCTAssertEqual(reader.storageSize, 64)
+    }
+
     /// CRLF lines keep a bare CR or a bare LF inside them: whether to
     /// refuse one is the protocol's business.
     func testBareCRAndLFArePartOfACRLFLine() throws {

@@ -23,8 +23,9 @@ final class ScriptedStream: ByteStream {
     private(set) var readDeadlines: [MonotonicInstant?] = []
     /// The bytes handed to readers so far.
     private(set) var bytesRead = 0
-    /// The largest buffer a read was given.
-    private(set) var largestReadBuffer = 0
+    /// The size of the buffer each read was given.
+    private(set) var readBufferSizes: [Int] = []
+    var largestReadBuffer: Int { readBufferSizes.max() ?? 0 }
     /// The next write throws this, if set.
     var writeFailure: StreamError?
     private var isClosed = false
@@ -47,7 +48,7 @@ final class ScriptedStream: ByteStream {
     func read(into buffer: UnsafeMutableRawBufferPointer, deadline: MonotonicInstant?) throws(StreamError) -> Int {
         precondition(!isClosed, "read after close")
         readDeadlines.append(deadline)
-        largestReadBuffer = max(largestReadBuffer, buffer.count)
+        readBufferSizes.append(buffer.count)
         guard !script.isEmpty, buffer.count > 0 else { return 0 }
         switch script.removeFirst() {
         case .timeout:
