@@ -7,6 +7,7 @@ let package = Package(
         .executable(name: "sockworks", targets: ["sockworks"]),
         .executable(name: "icmpping", targets: ["icmpping"]),
         .library(name: "SocketCore", targets: ["SocketCore"]),
+        .library(name: "Streams", targets: ["Streams"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -47,9 +48,15 @@ let package = Package(
             ],
             swiftSettings: hotPathSettings
         ),
+        // Byte streams (Socket, a plain descriptor, later TLS) and the
+        // bounded buffered reader and writer that line protocols read with.
+        .target(
+            name: "Streams",
+            dependencies: ["SocketCore", .product(name: "SystemPackage", package: "swift-system")]
+        ),
         .target(
             name: "Protocols",
-            dependencies: ["SocketCore", .product(name: "SystemPackage", package: "swift-system")]
+            dependencies: ["SocketCore", "Streams", .product(name: "SystemPackage", package: "swift-system")]
         ),
         .target(
             name: "Bench",
@@ -101,6 +108,16 @@ let package = Package(
             path: "Tests/ConformanceServer"
         ),
         .testTarget(name: "SocketCoreTests", dependencies: ["SocketCore", "CSockCore"]),
+        .testTarget(
+            name: "ProtocolsTests",
+            dependencies: [
+                "Protocols", "Streams", "SocketCore", .product(name: "SystemPackage", package: "swift-system"),
+            ]
+        ),
+        .testTarget(
+            name: "StreamsTests",
+            dependencies: ["Streams", "SocketCore", .product(name: "SystemPackage", package: "swift-system")]
+        ),
         .testTarget(
             name: "BenchTests",
             dependencies: [

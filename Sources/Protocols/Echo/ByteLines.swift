@@ -1,34 +1,59 @@
+import SocketCore
+import Streams
 import SystemPackage
 
-/// The lines of a file descriptor as raw bytes: split on "\n" only, the
-/// newline dropped, nothing decoded (a "\r" or an invalid UTF-8 byte is
-/// part of the line). A last line without a newline is still a line.
-public struct ByteLines: Sequence, IteratorProtocol {
-    private let input: FileDescriptor
-    private var buffer: [UInt8] = []
-    private var start = 0
-    private var atEnd = false
+/// The lines of an input as raw bytes: split on "\n" only, the newline
+/// dropped, nothing decoded (a "\r" or an invalid UTF-8 byte is part of the
+/// line). A last line without a newline is still a line.
+///
+/// Each line is at most `maxLength` bytes, so that an input without
+/// newlines cannot fill the memory. The lines end at the end of the input,
+/// at a failed read (what had come of the last line is still a line: the
+/// client then reports what it has done), or at a line longer than
+/// `maxLength`; `failure` then says which of the last two it was.
+///
+/// A class, so that a copy made by `for line in lines` reads on the same
+/// input and leaves its `failure` where the caller can see it.
+public final class ByteLines: Sequence, IteratorProtocol {
+    /// The longest line by default, far beyond the largest datagram (64 KiB
+    /// over UDP, a few hundred KiB over UNIX sockets): no line that could be
+    /// sent as one is refused.
+    public static let defaultMaxLength = 1 << 20
 
-    public init(_ input: FileDescriptor) { self.input = input }
+    public let maxLength: Int
+    /// Why the lines ended before the end of the input; nil while they have
+    /// not, or when they ended with the input.
+    public private(set) var failure: StreamError?
+    private let reader: BufferedReader
+    private var isFinished = false
 
-    public mutating func next() -> [UInt8]? {
-        while true {
-            if let newline = buffer[start...].firstIndex(of: UInt8(ascii: "\n")) {
-                defer { start = newline + 1 }
-                return Array(buffer[start..<newline])
+    /// The lines of a descriptor, standard input say (not closed at the end).
+    public convenience init(_ input: FileDescriptor, maxLength: Int = ByteLines.defaultMaxLength) {
+        self.init(FileDescriptorStream(input), maxLength: maxLength)
+    }
+
+    public init(_ input: any ByteStream, maxLength: Int = ByteLines.defaultMaxLength) {
+        reader = BufferedReader(input)
+        self.maxLength = maxLength
+    }
+
+    public func next() -> [UInt8]? {
+        guard !isFinished else { return nil }
+        do throws(StreamError) {
+            if let line = try reader.read(until: [UInt8(ascii: "\n")], maxLength: maxLength) { return line }
+        } catch {
+            isFinished = true
+            if case .tooLong = error {
+                failure = error
+                return nil
             }
-            if atEnd {
-                guard start < buffer.count else { return nil }
-                defer { start = buffer.count }
-                return Array(buffer[start...])
-            }
-            buffer.removeSubrange(..<start)
-            start = 0
-            var chunk = [UInt8](repeating: 0, count: 4096)
-            // A read error ends the input like end of file: the client then
-            // reports what it has done.
-            let count = (try? chunk.withUnsafeMutableBytes { try input.read(into: $0) }) ?? 0
-            if count == 0 { atEnd = true } else { buffer.append(contentsOf: chunk[..<count]) }
+            if case .endOfStream = error {} else { failure = error }
+            // The last line had no newline, or its read failed: what came
+            // of it is a line all the same.
+            let rest = reader.takeBuffered()
+            return rest.isEmpty ? nil : rest
         }
+        isFinished = true
+        return nil
     }
 }

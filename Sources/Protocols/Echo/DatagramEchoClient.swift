@@ -17,6 +17,24 @@ public struct DatagramEchoClient: Sendable {
     /// Runs the exchange on a socket connected to the server (so the kernel
     /// drops datagrams from anyone else); returns how many went unanswered.
     public func run(socket: Socket, lines: some Sequence<[UInt8]>, output: FileDescriptor) throws(EchoError) -> Int {
+        try exchange(socket: socket, lines: lines, output: output)
+    }
+
+    /// Runs the exchange on the lines of an input, standard input say. When
+    /// the lines end early (a line longer than `ByteLines.maxLength`, or a
+    /// failed read), the lines before have had their exchange, and then this
+    /// throws, naming `inputName`.
+    public func run(socket: Socket, lines: ByteLines, output: FileDescriptor,
+                    inputName: String = "standard input") throws(EchoError) -> Int
+    {
+        let missing = try exchange(socket: socket, lines: lines, output: output)
+        if let failure = lines.failure { throw EchoError("\(inputName): \(failure)") }
+        return missing
+    }
+
+    private func exchange(socket: Socket, lines: some Sequence<[UInt8]>, output: FileDescriptor)
+        throws(EchoError) -> Int
+    {
         var missing = 0
         var buffer = [UInt8](repeating: 0, count: 65536)
         for (index, datagram) in lines.enumerated() {
@@ -51,9 +69,9 @@ public struct DatagramEchoClient: Sendable {
     private func awaitEcho(of datagram: [UInt8], on socket: Socket, buffer: inout [UInt8])
         throws(SocketError) -> [UInt8]?
     {
-        let deadline = ContinuousClock.now + timeout
+        let deadline = MonotonicInstant.now + timeout
         while true {
-            let left = ContinuousClock.now.duration(to: deadline)
+            let left = MonotonicInstant.now.duration(to: deadline)
             guard left > .zero else { return nil }
             try socket.setOption(.receiveTimeout, to: left)
             let result = try socket.receive(into: &buffer)

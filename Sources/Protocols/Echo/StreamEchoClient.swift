@@ -1,5 +1,6 @@
 import Glibc
 import SocketCore
+import Streams
 import Synchronization
 import SystemPackage
 
@@ -23,23 +24,24 @@ public struct StreamEchoClient: Sendable {
         } catch {
             throw EchoError(error.description)
         }
-        // Wake up now and then to see whether the sender is done, so that a
-        // server that echoes but never closes does not keep us waiting.
-        try? socket.setOption(.receiveTimeout, to: .milliseconds(50))
-
+        let output = FileDescriptorStream(output)
         var received = 0
         var buffer = [UInt8](repeating: 0, count: 64 * 1024)
         while true {
             let sent = sender.outcome
             if case .failure(let error)? = sent { throw error }
             if case .success(let total)? = sent, received >= total { return received }
-            let result: IOResult<Int>
-            do throws(SocketError) {
-                result = try socket.receive(into: &buffer)
+            let count: Int
+            do throws(StreamError) {
+                // Wake up now and then to see whether the sender is done, so
+                // that a server that echoes but never closes does not keep us
+                // waiting.
+                count = try socket.read(into: &buffer, deadline: .now + .milliseconds(50))
+            } catch .timedOut {
+                continue
             } catch {
                 throw EchoError("\(error)")
             }
-            guard let count = result.value else { continue }
             if count == 0 {
                 // The server closed: wait for the sender's verdict, then judge.
                 let total = sender.waitForTotal()
@@ -49,8 +51,12 @@ public struct StreamEchoClient: Sendable {
                 }
                 return received
             }
-            do {
-                _ = try buffer.withUnsafeBytes { try output.writeAll(UnsafeRawBufferPointer(rebasing: $0[..<count])) }
+            do throws(StreamError) {
+                try buffer.withUnsafeBytes { raw in
+                    Result { () throws(StreamError) in
+                        try output.write(UnsafeRawBufferPointer(rebasing: raw[..<count]), deadline: nil)
+                    }
+                }.get()
             } catch {
                 throw EchoError("write to standard output: \(error)")
             }
@@ -93,18 +99,23 @@ private final class Sender: Sendable {
     }
 
     private func send() -> Result<Int, EchoError> {
+        let input = FileDescriptorStream(self.input)
         var chunk = [UInt8](repeating: 0, count: chunkSize)
         var total = 0
         while true {
             let count: Int
-            do {
-                count = try chunk.withUnsafeMutableBytes { try input.read(into: $0) }
+            do throws(StreamError) {
+                count = try input.read(into: &chunk)
             } catch {
                 return .failure(EchoError("read from standard input: \(error)"))
             }
             if count == 0 { break }
-            do throws(SocketError) {
-                try socket.sendAll(chunk, count: count)
+            do throws(StreamError) {
+                try chunk.withUnsafeBytes { raw in
+                    Result { () throws(StreamError) in
+                        try socket.write(UnsafeRawBufferPointer(rebasing: raw[..<count]), deadline: nil)
+                    }
+                }.get()
             } catch {
                 return .failure(EchoError("\(error)"))
             }
