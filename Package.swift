@@ -47,6 +47,9 @@ let package = Package(
             ],
             swiftSettings: hotPathSettings
         ),
+        // The textbook's TCPServer and TCPConnection (the State pattern) over
+        // real sockets, and RFC 9293's state machine; no server model uses it.
+        .target(name: "TCPStates", dependencies: ["SocketCore", "Servers"]),
         .target(
             name: "Protocols",
             dependencies: ["SocketCore", .product(name: "SystemPackage", package: "swift-system")]
@@ -118,6 +121,7 @@ let package = Package(
             name: "ServersTests",
             dependencies: ["Servers", .product(name: "Logging", package: "swift-log")]
         ),
+        .testTarget(name: "TCPStatesTests", dependencies: ["TCPStates", "SocketCore"]),
         // The epoll-c echo server in C, driven directly over loopback.
         .testTarget(name: "CEpollEchoTests", dependencies: ["CEpollEcho", "SocketCore"]),
         // Integration tests: they start the built executable and talk to it
