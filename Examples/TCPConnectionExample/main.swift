@@ -18,7 +18,7 @@ import TCPStates
 let usage = "usage: TCPConnectionExample PORT [CLIENTS]  (PORT 0 picks a free one; CLIENTS to serve, else for ever)\n"
 let arguments = Array(CommandLine.arguments.dropFirst())
 guard (1...2).contains(arguments.count), let port = UInt16(arguments[0]),
-      let clients = arguments.count == 2 ? Int(arguments[1]) : Int.max, clients >= 0
+    let clients = arguments.count == 2 ? Int(arguments[1]) : Int.max, clients >= 0
 else {
     TextOutput.write(usage, to: STDERR_FILENO)
     exit(2)

@@ -112,8 +112,9 @@ func withExample<Result: Sendable>(
         error: .string(limit: 1 << 20)
     ) { execution in
         let collector = OutputCollector()
-        let example = RunningExample(processIdentifier: execution.processIdentifier, output: collector,
-                                     signal: { try execution.send(signal: $0) })
+        let example = RunningExample(
+            processIdentifier: execution.processIdentifier, output: collector,
+            signal: { try execution.send(signal: $0) })
         return try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask {
                 // Ends at EOF, or with an error when swift-subprocess cancels
@@ -137,6 +138,10 @@ func withExample<Result: Sendable>(
         }
     }
     let (value, leftRunning, output) = result.closureResult
-    return (value, ExampleEnd(status: result.terminationStatus, standardOutput: output,
-                              standardError: result.standardError, leftRunning: leftRunning))
+    return (
+        value,
+        ExampleEnd(
+            status: result.terminationStatus, standardOutput: output,
+            standardError: result.standardError, leftRunning: leftRunning)
+    )
 }

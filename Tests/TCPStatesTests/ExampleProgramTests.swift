@@ -48,8 +48,10 @@ final class ExampleProgramTests: XCTestCase {
         let (_, taken) = try await withExample("TCPServerExample", ["\(port)"]) { try await $0.waitForExit() }
         XCTAssertEqual(taken.status, .exited(1))
         XCTAssertEqual(taken.standardOutput, "", "no 'listening on' line when it cannot listen")
-        XCTAssertEqual(taken.standardError, "TCPServerExample: openServer: cannot bind 127.0.0.1:\(port): "
-            + "EADDRINUSE (Address already in use): another socket holds this port\n")
+        XCTAssertEqual(
+            taken.standardError,
+            "TCPServerExample: openServer: cannot bind 127.0.0.1:\(port): "
+                + "EADDRINUSE (Address already in use): another socket holds this port\n")
         try busy.close()
 
         let (_, bad) = try await withExample("TCPServerExample", ["0", "localhost"]) { try await $0.waitForExit() }
@@ -85,8 +87,12 @@ final class ExampleProgramTests: XCTestCase {
         }
         XCTAssertEqual(end.status, .exited(0), end.standardError)
         let lines = end.standardOutput.split(separator: "\n").map(String.init)
-        XCTAssertEqual(lines.dropFirst(), ["LISTEN", "ESTABLISHED with \(peers[0])", "LISTEN",
-                                            "ESTABLISHED with \(peers[1])", "LISTEN", "CLOSED"])
+        XCTAssertEqual(
+            lines.dropFirst(),
+            [
+                "LISTEN", "ESTABLISHED with \(peers[0])", "LISTEN",
+                "ESTABLISHED with \(peers[1])", "LISTEN", "CLOSED",
+            ])
         XCTAssertTrue(lines.first?.hasPrefix("listening on 127.0.0.1:") ?? false, end.standardOutput)
     }
 }

@@ -146,8 +146,10 @@ final class TCPConnectionTests: XCTestCase {
             guard case TCPOpenError.bindFailed(let address, let cause) = error else { return XCTFail("\(error)") }
             XCTAssertEqual(address, first.localAddress)
             XCTAssertEqual(cause.code, EADDRINUSE)
-            XCTAssertEqual("\(error)", "cannot bind 127.0.0.1:\(port): EADDRINUSE (Address already in use): "
-                + "another socket holds this port")
+            XCTAssertEqual(
+                "\(error)",
+                "cannot bind 127.0.0.1:\(port): EADDRINUSE (Address already in use): "
+                    + "another socket holds this port")
         }
         XCTAssertEqual(openDescriptorCount(), before, "the failed socket is closed")
         try first.closeConnection()
