@@ -54,6 +54,19 @@ let package = Package(
             name: "Streams",
             dependencies: ["SocketCore", .product(name: "SystemPackage", package: "swift-system")]
         ),
+        // The textbook's TCPServer and TCPConnection (the State pattern) over
+        // real sockets, and RFC 9293's state machine; no server model uses it.
+        .target(name: "TCPStates", dependencies: ["SocketCore", "Servers"]),
+        // A page each for students of those two objects: small servers that
+        // the TCPStates tests start and talk to.
+        .executableTarget(
+            name: "TCPServerExample", dependencies: ["TCPStates", "Servers", "SocketCore"],
+            path: "Examples/TCPServerExample"
+        ),
+        .executableTarget(
+            name: "TCPConnectionExample", dependencies: ["TCPStates", "SocketCore"],
+            path: "Examples/TCPConnectionExample"
+        ),
         .target(
             name: "Protocols",
             dependencies: ["SocketCore", "Streams", .product(name: "SystemPackage", package: "swift-system")]
@@ -141,6 +154,14 @@ let package = Package(
         .testTarget(
             name: "ServersTests",
             dependencies: ["Servers", .product(name: "Logging", package: "swift-log")]
+        ),
+        .testTarget(
+            name: "TCPStatesTests",
+            dependencies: [
+                "TCPStates", "SocketCore", "TCPServerExample", "TCPConnectionExample",
+                .product(name: "Subprocess", package: "swift-subprocess"),
+                .product(name: "SystemPackage", package: "swift-system"),
+            ]
         ),
         // The epoll-c echo server in C, driven directly over loopback.
         .testTarget(name: "CEpollEchoTests", dependencies: ["CEpollEcho", "SocketCore"]),

@@ -1,4 +1,4 @@
-import Servers
+import TCPStates
 import XCTest
 
 /// The classic exchanges of RFC 9293 section 3.5 played on two machines, A
@@ -135,7 +135,7 @@ final class TCPScenarioTests: XCTestCase {
     /// while it still had a connection to use.
     func testRSTInEveryState() throws {
         let reset: [TCPAction] = [.signal(.connectionReset), .deleteTCB]
-        let expected: [(TCPState, TCPEvent, TCPState, [TCPAction])] = [
+        let expected: [(TCPMachineState, TCPEvent, TCPMachineState, [TCPAction])] = [
             (.closed, .rst, .closed, []),
             (.listen, .rst, .listen, []),
             (.listen, .rstACK, .listen, []),
@@ -151,7 +151,7 @@ final class TCPScenarioTests: XCTestCase {
             (.lastAck, .rst, .closed, [.deleteTCB]),
             (.timeWait, .rst, .closed, [.deleteTCB]),
         ]
-        XCTAssertEqual(Set(expected.map(\.0)), Set(TCPState.all))
+        XCTAssertEqual(Set(expected.map(\.0)), Set(TCPMachineState.all))
         for (state, rst, next, actions) in expected {
             var machine = try reach(state)
             try expect(&machine, rst, next, actions, "\(rst) in \(state)")
@@ -159,18 +159,18 @@ final class TCPScenarioTests: XCTestCase {
     }
 
     func testUserTimeoutAbortsFromAnyStateWithATCB() throws {
-        for state in TCPState.all where state != .closed {
+        for state in TCPMachineState.all where state != .closed {
             var machine = try reach(state)
             try expect(&machine, .userTimeout, .closed, [.signal(.userTimeout), .deleteTCB], "in \(state)")
         }
     }
 
     /// Event sequences from CLOSED to every state.
-    private func reach(_ state: TCPState, file: StaticString = #filePath, line: UInt = #line) throws
+    private func reach(_ state: TCPMachineState, file: StaticString = #filePath, line: UInt = #line) throws
         -> TCPStateMachine
     {
         let established: [TCPEvent] = [.activeOpen, .synACK]
-        let paths: [TCPState: [TCPEvent]] = [
+        let paths: [TCPMachineState: [TCPEvent]] = [
             .closed: [],
             .listen: [.passiveOpen],
             .synSent: [.activeOpen],
@@ -193,7 +193,7 @@ final class TCPScenarioTests: XCTestCase {
     }
 
     private func expect(
-        _ machine: inout TCPStateMachine, _ event: TCPEvent, _ next: TCPState, _ actions: [TCPAction],
+        _ machine: inout TCPStateMachine, _ event: TCPEvent, _ next: TCPMachineState, _ actions: [TCPAction],
         _ message: String = "", file: StaticString = #filePath, line: UInt = #line
     ) throws {
         let before = machine.state

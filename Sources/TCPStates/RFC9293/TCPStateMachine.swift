@@ -28,9 +28,9 @@
 /// https://www.rfc-editor.org/rfc/rfc9293#section-3.10
 public struct TCPStateMachine: Hashable, Sendable {
     /// The state now; CLOSED to begin with.
-    public private(set) var state: TCPState
+    public private(set) var state: TCPMachineState
 
-    public init(state: TCPState = .closed) { self.state = state }
+    public init(state: TCPMachineState = .closed) { self.state = state }
 
     /// Handles `event`: moves to the next state and returns what TCP does,
     /// or throws, leaving the state as it was.
@@ -44,7 +44,7 @@ public struct TCPStateMachine: Hashable, Sendable {
     /// The next state and TCP's actions when `event` happens in `state`, or
     /// the error the user gets. Grouped as RFC 9293 section 3.10 is: by
     /// event, then by state.
-    public static func transition(_ state: TCPState, _ event: TCPEvent) -> Result<TCPTransition, TCPStateError> {
+    public static func transition(_ state: TCPMachineState, _ event: TCPEvent) -> Result<TCPTransition, TCPStateError> {
         switch event {
         case .passiveOpen: passiveOpen(in: state)
         case .activeOpen: activeOpen(in: state)
@@ -61,10 +61,10 @@ public struct TCPStateMachine: Hashable, Sendable {
 /// Where an event leads: the next state and the actions, in the order the
 /// RFC takes them.
 public struct TCPTransition: Hashable, Sendable, CustomStringConvertible {
-    public let next: TCPState
+    public let next: TCPMachineState
     public let actions: [TCPAction]
 
-    public init(_ next: TCPState, _ actions: [TCPAction] = []) {
+    public init(_ next: TCPMachineState, _ actions: [TCPAction] = []) {
         self.next = next
         self.actions = actions
     }

@@ -2,7 +2,7 @@
 // each have their own rules; the other states share one sequence of steps.
 // https://www.rfc-editor.org/rfc/rfc9293#section-3.10.7
 extension TCPStateMachine {
-    static func segmentArrives(_ segment: TCPSegment, in state: TCPState) -> TCPTransition {
+    static func segmentArrives(_ segment: TCPSegment, in state: TCPMachineState) -> TCPTransition {
         switch state {
         case .closed: closedSegmentArrives(segment)
         case .listen: listenSegmentArrives(segment)
@@ -79,7 +79,7 @@ extension TCPStateMachine {
     }
 
     /// 3.10.7.4 Other States: SYN-RECEIVED and the synchronized states.
-    private static func otherStatesSegmentArrives(_ segment: TCPSegment, in state: TCPState) -> TCPTransition {
+    private static func otherStatesSegmentArrives(_ segment: TCPSegment, in state: TCPMachineState) -> TCPTransition {
         let flags = segment.flags
         // First, the sequence number: assumed acceptable (see the type).
 
@@ -170,10 +170,10 @@ extension TCPStateMachine {
 /// The state and actions gathered while one segment goes through the steps
 /// of 3.10.7.4.
 private struct Steps {
-    var state: TCPState
+    var state: TCPMachineState
     private(set) var actions: [TCPAction]
 
-    init(_ state: TCPState, _ actions: [TCPAction] = []) {
+    init(_ state: TCPMachineState, _ actions: [TCPAction] = []) {
         self.state = state
         self.actions = actions
     }

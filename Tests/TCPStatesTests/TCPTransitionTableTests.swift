@@ -1,4 +1,4 @@
-import Servers
+import TCPStates
 import XCTest
 
 /// TCPStateMachine against the hand-written table, entry by entry, and
@@ -6,9 +6,9 @@ import XCTest
 final class TCPTransitionTableTests: XCTestCase {
     /// The table has one row per state and, in each, one entry per event.
     func testTableCoversEveryStateAndEvent() {
-        XCTAssertEqual(TCPTransitionTable.rows.map(\.state), TCPState.all)
-        XCTAssertEqual(TCPState.all.count, 12)
-        XCTAssertEqual(Set(TCPState.all.map(\.description)).count, 11, "the RFC's eleven states")
+        XCTAssertEqual(TCPTransitionTable.rows.map(\.state), TCPMachineState.all)
+        XCTAssertEqual(TCPMachineState.all.count, 12)
+        XCTAssertEqual(Set(TCPMachineState.all.map(\.description)).count, 11, "the RFC's eleven states")
         XCTAssertEqual(Set(TCPTransitionTable.events).count, TCPTransitionTable.events.count)
         for row in TCPTransitionTable.rows {
             XCTAssertEqual(row.entries.map(\.event), TCPTransitionTable.events, "row \(row.state)")
@@ -63,7 +63,7 @@ final class TCPTransitionTableTests: XCTestCase {
             if flags.contains(.ack) { segments.append(TCPSegment(flags, acknowledging: .notAllSent)) }
         }
         XCTAssertEqual(Set(segments).count, 24)
-        for state in TCPState.all {
+        for state in TCPMachineState.all {
             for segment in segments {
                 let context = "\(debugName(state)) + \(segment)"
                 guard case .success(let transition) = TCPStateMachine.transition(state, .segment(segment)) else {
@@ -109,7 +109,7 @@ final class TCPTransitionTableTests: XCTestCase {
     }
 
     func testDescriptions() {
-        XCTAssertEqual(TCPState.all.map(\.description), [
+        XCTAssertEqual(TCPMachineState.all.map(\.description), [
             "CLOSED", "LISTEN", "SYN-SENT", "SYN-RECEIVED", "SYN-RECEIVED", "ESTABLISHED",
             "FIN-WAIT-1", "FIN-WAIT-2", "CLOSE-WAIT", "CLOSING", "LAST-ACK", "TIME-WAIT",
         ])
@@ -122,7 +122,7 @@ final class TCPTransitionTableTests: XCTestCase {
         XCTAssertEqual(TCPFlags([.fin, .syn, .rst, .ack]).rawValue, 0x17, "the header's bit values")
     }
 
-    private func debugName(_ state: TCPState) -> String {
+    private func debugName(_ state: TCPMachineState) -> String {
         switch state {
         case .synReceived(.passiveOpen): "SYN-RECEIVED from LISTEN"
         case .synReceived(.activeOpen): "SYN-RECEIVED from SYN-SENT"

@@ -1,4 +1,4 @@
-import Servers
+import TCPStates
 
 // The whole state machine written out by hand from RFC 9293 section 3.10:
 // every state (SYN-RECEIVED once per way in) against every event below.
@@ -24,10 +24,10 @@ extension TCPEvent {
 }
 
 enum Expected: Equatable, CustomStringConvertible {
-    case to(TCPState, [TCPAction])
+    case to(TCPMachineState, [TCPAction])
     case refused(TCPStateError.Reason)
 
-    static func to(_ state: TCPState, _ actions: TCPAction...) -> Expected { .to(state, actions) }
+    static func to(_ state: TCPMachineState, _ actions: TCPAction...) -> Expected { .to(state, actions) }
 
     var description: String {
         switch self {
@@ -47,10 +47,10 @@ enum TCPTransitionTable {
         .userTimeout, .timeWaitTimeout,
     ]
 
-    static let passiveSynReceived = TCPState.synReceived(.passiveOpen)
-    static let activeSynReceived = TCPState.synReceived(.activeOpen)
+    static let passiveSynReceived = TCPMachineState.synReceived(.passiveOpen)
+    static let activeSynReceived = TCPMachineState.synReceived(.activeOpen)
 
-    static let rows: [(state: TCPState, entries: [(event: TCPEvent, expected: Expected)])] = [
+    static let rows: [(state: TCPMachineState, entries: [(event: TCPEvent, expected: Expected)])] = [
         (.closed, [
             (.passiveOpen, .to(.listen, .createTCB)),
             (.activeOpen, .to(.synSent, .createTCB, .sendSYN)),

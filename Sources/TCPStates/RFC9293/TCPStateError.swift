@@ -12,19 +12,15 @@ public struct TCPStateError: Error, Hashable, Sendable, CustomStringConvertible 
         case connectionAlreadyExists = "connection already exists"
         /// SEND or CLOSE after this side has closed (RFC 9293 3.10.2, 3.10.4).
         case connectionClosing = "connection closing"
-        /// Not an RFC response: the three-state model of the State pattern
-        /// (`TCPConnection`) refuses data and acknowledgments while it is
-        /// only listening.
-        case connectionNotEstablished = "connection not established"
     }
 
     /// The state the call was made in.
-    public let state: TCPState
-    /// The call, e.g. `SEND`, or `send` for the State pattern's methods.
+    public let state: TCPMachineState
+    /// The call, e.g. `SEND`.
     public let operation: String
     public let reason: Reason
 
-    public init(state: TCPState, operation: String, reason: Reason) {
+    public init(state: TCPMachineState, operation: String, reason: Reason) {
         self.state = state
         self.operation = operation
         self.reason = reason

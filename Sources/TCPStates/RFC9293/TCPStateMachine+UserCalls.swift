@@ -4,7 +4,7 @@ extension TCPStateMachine {
     typealias Outcome = Result<TCPTransition, TCPStateError>
 
     /// 3.10.1 OPEN Call, passive.
-    static func passiveOpen(in state: TCPState) -> Outcome {
+    static func passiveOpen(in state: TCPMachineState) -> Outcome {
         switch state {
         case .closed:
             .success(TCPTransition(.listen, [.createTCB]))
@@ -16,7 +16,7 @@ extension TCPStateMachine {
     }
 
     /// 3.10.1 OPEN Call, active.
-    static func activeOpen(in state: TCPState) -> Outcome {
+    static func activeOpen(in state: TCPMachineState) -> Outcome {
         switch state {
         case .closed:
             .success(TCPTransition(.synSent, [.createTCB, .sendSYN]))
@@ -30,7 +30,7 @@ extension TCPStateMachine {
     }
 
     /// 3.10.2 SEND Call.
-    static func send(in state: TCPState) -> Outcome {
+    static func send(in state: TCPMachineState) -> Outcome {
         switch state {
         case .closed:
             refuse(.send, in: state, .connectionDoesNotExist)
@@ -48,7 +48,7 @@ extension TCPStateMachine {
     }
 
     /// 3.10.4 CLOSE Call.
-    static func close(in state: TCPState) -> Outcome {
+    static func close(in state: TCPMachineState) -> Outcome {
         switch state {
         case .closed:
             refuse(.close, in: state, .connectionDoesNotExist)
@@ -68,7 +68,7 @@ extension TCPStateMachine {
     }
 
     /// 3.10.5 ABORT Call.
-    static func abort(in state: TCPState) -> Outcome {
+    static func abort(in state: TCPMachineState) -> Outcome {
         switch state {
         case .closed:
             refuse(.abort, in: state, .connectionDoesNotExist)
@@ -82,7 +82,7 @@ extension TCPStateMachine {
         }
     }
 
-    private static func refuse(_ call: TCPEvent, in state: TCPState, _ reason: TCPStateError.Reason) -> Outcome {
+    private static func refuse(_ call: TCPEvent, in state: TCPMachineState, _ reason: TCPStateError.Reason) -> Outcome {
         .failure(TCPStateError(state: state, operation: call.description, reason: reason))
     }
 }

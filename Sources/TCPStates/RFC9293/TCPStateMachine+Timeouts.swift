@@ -6,14 +6,14 @@ extension TCPStateMachine {
     /// timeout' in general and for any outstanding calls, delete the TCB,
     /// enter the CLOSED state". CLOSED has no TCB and so no timer: a late
     /// expiry changes nothing.
-    static func userTimeout(in state: TCPState) -> TCPTransition {
+    static func userTimeout(in state: TCPMachineState) -> TCPTransition {
         state == .closed ? TCPTransition(.closed) : TCPTransition(.closed, [.signal(.userTimeout), .deleteTCB])
     }
 
     /// TIME-WAIT TIMEOUT: "delete the TCB, enter the CLOSED state". The timer
     /// runs in TIME-WAIT only; an expiry after the connection has left it
     /// (a RST, an ABORT) changes nothing.
-    static func timeWaitTimeout(in state: TCPState) -> TCPTransition {
+    static func timeWaitTimeout(in state: TCPMachineState) -> TCPTransition {
         state == .timeWait ? TCPTransition(.closed, [.deleteTCB]) : TCPTransition(state)
     }
 }

@@ -3,7 +3,10 @@
 ///
 /// CLOSED is the RFC's "fictional" state: no TCB exists.
 /// https://www.rfc-editor.org/rfc/rfc9293#section-3.3.2
-public enum TCPState: Hashable, Sendable, CustomStringConvertible {
+///
+/// Not to be confused with `TCPState`, the textbook's abstract state of
+/// `TCPConnection` (the State pattern over a real listening socket).
+public enum TCPMachineState: Hashable, Sendable, CustomStringConvertible {
     case closed
     case listen
     case synSent
@@ -23,7 +26,7 @@ public enum TCPState: Hashable, Sendable, CustomStringConvertible {
 
     /// Every state, SYN-RECEIVED once for each way in: the eleven states of
     /// the RFC as twelve values.
-    public static let all: [TCPState] = [
+    public static let all: [TCPMachineState] = [
         .closed, .listen, .synSent, .synReceived(.passiveOpen), .synReceived(.activeOpen), .established,
         .finWait1, .finWait2, .closeWait, .closing, .lastAck, .timeWait,
     ]
