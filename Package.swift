@@ -93,21 +93,35 @@ let package = Package(
                 .product(name: "SystemPackage", package: "swift-system"),
             ]
         ),
-        .testTarget(name: "SocketCoreTests", dependencies: ["SocketCore", "CSockCore"]),
+        // Helpers the test targets share: running the built executables and
+        // other programs, temporary folders, descriptor counts, waiting with a
+        // deadline, byte patterns, loopback sockets in plain Glibc. It depends
+        // on no module of the project, and no product depends on it.
+        .target(
+            name: "TestSupport",
+            dependencies: [
+                .product(name: "Subprocess", package: "swift-subprocess"),
+                .product(name: "SystemPackage", package: "swift-system"),
+            ],
+            path: "Tests/TestSupport"
+        ),
+        .testTarget(name: "SocketCoreTests", dependencies: ["SocketCore", "CSockCore", "TestSupport"]),
         .testTarget(
             name: "BenchTests",
             dependencies: [
                 "Bench",
                 "CLoadGen",
+                "TestSupport",
                 .product(name: "Subprocess", package: "swift-subprocess"),
                 .product(name: "SystemPackage", package: "swift-system"),
             ]
         ),
-        .testTarget(name: "PingTests", dependencies: ["Ping", "SocketCore", "CPcap"]),
+        .testTarget(name: "PingTests", dependencies: ["Ping", "SocketCore", "CPcap", "TestSupport"]),
         .testTarget(
             name: "IcmppingTests",
             dependencies: [
                 "icmpping",
+                "TestSupport",
                 .product(name: "Subprocess", package: "swift-subprocess"),
                 .product(name: "SystemPackage", package: "swift-system"),
             ],
@@ -119,7 +133,7 @@ let package = Package(
             dependencies: ["Servers", .product(name: "Logging", package: "swift-log")]
         ),
         // The epoll-c echo server in C, driven directly over loopback.
-        .testTarget(name: "CEpollEchoTests", dependencies: ["CEpollEcho", "SocketCore"]),
+        .testTarget(name: "CEpollEchoTests", dependencies: ["CEpollEcho", "SocketCore", "TestSupport"]),
         // Integration tests: they start the built executable and talk to it
         // through plain Glibc sockets of their own. Servers gives the
         // conformance suite `ServerModel.allCases` (so a new model is tested
@@ -130,6 +144,7 @@ let package = Package(
                 "sockworks",
                 "Servers",
                 "Bench",
+                "TestSupport",
                 .product(name: "Subprocess", package: "swift-subprocess"),
                 .product(name: "SystemPackage", package: "swift-system"),
             ]

@@ -1,5 +1,6 @@
 import Glibc
 import SocketCore
+import TestSupport
 import XCTest
 
 /// TCP over loopback only (127.0.0.1 and ::1).

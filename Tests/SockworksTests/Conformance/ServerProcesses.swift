@@ -1,5 +1,6 @@
 import Bench
 import Glibc
+import TestSupport
 
 /// A process as /proc shows it, named by PID and start time together, so
 /// that a PID reused by an unrelated process is never taken for it.
@@ -61,7 +62,7 @@ struct ServerProcesses {
     /// The open descriptors of the whole tree, as "PID: fd -> target".
     func openDescriptors() -> [String] {
         ProcessTree(root: root).processes().flatMap { pid in
-            directoryEntries("/proc/\(pid)/fd").map { "\(pid): \($0) -> \(linkTarget("/proc/\(pid)/fd/\($0)"))" }
+            directoryEntries("/proc/\(pid)/fd").map { "\(pid): \($0) -> \(linkTarget("/proc/\(pid)/fd/\($0)") ?? "?")" }
         }
     }
 
@@ -73,24 +74,4 @@ struct ServerProcesses {
     /// User + system CPU time of every thread of every process of the tree,
     /// including reaped children's (one clock tick resolution, 10 ms).
     func cpuTime() -> Duration { ProcessTree(root: root).cpuTime().total }
-}
-
-/// The names in a directory other than "." and "..".
-func directoryEntries(_ path: String) -> [String] {
-    guard let directory = opendir(path) else { return [] }
-    defer { closedir(directory) }
-    var names: [String] = []
-    while let entry = readdir(directory) {
-        let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
-        if name != "." && name != ".." { names.append(name) }
-    }
-    return names
-}
-
-/// What a symbolic link points to ("socket:[1234]" for a socket's descriptor).
-func linkTarget(_ path: String) -> String {
-    var buffer = [CChar](repeating: 0, count: 256)
-    let count = readlink(path, &buffer, buffer.count - 1)
-    guard count >= 0 else { return "?" }
-    return String(decoding: buffer[..<count].map { UInt8(bitPattern: $0) }, as: UTF8.self)
 }
