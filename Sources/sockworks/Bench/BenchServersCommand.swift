@@ -126,35 +126,3 @@ struct BenchServersCommand: AsyncParsableCommand {
         writeStandardError("results in \(folder)/ (results.json, results.csv, results.md\(charts ? ", " + EchoChart.images.joined(separator: ", ") : "; no charts: gnuplot is not installed"))\n")
     }
 }
-
-/// A peer server measured beside the models.
-enum PeerName: String, ExpressibleByArgument, CaseIterable {
-    case nio, asyncio, none
-}
-
-/// `--cpus 0,1`.
-struct CPUPair: ExpressibleByArgument {
-    let server: Int
-    let load: Int
-
-    init(server: Int, load: Int) {
-        self.server = server
-        self.load = load
-    }
-
-    init?(argument: String) {
-        let parts = argument.split(separator: ",").map { Int($0) }
-        guard parts.count == 2, let server = parts[0], let load = parts[1], server >= 0, load >= 0 else { return nil }
-        self.init(server: server, load: load)
-    }
-}
-
-/// Lifts the soft descriptor limit to the hard one: a thousand connections
-/// need more than the common default of 1024, in this process and in the
-/// servers and load generator it starts (they inherit it).
-func raiseDescriptorLimit() {
-    var limit = rlimit()
-    guard getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit) == 0, limit.rlim_cur < limit.rlim_max else { return }
-    limit.rlim_cur = limit.rlim_max
-    _ = setrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit)
-}
