@@ -19,8 +19,10 @@ struct BenchChecksumCommand: ParsableCommand {
     }
 
     @Option(name: .long, parsing: .upToNextOption,
-            help: "Message sizes in bytes (suffixes K and M are powers of 1024).")
-    var sizes: [ByteSize] = [ByteSize(64), ByteSize(1500), ByteSize(64 << 10), ByteSize(16 << 20)]
+            help: ArgumentHelp("Message sizes in bytes, as '64 1500' or '64,1500' (suffixes K and M are powers "
+                                   + "of 1024; default: 64 1500 64K 16M)."),
+            transform: CommaSeparated.parser(valid: ByteSize.accepted) { ByteSize(argument: $0) })
+    var sizes = [CommaSeparated([ByteSize(64), ByteSize(1500), ByteSize(64 << 10), ByteSize(16 << 20)])]
 
     @Option(help: "Samples per kernel and size; the median is reported.")
     var rounds = 7
@@ -37,18 +39,21 @@ struct BenchChecksumCommand: ParsableCommand {
     @Flag(help: "One short round per kernel: a first look, and what CI runs.")
     var quick = false
 
+    /// The sizes of every word of `--sizes`, in order.
+    private var sizeList: [ByteSize] { sizes.flatMap(\.items) }
+
     func validate() throws {
         guard rounds >= 1 else { throw ValidationError("--rounds must be at least 1") }
         guard sampleSeconds > 0, sampleSeconds <= 10 else {
             throw ValidationError("--sample-seconds must be in (0, 10]")
         }
-        guard !sizes.isEmpty else { throw ValidationError("give at least one size") }
+        guard !sizeList.isEmpty else { throw ValidationError("give at least one size") }
     }
 
     func run() throws {
         if let cpu { try pinCurrentThread(toCPU: cpu) }
         var configuration = ChecksumBenchmark.Configuration()
-        configuration.sizes = sizes.map(\.bytes)
+        configuration.sizes = sizeList.map(\.bytes)
         configuration.rounds = quick ? 1 : rounds
         configuration.secondsPerSample = quick ? 0.005 : sampleSeconds
         let benchmark = ChecksumBenchmark(configuration)

@@ -4,6 +4,9 @@ import ArgumentParser
 struct ByteSize: ExpressibleByArgument, Equatable {
     let bytes: Int
 
+    /// What `init(argument:)` accepts, for an error message.
+    static let accepted = "a byte count such as 1500, 64K or 16M (1 B to 1 GiB)"
+
     init(_ bytes: Int) { self.bytes = bytes }
 
     init?(argument: String) {
