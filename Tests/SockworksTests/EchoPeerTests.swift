@@ -197,25 +197,3 @@ func assertPeerGotBack(_ peer: ProcessRun, _ sent: [UInt8], file: StaticString =
     XCTAssertEqual(peer.standardOutputBytes.count, sent.count, file: file, line: line)
     XCTAssertTrue(peer.standardOutputBytes == sent, "the echo differs from what was sent", file: file, line: line)
 }
-
-/// A loopback UDP port nobody has bound right now.
-func unusedUDPPort() throws -> UInt16 {
-    let probe = try TestSocket(type: Int32(SOCK_DGRAM.rawValue))
-    defer { probe.close() }
-    return try probe.bind()
-}
-
-/// Waits until someone has bound 127.0.0.1:PORT/udp: our own bind then fails.
-func waitUntilUDPPortTaken(_ port: UInt16, timeout: Duration = .seconds(5)) async throws -> Bool {
-    let deadline = ContinuousClock.now + timeout
-    while ContinuousClock.now < deadline {
-        let probe = try TestSocket(type: Int32(SOCK_DGRAM.rawValue))
-        defer { probe.close() }
-        do { try probe.bind(port: port) } catch let error as TestSocketError where error.code == EADDRINUSE {
-            return true
-        }
-        probe.close()
-        try await Task.sleep(for: .milliseconds(10))
-    }
-    return false
-}

@@ -94,8 +94,10 @@ final class SocketTCPTests: XCTestCase {
         defer { try? client.close() }
         try client.connect(to: address)
         var accepted: Socket?
-        let deadline = ContinuousClock.now + .seconds(5)
-        while accepted == nil && ContinuousClock.now < deadline { accepted = try listener.accept().value }
+        _ = try blockUntil(timeout: .seconds(5), pollingEvery: .milliseconds(1)) {
+            accepted = try listener.accept().value
+            return accepted != nil
+        }
         let connection = try XCTUnwrap(accepted)
         defer { try? connection.close() }
         XCTAssertFalse(try connection.isNonBlocking, "accepted sockets start blocking")
