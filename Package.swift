@@ -135,9 +135,11 @@ let package = Package(
         // The epoll-c echo server in C, driven directly over loopback.
         .testTarget(name: "CEpollEchoTests", dependencies: ["CEpollEcho", "SocketCore", "TestSupport"]),
         // Integration tests: they start the built executable and talk to it
-        // through plain Glibc sockets of their own. Servers gives the
-        // conformance suite `ServerModel.allCases` (so a new model is tested
-        // as soon as it exists) and Bench its /proc reader of a process tree.
+        // through plain Glibc sockets of their own (TestSupport's TestSocket);
+        // the command-line parsing alone is tested in-process, through
+        // `@testable import sockworks`. Servers gives the conformance suite
+        // `ServerModel.allCases` (so a new model is tested as soon as it
+        // exists) and Bench its /proc reader of a process tree.
         .testTarget(
             name: "SockworksTests",
             dependencies: [

@@ -1,7 +1,6 @@
 import CEpollEcho
 import Glibc
 import SocketCore
-import Synchronization
 import TestSupport
 import XCTest
 
