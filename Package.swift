@@ -120,7 +120,19 @@ let package = Package(
             dependencies: ["Servers", "SocketCore"],
             path: "Tests/ConformanceServer"
         ),
-        .testTarget(name: "SocketCoreTests", dependencies: ["SocketCore", "CSockCore"]),
+        // Helpers the test targets share: running the built executables and
+        // other programs, temporary folders, descriptor counts, waiting with a
+        // deadline, byte patterns, loopback sockets in plain Glibc. It depends
+        // on no module of the project, and no product depends on it.
+        .target(
+            name: "TestSupport",
+            dependencies: [
+                .product(name: "Subprocess", package: "swift-subprocess"),
+                .product(name: "SystemPackage", package: "swift-system"),
+            ],
+            path: "Tests/TestSupport"
+        ),
+        .testTarget(name: "SocketCoreTests", dependencies: ["SocketCore", "CSockCore", "TestSupport"]),
         .testTarget(
             name: "ProtocolsTests",
             dependencies: [
@@ -136,15 +148,17 @@ let package = Package(
             dependencies: [
                 "Bench",
                 "CLoadGen",
+                "TestSupport",
                 .product(name: "Subprocess", package: "swift-subprocess"),
                 .product(name: "SystemPackage", package: "swift-system"),
             ]
         ),
-        .testTarget(name: "PingTests", dependencies: ["Ping", "SocketCore", "CPcap"]),
+        .testTarget(name: "PingTests", dependencies: ["Ping", "SocketCore", "CPcap", "TestSupport"]),
         .testTarget(
             name: "IcmppingTests",
             dependencies: [
                 "icmpping",
+                "TestSupport",
                 .product(name: "Subprocess", package: "swift-subprocess"),
                 .product(name: "SystemPackage", package: "swift-system"),
             ],
@@ -164,11 +178,13 @@ let package = Package(
             ]
         ),
         // The epoll-c echo server in C, driven directly over loopback.
-        .testTarget(name: "CEpollEchoTests", dependencies: ["CEpollEcho", "SocketCore"]),
+        .testTarget(name: "CEpollEchoTests", dependencies: ["CEpollEcho", "SocketCore", "TestSupport"]),
         // Integration tests: they start the built executable and talk to it
-        // through plain Glibc sockets of their own. Servers gives the
-        // conformance suite `ServerModel.allCases` (so a new model is tested
-        // as soon as it exists) and Bench its /proc reader of a process tree.
+        // through plain Glibc sockets of their own (TestSupport's TestSocket);
+        // the command-line parsing alone is tested in-process, through
+        // `@testable import sockworks`. Servers gives the conformance suite
+        // `ServerModel.allCases` (so a new model is tested as soon as it
+        // exists) and Bench its /proc reader of a process tree.
         .testTarget(
             name: "SockworksTests",
             dependencies: [
@@ -176,6 +192,7 @@ let package = Package(
                 "conformance-server",
                 "Servers",
                 "Bench",
+                "TestSupport",
                 .product(name: "Subprocess", package: "swift-subprocess"),
                 .product(name: "SystemPackage", package: "swift-system"),
             ]

@@ -2,6 +2,7 @@
 import Foundation
 import Subprocess
 import SystemPackage
+import TestSupport
 import XCTest
 
 final class EchoReportTests: XCTestCase {
@@ -84,12 +85,10 @@ final class EchoReportTests: XCTestCase {
     /// The script renders both PNGs with the real gnuplot.
     func testGnuplotRendersBothCharts() async throws {
         let gnuplot = "/usr/bin/gnuplot"
-        guard FileManager.default.isExecutableFile(atPath: gnuplot) else {
-            throw XCTSkip("gnuplot is not installed (tools/install-deps installs gnuplot-nox)")
-        }
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("echo-chart-\(getpid())")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: folder) }
+        try requireProgram(gnuplot)
+        let temporary = try TemporaryFolder(prefix: "echo-chart")
+        defer { temporary.remove() }
+        let folder = URL(fileURLWithPath: temporary.path)
         let chart = EchoChart(summaries: EchoSummary.group(Self.runs), title: "echo, 64 B, it's a test")
         XCTAssertEqual(chart.data.components(separatedBy: "\n\n\n").count, 3, "one block per server")
         try chart.data.write(to: folder.appendingPathComponent(EchoChart.dataFile), atomically: true, encoding: .utf8)

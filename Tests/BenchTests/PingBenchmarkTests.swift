@@ -1,6 +1,7 @@
 @testable import Bench
 import Foundation
 import Glibc
+import TestSupport
 import XCTest
 
 final class PingBenchmarkTests: XCTestCase {
@@ -52,8 +53,8 @@ final class PingBenchmarkTests: XCTestCase {
     /// The real thing, briefly: both programs flood loopback and the report
     /// holds numbers for both.
     func testMeasuresBothProgramsOnLoopback() async throws {
-        guard geteuid() == 0 else { throw XCTSkip("flood mode needs root") }
-        guard access("/usr/bin/ping", X_OK) == 0 else { throw XCTSkip("iputils ping is not installed") }
+        try requireRoot("flood mode")
+        try requireProgram("/usr/bin/ping")
         let ours = try BenchPaths.sibling("icmpping")
         var configuration = PingBenchmark.Configuration()
         configuration.floodProbes = 200

@@ -1,7 +1,7 @@
 import CEpollEcho
 import Glibc
 import SocketCore
-import Synchronization
+import TestSupport
 import XCTest
 
 /// The `epoll-c` echo server in C, driven over real loopback connections.
@@ -12,7 +12,7 @@ final class EpollEchoServerTests: XCTestCase {
 
     override func tearDownWithError() throws {
         // Sockets closed by other threads settle quickly; wait a little.
-        XCTAssertTrue(eventually(.seconds(5)) { (try? openDescriptorCount()) == descriptorsBefore },
+        XCTAssertTrue(blockUntil(timeout: .seconds(5)) { (try? openDescriptorCount()) == descriptorsBefore },
                       "descriptors leaked: \(descriptorsBefore) before, \((try? openDescriptorCount()) ?? -1) after")
     }
 
@@ -23,9 +23,9 @@ final class EpollEchoServerTests: XCTestCase {
         let server = try RunningEchoServer()
         defer { server.finish() }
         let clients = try (0..<200).map { _ in try server.client() }
-        XCTAssertTrue(eventually { server.counters.open == 200 }, "open: \(server.counters.open)")
+        XCTAssertTrue(blockUntil { server.counters.open == 200 }, "open: \(server.counters.open)")
         let threads = (0..<8).map { group in
-            ClientThread {
+            BackgroundThread<Void> {
                 let mine = stride(from: group, to: clients.count, by: 8).map { ($0, clients[$0]) }
                 for round in 0..<5 {
                     for (index, client) in mine {
@@ -34,15 +34,15 @@ final class EpollEchoServerTests: XCTestCase {
                     for (index, client) in mine {
                         let echo = try receiveExactly(client, 1000 + index)
                         guard echo == pattern(count: 1000 + index, seed: index + round) else {
-                            throw EchoTestFailure("connection \(index), round \(round): the echo differs")
+                            throw TestFailure("connection \(index), round \(round): the echo differs")
                         }
                     }
                 }
             }
         }
-        for thread in threads { try thread.wait() }
+        for thread in threads { try thread.value(timeout: .seconds(30)) }
         for client in clients { try client.close() }
-        XCTAssertTrue(eventually { server.counters.open == 0 }, "open: \(server.counters.open)")
+        XCTAssertTrue(blockUntil { server.counters.open == 0 }, "open: \(server.counters.open)")
         let counters = server.counters
         XCTAssertEqual(counters.accepted, 200)
         XCTAssertEqual(counters.shed, 0)
@@ -84,7 +84,7 @@ final class EpollEchoServerTests: XCTestCase {
         // Read it all back slowly, while another thread sends 1 MiB more.
         try client.setNonBlocking(false)
         let more = 1 << 20, total = sent + more, resumeAt = sent
-        let sender = ClientThread {
+        let sender = BackgroundThread<Void> {
             var offset = resumeAt
             while offset < total {
                 let count = min(65536, total - offset)
@@ -114,10 +114,10 @@ final class EpollEchoServerTests: XCTestCase {
             reads += 1
             if reads % 64 == 0 { usleep(1000) } // slow
         }
-        try sender.wait()
+        try sender.value(timeout: .seconds(30))
         XCTAssertEqual(received, total)
         try client.close()
-        XCTAssertTrue(eventually { server.counters.open == 0 })
+        XCTAssertTrue(blockUntil { server.counters.open == 0 })
     }
 
     /// Clients that reset their connections while the server still has
@@ -138,13 +138,13 @@ final class EpollEchoServerTests: XCTestCase {
             XCTAssertGreaterThan(sent, 0)
             try client.close() // unread echo waiting: RST
         }
-        XCTAssertTrue(eventually { server.counters.open == 0 }, "open: \(server.counters.open)")
+        XCTAssertTrue(blockUntil { server.counters.open == 0 }, "open: \(server.counters.open)")
         let after = try server.client()
         try after.sendAll(Array("still there\n".utf8))
         XCTAssertEqual(try receiveExactly(after, 12), Array("still there\n".utf8))
         try after.close()
         XCTAssertEqual(server.counters.accepted, 21)
-        XCTAssertTrue(eventually { server.counters.open == 0 })
+        XCTAssertTrue(blockUntil { server.counters.open == 0 })
     }
 
     /// A stop ends accepting but lets the open connection finish; the run
@@ -153,7 +153,7 @@ final class EpollEchoServerTests: XCTestCase {
         let server = try RunningEchoServer()
         defer { server.finish() }
         let client = try server.client()
-        XCTAssertTrue(eventually { server.counters.open == 1 })
+        XCTAssertTrue(blockUntil { server.counters.open == 1 })
         server.stop()
         XCTAssertNil(server.waitForExit(timeout: .seconds(1)), "returned with a connection open")
         try client.sendAll(Array("after stop".utf8))
@@ -186,7 +186,7 @@ final class EpollEchoServerTests: XCTestCase {
         try stuck.setNonBlocking(true)
         let chunk = pattern(count: 65536)
         for _ in 0..<50 { _ = try stuck.send(chunk) } // echo piles up unread
-        XCTAssertTrue(eventually { server.counters.open == 2 })
+        XCTAssertTrue(blockUntil { server.counters.open == 2 })
         server.stop()
         XCTAssertNil(server.waitForExit(timeout: .seconds(1)))
         server.abort()
@@ -202,7 +202,7 @@ final class EpollEchoServerTests: XCTestCase {
         let server = try RunningEchoServer()
         defer { server.finish() }
         let client = try server.client()
-        XCTAssertTrue(eventually { server.counters.open == 1 })
+        XCTAssertTrue(blockUntil { server.counters.open == 1 })
         server.abort()
         XCTAssertEqual(server.waitForExit(), 0)
         try client.close()

@@ -1,28 +1,22 @@
 import Foundation
 import Glibc
+import TestSupport
 import XCTest
 
 /// `--capture` and `--verify` on loopback and in a namespace, as root: the
 /// run agrees with the wire, the pcap file holds our packets and no one
 /// else's, and tshark (an independent dissector) finds every checksum good.
 final class CaptureTests: XCTestCase {
-    private var folder = ""
+    private var temporary: TemporaryFolder?
+    private var folder: String { temporary?.path ?? "" }
 
     override func setUpWithError() throws {
-        var template = Array("\(temporaryFolder())icmpping-capture-XXXXXX".utf8CString)
-        guard mkdtemp(&template) != nil else { throw Failure("mkdtemp: errno \(errno)") }
-        folder = String(cString: template)
+        temporary = try TemporaryFolder(prefix: "icmpping-capture", in: temporaryParent())
     }
 
     override func tearDown() {
-        if let directory = opendir(folder) {
-            while let entry = readdir(directory) {
-                let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
-                if name != "." && name != ".." { unlink("\(folder)/\(name)") }
-            }
-            closedir(directory)
-        }
-        rmdir(folder)
+        temporary?.remove()
+        temporary = nil
     }
 
     private func assertVerified(_ run: ProcessRun, probes: Int, file: StaticString = #filePath, line: UInt = #line) {
@@ -47,7 +41,7 @@ final class CaptureTests: XCTestCase {
                "-e", "ip.checksum.status"]
             : ["-e", "icmpv6.type", "-e", "icmpv6.echo.identifier", "-e", "icmpv6.echo.sequence_number",
                "-e", "icmpv6.checksum.status"]
-        let run = try await runProgram("/usr/bin/tshark", ["-n", "-r", path, "-o", "ip.check_checksum:TRUE",
+        let run = try await runCommand("/usr/bin/tshark", ["-n", "-r", path, "-o", "ip.check_checksum:TRUE",
                                                            "-T", "fields", "-E", "occurrence=f"] + fields)
         XCTAssertEqual(run.exitCode, 0, run.standardError)
         return run.standardOutput.split(separator: "\n").map { $0.split(separator: "\t", omittingEmptySubsequences: false).map(String.init) }
@@ -162,12 +156,12 @@ final class CaptureTests: XCTestCase {
             try await namespace.run(["sysctl", "-qw", "net.ipv4.ping_group_range=0 2147483647"])
             let executable = try icmppingExecutable()
             let nobody = ["--reuid=65534", "--regid=65534", "--clear-groups"]
-            let reachable = try await runProgram("/usr/bin/setpriv", nobody + ["/usr/bin/test", "-x", executable])
+            let reachable = try await runCommand("/usr/bin/setpriv", nobody + ["/usr/bin/test", "-x", executable])
             guard reachable.exitCode == 0 else {
                 await namespace.remove()
                 throw XCTSkip("\(executable) is not executable by an unprivileged user")
             }
-            let run = try await runProgram("/usr/bin/setpriv", nobody + [executable, "--dgram", "--verify", "-c", "1",
+            let run = try await runCommand("/usr/bin/setpriv", nobody + [executable, "--dgram", "--verify", "-c", "1",
                                                                          "127.0.0.1"], namespace: namespace.name)
             XCTAssertEqual(run.exitCode, 2, run.standardOutput + run.standardError)
             XCTAssertEqual(run.standardOutput, "")
@@ -269,7 +263,7 @@ final class CaptureTests: XCTestCase {
         let fields = ["ip.dst", "ipv6.dst", "icmp.type", "icmp.ident", "icmp.seq", "icmp.checksum.status",
                       "ip.checksum.status", "icmpv6.type", "icmpv6.echo.identifier", "icmpv6.echo.sequence_number",
                       "icmpv6.checksum.status"]
-        let run = try await runProgram("/usr/bin/tshark", ["-n", "-r", path, "-o", "ip.check_checksum:TRUE",
+        let run = try await runCommand("/usr/bin/tshark", ["-n", "-r", path, "-o", "ip.check_checksum:TRUE",
                                                            "-T", "fields", "-E", "occurrence=f"]
                                                            + fields.flatMap { ["-e", $0] })
         XCTAssertEqual(run.exitCode, 0, run.standardError)
@@ -328,9 +322,9 @@ final class CaptureTests: XCTestCase {
     }
 }
 
-/// `$TMPDIR` with a trailing slash, or `/tmp/`.
-private func temporaryFolder() -> String {
-    guard let value = getenv("TMPDIR"), value.pointee != 0 else { return "/tmp/" }
+/// `$TMPDIR` without a trailing slash, or `/tmp`.
+private func temporaryParent() -> String {
+    guard let value = getenv("TMPDIR"), value.pointee != 0 else { return "/tmp" }
     let text = String(cString: value)
-    return text.hasSuffix("/") ? text : text + "/"
+    return text.hasSuffix("/") ? String(text.dropLast()) : text
 }

@@ -1,3 +1,4 @@
+import TestSupport
 import XCTest
 
 /// Bad input: one line on standard error and exit status 2.
@@ -82,7 +83,7 @@ final class CommandLineTests: XCTestCase {
 final class StartupTests: XCTestCase {
     func testLibpcapIsNotLinked() async throws {
         try requireProgram("/usr/bin/ldd")
-        let run = try await runProgram("/usr/bin/ldd", [try icmppingExecutable()])
+        let run = try await runCommand("/usr/bin/ldd", [try icmppingExecutable()])
         XCTAssertEqual(run.exitCode, 0, run.standardError)
         XCTAssertTrue(run.standardOutput.contains("libc.so"), run.standardOutput)
         for library in ["libpcap", "libdbus", "libsystemd", "libgcrypt"] {

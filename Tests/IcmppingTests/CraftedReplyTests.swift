@@ -1,3 +1,4 @@
+import TestSupport
 import XCTest
 
 /// Bad replies from the network: a responder of the test's own
@@ -44,13 +45,14 @@ final class CraftedReplyTests: XCTestCase {
             // The kernel must leave every echo request to the responder.
             try await answering.run(["sysctl", "-qw", "net.ipv4.icmp_echo_ignore_all=1"])
             let script = "\(#filePath)".replacing("CraftedReplyTests.swift", with: "Responder/crafted_replies.py")
-            let (_, outcome) = try await withLiveProgram(
-                "/usr/bin/python3", [script, "cq\(getpid())", Self.responder, mode], namespace: answering.name
+            let (_, outcome) = try await withProgram(
+                "/usr/bin/python3", [script, "cq\(getpid())", Self.responder, mode],
+                launcher: launcher(namespace: answering.name)
             ) { responder in
                 try await responder.waitForOutput("ready\n")
                 try await body(pinging)
             }
-            XCTAssertTrue(outcome.leftRunning, "the responder ended early: \(outcome.run.standardError)")
+            XCTAssertTrue(outcome.leftRunning, "the responder ended early: \(outcome.standardError)")
         } catch {
             await pinging.remove()
             await answering.remove()

@@ -1,3 +1,4 @@
+import TestSupport
 import XCTest
 
 /// Runs icmpping (with `extra` options of its own in front) and iputils

@@ -1,4 +1,5 @@
 import Glibc
+import TestSupport
 import XCTest
 
 /// IPv6 link-local targets with a scope (`fe80::b%eth1`, `-I eth1`):
@@ -32,8 +33,11 @@ final class LinkLocalScopeTests: XCTestCase {
             // the next probe went out and changes the first run's summary.
             try requireProgram("/usr/bin/ping")
             for link in links {
-                let warm = try await runProgram("/usr/bin/ping", ["-q", "-c", "1", "-w", "5", "fe80::b%\(link)"], namespace: host.name)
-                guard warm.exitCode == 0 else { throw Failure("fe80::b%\(link) does not answer: \(warm.standardOutput)") }
+                let warm = try await runCommand("/usr/bin/ping", ["-q", "-c", "1", "-w", "5", "fe80::b%\(link)"],
+                                                namespace: host.name)
+                guard warm.exitCode == 0 else {
+                    throw TestFailure("fe80::b%\(link) does not answer: \(warm.standardOutput)")
+                }
             }
             try await body(host, links[0], links[1])
         } catch {

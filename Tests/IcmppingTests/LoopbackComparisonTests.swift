@@ -1,3 +1,4 @@
+import TestSupport
 import XCTest
 
 /// icmpping and iputils ping side by side on loopback, as root: the same

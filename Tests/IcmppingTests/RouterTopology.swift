@@ -1,4 +1,5 @@
 import Glibc
+import TestSupport
 
 /// Three network namespaces the test creates and removes: host A, router
 /// R and host B, joined by two veth pairs, with forwarding on in R.
@@ -86,8 +87,11 @@ struct RouterTopology {
         // (hundreds of ms) to change what the first run prints (`pipe 2`).
         try requireProgram("/usr/bin/ping")
         for address in [Self.b4, Self.b6] {
-            let run = try await runProgram("/usr/bin/ping", ["-q", "-c", "1", "-w", "5", address], namespace: hostA.name)
-            guard run.exitCode == 0 else { throw Failure("topology: \(address) does not answer:\n\(run.standardOutput)") }
+            let run = try await runCommand("/usr/bin/ping", ["-q", "-c", "1", "-w", "5", address],
+                                           namespace: hostA.name)
+            guard run.exitCode == 0 else {
+                throw TestFailure("topology: \(address) does not answer:\n\(run.standardOutput)")
+            }
         }
     }
 
@@ -108,13 +112,13 @@ extension NetworkNamespace {
     /// was killed before it could remove them): their names end in the pid
     /// of a process that no longer exists. Live runs' namespaces stay.
     static func removeLeftovers() async {
-        guard let list = try? await runProgram("/usr/sbin/ip", ["netns", "list"]) else { return }
+        guard let list = try? await runCommand("/usr/sbin/ip", ["netns", "list"]) else { return }
         for line in list.standardOutput.split(separator: "\n") {
             let name = String(line.split(separator: " ").first ?? "")
             guard name.hasPrefix("icmpping-"), let pid = name.split(separator: "-").last.flatMap({ Int32($0) }),
                   pid > 0, kill(pid, 0) != 0, errno == ESRCH
             else { continue }
-            _ = try? await runProgram("/usr/sbin/ip", ["netns", "del", name])
+            _ = try? await runCommand("/usr/sbin/ip", ["netns", "del", name])
         }
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import XCTest
 
 /// Several hosts in one run, as root: on loopback (127.0.0.1, 127.0.0.2
@@ -66,7 +67,7 @@ final class SeveralHostsTests: XCTestCase {
         try requireProgram("/usr/bin/fping")
         let arguments = hosts + ["localhost"]
         let ours = try await icmpping(["-q", "-c", "2", "-i", "0.1"] + arguments)
-        let theirs = try await runProgram("/usr/bin/fping", ["-q", "-c", "2", "-p", "100"] + arguments)
+        let theirs = try await runCommand("/usr/bin/fping", ["-q", "-c", "2", "-p", "100"] + arguments)
         XCTAssertEqual(ours.exitCode, theirs.exitCode)
         let mask = { (text: String) in text.replacing(/[0-9]+\.[0-9]+/, with: "T") }
         XCTAssertEqual(mask(ours.standardError), mask(theirs.standardError),

@@ -1,4 +1,6 @@
 import Subprocess
+import SystemPackage
+import TestSupport
 import XCTest
 
 /// SIGQUIT in the middle of a run: iputils' status line on standard error,
@@ -7,15 +9,15 @@ final class StatusSignalTests: XCTestCase {
     /// Runs `program` for 6 probes, sends SIGQUIT once the second reply is
     /// printed, and returns the finished run.
     private func runWithStatusRequest(_ program: String, _ arguments: [String],
-                                      secondReply: String = "icmp_seq=2 ") async throws -> ProcessRun {
-        let (_, outcome) = try await withLiveProgram(program, arguments) { run in
+                                      secondReply: String = "icmp_seq=2 ") async throws -> LiveOutcome {
+        let (_, outcome) = try await withProgram(FilePath(program), arguments) { run in
             try await run.waitForOutput(secondReply)
             try run.signal(.quit)
             let finished = try await run.waitForExit(timeout: .seconds(20))
             XCTAssertTrue(finished, "\(program) did not finish")
         }
         XCTAssertFalse(outcome.leftRunning)
-        return outcome.run
+        return outcome
     }
 
     func testStatusLineAndTheRunGoesOn() async throws {
@@ -66,18 +68,20 @@ final class StatusSignalTests: XCTestCase {
         let namespace = try await NetworkNamespace("quit")
         do {
             try await namespace.shell("iptables -A INPUT -p icmp --icmp-type echo-request -j DROP")
-            let (_, outcome) = try await withLiveProgram(try icmppingExecutable(), ["-c", "3", "-i", "0.2", "-W", "1", "127.0.0.1"],
-                                                          namespace: namespace.name) { run in
+            let arguments = ["-c", "3", "-i", "0.2", "-W", "1", "127.0.0.1"]
+            let (_, outcome) = try await withProgram(builtExecutable("icmpping"), arguments,
+                                                      launcher: launcher(namespace: namespace.name)) { run in
                 try await run.waitForOutput("PING ")
                 try await Task.sleep(for: .milliseconds(300))
                 try run.signal(.quit)
                 let finished = try await run.waitForExit(timeout: .seconds(20))
                 XCTAssertTrue(finished)
             }
-            XCTAssertEqual(outcome.run.exitCode, 1)
-            XCTAssertNotNil(outcome.run.standardError.wholeMatch(of: /\r0\/[1-3] packets, 100% loss\n/),
-                            outcome.run.standardError.debugDescription)
-            XCTAssertEqual(SummaryCounts(outcome.run.standardOutput), SummaryCounts(transmitted: 3, received: 0, loss: "100"))
+            XCTAssertEqual(outcome.exitCode, 1)
+            XCTAssertNotNil(outcome.standardError.wholeMatch(of: /\r0\/[1-3] packets, 100% loss\n/),
+                            outcome.standardError.debugDescription)
+            XCTAssertEqual(SummaryCounts(outcome.standardOutput),
+                           SummaryCounts(transmitted: 3, received: 0, loss: "100"))
         } catch {
             await namespace.remove()
             throw error

@@ -1,15 +1,12 @@
 import Glibc
 import Ping
 import SocketCore
+import TestSupport
 import XCTest
 
 /// The capture's own failures, each one clear line, and its bounded end.
 /// Capturing needs root (or CAP_NET_RAW): skipped otherwise.
 final class WireCaptureTests: XCTestCase {
-    private func requireRoot() throws {
-        guard geteuid() == 0 else { throw XCTSkip("needs root: opening a live capture") }
-    }
-
     private func startError(interface: String, filter: String) -> CaptureError? {
         do {
             _ = try WireCapture.start(interface: interface, filter: filter,
@@ -21,19 +18,19 @@ final class WireCaptureTests: XCTestCase {
     }
 
     func testNoSuchInterface() throws {
-        try requireRoot()
+        try requireRoot("opening a live capture")
         XCTAssertEqual(startError(interface: "nosuch0", filter: "icmp")?.message, "capture on nosuch0: no such interface")
     }
 
     func testFilterThatDoesNotCompile() throws {
-        try requireRoot()
+        try requireRoot("opening a live capture")
         let message = try XCTUnwrap(startError(interface: "lo", filter: "icmp[4:2] ==")?.message)
         XCTAssertTrue(message.hasPrefix("capture filter \"icmp[4:2] ==\" does not compile: "), message)
         XCTAssertFalse(message.contains("\n"))
     }
 
     func testFileThatCannotBeWritten() throws {
-        try requireRoot()
+        try requireRoot("opening a live capture")
         do {
             _ = try WireCapture.start(interface: "lo", filter: "icmp",
                                       hosts: [CapturedHost(identifier: 1, address: .v4(WireFrames.loopback4))],
@@ -47,7 +44,7 @@ final class WireCaptureTests: XCTestCase {
     /// Waiting for packets that never come ends after the quiet time, well
     /// within the 2 s cap; the reader thread is joined.
     func testFinishIsBoundedWhenNothingComes() throws {
-        try requireRoot()
+        try requireRoot("opening a live capture")
         let host = CapturedHost(identifier: 1, address: .v4(IPv4Address(127, 0, 0, 77)))
         let capture = try WireCapture.start(interface: "lo", filter: EchoFilter.expression(for: [host]), hosts: [host],
                                             file: nil)

@@ -37,6 +37,45 @@ final class CommandLineTests: XCTestCase {
         XCTAssertEqual(cpu.standardError, "sockworks: cannot pin to CPU 4096: Invalid argument\n")
     }
 
+    /// A bad item of a list option, alone or among good ones, is named with
+    /// what is valid, on one line, before anything is measured.
+    func testBadListItemsAreNamedWithTheValidOnes() async throws {
+        let models = "iterative, thread, select, poll, fork, fork2, prefork, epoll, epoll-c"
+        let cases: [([String], String)] = [
+            (["--models", "epol"],
+             "The value 'epol' is invalid for '--models <models>': 'epol' is not one of \(models)"),
+            (["--models", "epoll,epol"],
+             "The value 'epoll,epol' is invalid for '--models <models>': 'epol' is not one of \(models)"),
+            (["--connections", "1,,2"],
+             "The value '1,,2' is invalid for '--connections <connections>': "
+                + "an empty item (each item is a whole number in 1...20000)"),
+            (["--connections", "1,16", "0"],
+             "The value '0' is invalid for '--connections <connections>': '0' is not a whole number in 1...20000"),
+            (["--peers", "nio,ngx"],
+             "The value 'nio,ngx' is invalid for '--peers <peers>': 'ngx' is not one of nio, asyncio, none"),
+            (["--peers", "nio,none"], "--peers none stands alone"),
+        ]
+        for (arguments, message) in cases {
+            let run = try await runSockworks(["bench", "servers"] + arguments)
+            XCTAssertEqual(run.exitCode, 2, "\(arguments)")
+            XCTAssertEqual(run.standardError, "sockworks: \(message) (see 'sockworks bench servers --help')\n")
+            XCTAssertEqual(run.standardOutput, "")
+        }
+        let sizes = try await runSockworks(["bench", "checksum", "--sizes", "64,12Q"])
+        XCTAssertEqual(sizes.exitCode, 2)
+        XCTAssertEqual(sizes.standardError, "sockworks: The value '64,12Q' is invalid for '--sizes <sizes>': "
+                           + "'12Q' is not a byte count such as 1500, 64K or 16M (1 B to 1 GiB) "
+                           + "(see 'sockworks bench checksum --help')\n")
+    }
+
+    func testChecksumSizesTakeCommasAndSpaces() async throws {
+        let arguments = ["bench", "checksum", "--quick", "--sizes", "64,2K", "1500", "--format", "csv"]
+        let run = try await runSockworks(arguments, timeout: .seconds(60))
+        XCTAssertEqual(run.exitCode, 0, run.standardError)
+        let sizes = run.standardOutput.split(separator: "\n").dropFirst().map { $0.split(separator: ",")[1] }
+        XCTAssertEqual(Set(sizes), ["64", "2048", "1500"], run.standardOutput)
+    }
+
     func testHelpExitsZero() async throws {
         let run = try await runSockworks(["bench", "checksum", "--help"])
         XCTAssertEqual(run.exitCode, 0)

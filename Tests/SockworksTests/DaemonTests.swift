@@ -1,6 +1,7 @@
 import Glibc
 import Subprocess
 import SystemPackage
+import TestSupport
 import XCTest
 
 /// `serve echo --daemon --pidfile F --syslog`: a real daemon, checked from
@@ -17,25 +18,25 @@ final class DaemonTests: XCTestCase {
         let start = try await runProgram(FilePath("/usr/bin/env"), [
             "--block-signal=USR1", "--ignore-signal=HUP", try sockworksExecutable().string,
             "serve", "echo", "--model", "poll", "--daemon", "--pidfile", pidPath,
-        ], in: folder)
+        ])
         let daemon = try XCTUnwrap(DaemonProcess(pidFile: pidPath), "the pidfile is written when the command returns")
         defer { daemon.kill() }
         XCTAssertEqual(start.exitCode, 0, start.standardError)
         XCTAssertFalse(start.timedOut)
-        XCTAssertTrue(start.outputText.hasPrefix("listening on 127.0.0.1:"), start.outputText)
+        XCTAssertTrue(start.standardOutput.hasPrefix("listening on 127.0.0.1:"), start.standardOutput)
         XCTAssertEqual(start.standardError, "")
 
-        let stat = try XCTUnwrap(procStat(daemon.pid))
+        let stat = try XCTUnwrap(ProcessStat(pid: daemon.pid))
         XCTAssertTrue(stat.parent == 1 || ancestors(of: getpid()).contains(stat.parent),
                       "re-parented to init (or to a subreaper above the test), not \(stat.parent)")
         XCTAssertNotEqual(stat.session, daemon.pid, "not a session leader, so it can never get a terminal")
-        XCTAssertNotEqual(stat.session, procStat(getpid())?.session, "a session of its own")
+        XCTAssertNotEqual(stat.session, ProcessStat(pid: getpid())?.session, "a session of its own")
         XCTAssertEqual(stat.session, stat.group)
         XCTAssertEqual(stat.tty, 0, "no controlling terminal")
         for standard in 0...2 {
-            XCTAssertEqual(readLink("/proc/\(daemon.pid)/fd/\(standard)"), "/dev/null")
+            XCTAssertEqual(linkTarget("/proc/\(daemon.pid)/fd/\(standard)"), "/dev/null")
         }
-        XCTAssertEqual(readLink("/proc/\(daemon.pid)/cwd"), "/")
+        XCTAssertEqual(linkTarget("/proc/\(daemon.pid)/cwd"), "/")
         let status = procStatus(daemon.pid)
         XCTAssertEqual(statusField(status, "Umask"), "0022")
         // Blocked: SIGINT, SIGTERM and SIGCHLD, which the server takes with
@@ -44,7 +45,7 @@ final class DaemonTests: XCTestCase {
         XCTAssertEqual(signalSet(status, "SigBlk"), 0x14002)
         XCTAssertEqual(signalSet(status, "SigIgn"), 0x1000)
 
-        let port = try XCTUnwrap(UInt16(start.outputText.split(separator: ":").last?.filter(\.isNumber) ?? ""))
+        let port = try XCTUnwrap(UInt16(start.standardOutput.split(separator: ":").last?.filter(\.isNumber) ?? ""))
         let client = try TestSocket(type: Int32(SOCK_STREAM.rawValue))
         XCTAssertEqual(client.connect(port: port), 0)
         try client.sendAll(Array("daemon".utf8))
@@ -62,10 +63,10 @@ final class DaemonTests: XCTestCase {
         let folder = try TemporaryFolder()
         defer { folder.remove() }
         let run = try await runProgram(FilePath("/usr/bin/env"),
-                                       ["--block-signal=USR1", "--ignore-signal=HUP", "cat", "/proc/self/status"], in: folder)
+                                       ["--block-signal=USR1", "--ignore-signal=HUP", "cat", "/proc/self/status"])
         XCTAssertEqual(run.exitCode, 0, run.standardError)
-        XCTAssertEqual(signalSet(run.outputText, "SigBlk"), 0x200)
-        XCTAssertEqual(signalSet(run.outputText, "SigIgn"), 0x1)
+        XCTAssertEqual(signalSet(run.standardOutput, "SigBlk"), 0x200)
+        XCTAssertEqual(signalSet(run.standardOutput, "SigIgn"), 0x1)
     }
 
     func testALiveHolderIsRefusedAndAStaleFileIsTakenOver() async throws {
@@ -74,17 +75,17 @@ final class DaemonTests: XCTestCase {
         let pidPath = folder.file("echo.pid")
         // A pid file left by a process that died holds no lock: taken over.
         try writeFile(pidPath, Array("999999\n".utf8))
-        let first = try await runSockworks(["serve", "echo", "--daemon", "--pidfile", pidPath], in: folder)
+        let first = try await runSockworks(["serve", "echo", "--daemon", "--pidfile", pidPath])
         let daemon = try XCTUnwrap(DaemonProcess(pidFile: pidPath))
         defer { daemon.kill() }
         XCTAssertEqual(first.exitCode, 0, first.standardError)
         XCTAssertNotEqual(daemon.pid, 999_999)
 
         for arguments in [["--pidfile", pidPath], ["--daemon", "--pidfile", pidPath]] {
-            let second = try await runSockworks(["serve", "echo"] + arguments, in: folder)
+            let second = try await runSockworks(["serve", "echo"] + arguments)
             XCTAssertEqual(second.exitCode, 1, "\(arguments)")
             XCTAssertFalse(second.timedOut)
-            XCTAssertEqual(second.outputText, "", "refused before it binds")
+            XCTAssertEqual(second.standardOutput, "", "refused before it binds")
             XCTAssertEqual(second.standardError, "sockworks: pidfile \(pidPath) is held by pid \(daemon.pid)\n")
             XCTAssertEqual(readPid(pidPath), daemon.pid, "the refused start leaves the file alone")
         }
@@ -103,16 +104,16 @@ final class DaemonTests: XCTestCase {
         let start = try await runProgram(FilePath("/bin/sh"), [
             "-c", "cd \"$1\" && shift && exec \"$@\"", "sh", folder.path,
             try sockworksExecutable().string, "serve", "echo", "--unix", "echo.sock", "--daemon", "--pidfile", "echo.pid",
-        ], in: folder)
+        ])
         let daemon = try XCTUnwrap(DaemonProcess(pidFile: folder.file("echo.pid")), start.standardError)
         defer { daemon.kill() }
         XCTAssertEqual(start.exitCode, 0, start.standardError)
-        XCTAssertEqual(start.outputText, "listening on \(folder.file("echo.sock"))\n")
+        XCTAssertEqual(start.standardOutput, "listening on \(folder.file("echo.sock"))\n")
         XCTAssertEqual(fileType(folder.file("echo.sock")), S_IFSOCK)
 
-        let echo = try await runSockworks(["echo", "--unix", folder.file("echo.sock")], input: Array("unix\n".utf8), in: folder)
+        let echo = try await runSockworks(["echo", "--unix", folder.file("echo.sock")], input: Array("unix\n".utf8))
         XCTAssertEqual(echo.exitCode, 0, echo.standardError)
-        XCTAssertEqual(echo.outputText, "unix\n")
+        XCTAssertEqual(echo.standardOutput, "unix\n")
 
         let stopped = try await daemon.stop()
         XCTAssertTrue(stopped)
@@ -135,10 +136,10 @@ final class DaemonTests: XCTestCase {
         ]
         XCTAssertEqual(mkfifo(folder.file("fifo"), 0o600), 0)
         for (arguments, status, message) in cases {
-            let run = try await runSockworks(["serve", "echo"] + arguments, in: folder)
+            let run = try await runSockworks(["serve", "echo"] + arguments)
             XCTAssertEqual(run.exitCode, status, "\(arguments)")
             XCTAssertEqual(run.standardError, message, "\(arguments)")
-            XCTAssertEqual(run.outputText, "", "\(arguments)")
+            XCTAssertEqual(run.standardOutput, "", "\(arguments)")
         }
         XCTAssertEqual(fileType(folder.file("fifo")), S_IFIFO, "left alone")
     }
@@ -177,13 +178,13 @@ final class DaemonTests: XCTestCase {
         defer { dev.remove() }
         let pidPath = dev.folder.file("echo.pid")
         let start = try await runProgram(FilePath("/usr/bin/unshare"), dev.arguments(
-            "serve", "echo", "--daemon", "--pidfile", pidPath, "--syslog"), in: dev.folder)
+            "serve", "echo", "--daemon", "--pidfile", pidPath, "--syslog"))
         let daemon = try XCTUnwrap(DaemonProcess(pidFile: pidPath), start.standardError)
         defer { daemon.kill() }
         XCTAssertEqual(start.exitCode, 0, start.standardError)
         XCTAssertEqual(start.standardError, "")
 
-        let port = try XCTUnwrap(UInt16(start.outputText.split(separator: ":").last?.filter(\.isNumber) ?? ""))
+        let port = try XCTUnwrap(UInt16(start.standardOutput.split(separator: ":").last?.filter(\.isNumber) ?? ""))
         let client = try TestSocket(type: Int32(SOCK_STREAM.rawValue))
         XCTAssertEqual(client.connect(port: port), 0)
         try client.sendAll(Array("reset".utf8))
@@ -209,138 +210,6 @@ final class DaemonTests: XCTestCase {
     }
 }
 
-/// A daemon a test started, known by its pid and its start time (field 22
-/// of /proc/PID/stat), so that a signal goes to it only while the pid is
-/// still it and not a process that reused the number.
-struct DaemonProcess {
-    let pid: pid_t
-    let startTime: UInt64
-
-    init?(pidFile: String) {
-        guard let pid = readPid(pidFile), pid > 1, let stat = procStat(pid) else { return nil }
-        self.pid = pid
-        self.startTime = stat.startTime
-    }
-
-    /// Running, and not a zombie waiting to be reaped.
-    var isRunning: Bool {
-        guard let stat = procStat(pid) else { return false }
-        return stat.startTime == startTime && stat.state != "Z" && stat.state != "X"
-    }
-
-    /// SIGTERM, then waits up to `timeout`; SIGKILL if it is still running.
-    /// True when SIGTERM stopped it.
-    func stop(timeout: Duration = .seconds(10)) async throws -> Bool {
-        if isRunning { Glibc.kill(pid, SIGTERM) }
-        if try await waitUntil(timeout: timeout, { !isRunning }) { return true }
-        kill()
-        return false
-    }
-
-    func kill() {
-        if isRunning { Glibc.kill(pid, SIGKILL) }
-    }
-}
-
-/// A folder whose `dev` subfolder becomes /dev in a mount namespace that
-/// `unshare -m` makes for one command: `dev/null` bound to the real
-/// /dev/null, `dev/log` a datagram socket the test reads.
-struct PrivateDev {
-    let folder: TemporaryFolder
-    let log: TestDatagramSocket
-    private var dev: String { folder.file("dev") }
-
-    init() throws {
-        guard getuid() == 0 else { throw XCTSkip("needs root for a mount namespace (unshare -m)") }
-        folder = try TemporaryFolder()
-        let dev = folder.file("dev")
-        guard mkdir(dev, 0o755) == 0 else {
-            folder.remove()
-            throw TestSocketError("mkdir \(dev)")
-        }
-        do {
-            try writeFile(dev + "/null", [])
-            log = try TestDatagramSocket(path: dev + "/log")
-        } catch {
-            unlink(dev + "/null")
-            rmdir(dev)
-            folder.remove()
-            throw error
-        }
-    }
-
-    /// unshare's arguments to run `sockworks ARGUMENTS` with this /dev.
-    func arguments(_ sockworksArguments: String...) throws -> [String] {
-        let script = "mount --bind /dev/null \"$1/null\" && mount --bind \"$1\" /dev && shift && exec \"$@\""
-        return ["-m", "--propagation", "private", "sh", "-c", script, "sh", dev, try sockworksExecutable().string]
-            + sockworksArguments
-    }
-
-    func remove() {
-        log.close()
-        unlink(dev + "/log")
-        unlink(dev + "/null")
-        rmdir(dev)
-        folder.remove()
-    }
-}
-
-/// A UNIX datagram socket bound to a path, read without blocking.
-final class TestDatagramSocket: @unchecked Sendable {
-    private var fd: Int32
-    private var received: [String] = []
-
-    init(path: String) throws {
-        fd = socket(AF_UNIX, Int32(SOCK_DGRAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
-        guard fd >= 0 else { throw TestSocketError("socket") }
-        var address = sockaddr_un()
-        address.sun_family = sa_family_t(AF_UNIX)
-        withUnsafeMutableBytes(of: &address.sun_path) { $0.copyBytes(from: path.utf8.prefix(107)) }
-        let bound = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
-        }
-        guard bound == 0 else { throw TestSocketError("bind \(path)") }
-    }
-
-    /// Every datagram received so far (kept, so that a later call returns
-    /// them again with the new ones), as text.
-    func receiveAll() -> [String] {
-        var buffer = [UInt8](repeating: 0, count: 4096)
-        while true {
-            let count = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, Int32(MSG_DONTWAIT)) }
-            guard count > 0 else { return received }
-            received.append(String(decoding: buffer[..<count], as: UTF8.self))
-        }
-    }
-
-    func close() {
-        if fd >= 0 { Glibc.close(fd) }
-        fd = -1
-    }
-
-    deinit { close() }
-}
-
-struct ProcStat {
-    let state: Character
-    let parent: pid_t
-    let group: pid_t
-    let session: pid_t
-    let tty: Int32
-    let startTime: UInt64
-}
-
-func procStat(_ pid: pid_t) -> ProcStat? {
-    guard let text = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
-          let close = text.lastIndex(of: ")") else { return nil }
-    let fields = text[text.index(after: close)...].split(separator: " ")
-    // proc(5): the fields after the name start with field 3, the state;
-    // field 22 is the start time.
-    guard fields.count > 19, let state = fields[0].first, let parent = pid_t(fields[1]), let group = pid_t(fields[2]),
-          let session = pid_t(fields[3]), let tty = Int32(fields[4]), let startTime = UInt64(fields[19]) else { return nil }
-    return ProcStat(state: state, parent: parent, group: group, session: session, tty: tty, startTime: startTime)
-}
-
 func procStatus(_ pid: pid_t) -> String { (try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8)) ?? "" }
 
 /// The value of `Name:` in a /proc/PID/status text.
@@ -360,36 +229,14 @@ func signalSet(_ status: String, _ name: String) -> UInt64? {
 func ancestors(of pid: pid_t) -> [pid_t] {
     var chain: [pid_t] = []
     var current = pid
-    while chain.count < 64, let parent = procStat(current)?.parent, parent > 0 {
+    while chain.count < 64, let parent = ProcessStat(pid: current)?.parent, parent > 0 {
         chain.append(parent)
         current = parent
     }
     return chain
 }
 
-func readLink(_ path: String) -> String? {
-    var buffer = [CChar](repeating: 0, count: 4096)
-    let count = readlink(path, &buffer, buffer.count - 1)
-    guard count >= 0 else { return nil }
-    return String(decoding: buffer[..<count].map { UInt8(bitPattern: $0) }, as: UTF8.self)
-}
-
 func readPid(_ path: String) -> pid_t? {
     guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { return nil }
     return pid_t(text.filter(\.isNumber))
-}
-
-func fileExists(_ path: String) -> Bool {
-    var status = stat()
-    return lstat(path, &status) == 0
-}
-
-/// Polls `condition` every 10 ms for up to `timeout`.
-func waitUntil(timeout: Duration = .seconds(10), _ condition: () -> Bool) async throws -> Bool {
-    let deadline = ContinuousClock.now + timeout
-    while ContinuousClock.now < deadline {
-        if condition() { return true }
-        try await Task.sleep(for: .milliseconds(10))
-    }
-    return condition()
 }

@@ -1,4 +1,5 @@
 import Glibc
+import TestSupport
 import XCTest
 
 /// `sockworks echo` when things go wrong: nobody listening, nobody answering,
@@ -8,20 +9,19 @@ final class EchoClientTests: XCTestCase {
         let folder = try TemporaryFolder()
         defer { folder.remove() }
         let port = try unusedTCPPort()
-        let client = try await runSockworks(["echo", "127.0.0.1", String(port)], input: Array("hello\n".utf8),
-                                            in: folder)
+        let client = try await runSockworks(["echo", "127.0.0.1", String(port)], input: Array("hello\n".utf8))
         XCTAssertFalse(client.timedOut)
         XCTAssertEqual(client.exitCode, 1, "\(client.status)")
         XCTAssertEqual(client.standardError,
                        "sockworks: connect(127.0.0.1:\(port)): ECONNREFUSED (Connection refused)\n")
-        XCTAssertEqual(client.outputText, "")
+        XCTAssertEqual(client.standardOutput, "")
     }
 
     func testMissingUnixSocketIsOneClearLine() async throws {
         let folder = try TemporaryFolder()
         defer { folder.remove() }
         let path = folder.file("nobody.sock")
-        let client = try await runSockworks(["echo", "--unix", path], input: Array("hello\n".utf8), in: folder)
+        let client = try await runSockworks(["echo", "--unix", path], input: Array("hello\n".utf8))
         XCTAssertFalse(client.timedOut)
         XCTAssertEqual(client.exitCode, 1, "\(client.status)")
         assertOneErrorLine(client.standardError)
@@ -40,14 +40,14 @@ final class EchoClientTests: XCTestCase {
         let port = try silent.bind()
         let started = ContinuousClock.now
         let client = try await runSockworks(["echo", "--udp", "--timeout", "0.2", "127.0.0.1", String(port)],
-                                            input: Array("first\nsecond\n".utf8), in: folder)
+                                            input: Array("first\nsecond\n".utf8))
         let elapsed = ContinuousClock.now - started
         XCTAssertFalse(client.timedOut)
         XCTAssertEqual(client.exitCode, 1, "\(client.status)")
         XCTAssertEqual(client.standardError,
                        "sockworks: no reply within 0.2 s to datagram 1\n"
                        + "sockworks: no reply within 0.2 s to datagram 2\n")
-        XCTAssertEqual(client.outputText, "")
+        XCTAssertEqual(client.standardOutput, "")
         XCTAssertLessThan(elapsed, .seconds(1.5), "--timeout 0.2 was not applied (the default is 1 s)")
         var received: [String] = []
         while let datagram = try silent.receiveNonBlocking() { received.append(String(decoding: datagram, as: UTF8.self)) }
@@ -64,7 +64,7 @@ final class EchoClientTests: XCTestCase {
         let port = try silent.bind()
         let lines: [[UInt8]] = [[0x66, 0xFF, 0xFE, 0x00, 0x67], Array("carriage\r".utf8), []]
         let client = try await runSockworks(["echo", "--udp", "--timeout", "0.1", "127.0.0.1", String(port)],
-                                            input: lines.flatMap { $0 + [0x0A] }, in: folder)
+                                            input: lines.flatMap { $0 + [0x0A] })
         XCTAssertEqual(client.exitCode, 1, "no replies come")
         var received: [[UInt8]] = []
         while let datagram = try silent.receiveNonBlocking() { received.append(datagram) }
@@ -78,7 +78,7 @@ final class EchoClientTests: XCTestCase {
         let input: [UInt8] = [0x80, 0xFF, 0x00, 0x0A, 0x0D, 0x0A, 0x41, 0x0A]
         let (client, outcome) = try await withEchoServer(["--udp"]) { server in
             let client = try await runSockworks(["echo", "--udp", "127.0.0.1", server.portArgument],
-                                                input: input, in: folder)
+                                                input: input)
             try await assertStops(server)
             return client
         }
@@ -96,11 +96,11 @@ final class EchoClientTests: XCTestCase {
         let port = try responder.bind()
         let answering = Task { [fd = responder.fd] in await answerAllBut(2, fd: fd, count: 3) }
         let client = try await runSockworks(["echo", "--udp", "--timeout", "0.3", "127.0.0.1", String(port)],
-                                            input: Array("a\nb\nc\n".utf8), in: folder)
+                                            input: Array("a\nb\nc\n".utf8))
         _ = await answering.value
         XCTAssertEqual(client.exitCode, 1, "\(client.status)")
         XCTAssertEqual(client.standardError, "sockworks: no reply within 0.3 s to datagram 2\n")
-        XCTAssertEqual(client.outputText, "a\nc\n")
+        XCTAssertEqual(client.standardOutput, "a\nc\n")
     }
 
     func testBadArgumentsExitTwo() async throws {
@@ -115,7 +115,7 @@ final class EchoClientTests: XCTestCase {
             ["serve", "echo", "--model", "nonesuch"],
         ]
         for arguments in cases {
-            let run = try await runSockworks(arguments, in: folder, timeout: .seconds(5))
+            let run = try await runSockworks(arguments, timeout: .seconds(5))
             XCTAssertFalse(run.timedOut, "\(arguments)")
             XCTAssertEqual(run.exitCode, 2, "\(arguments): \(run.status) \(run.standardError)")
             assertOneErrorLine(run.standardError)

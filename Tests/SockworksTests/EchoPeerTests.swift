@@ -1,4 +1,5 @@
 import Glibc
+import TestSupport
 import XCTest
 
 /// `socat` and `nc` (netcat-openbsd) on one side, ours on the other: the
@@ -16,7 +17,7 @@ final class EchoPeerTests: XCTestCase {
             // After stdin ends socat shuts down its write side and waits for
             // the server to close, so the whole echo arrives before it exits.
             let peer = try await runProgram(PeerTool.socat, ["-t", "5", "-", "TCP:127.0.0.1:\(server.portArgument)"],
-                                            input: Self.binary, in: folder)
+                                            input: Self.binary)
             try await assertStops(server)
             return peer
         }
@@ -31,7 +32,7 @@ final class EchoPeerTests: XCTestCase {
         let (peer, outcome) = try await withEchoServer([]) { server in
             // -N: shutdown(SHUT_WR) at the end of stdin, then read to EOF.
             let peer = try await runProgram(PeerTool.netcat, ["-N", "127.0.0.1", server.portArgument],
-                                            input: Self.binary, in: folder)
+                                            input: Self.binary)
             try await assertStops(server)
             return peer
         }
@@ -46,7 +47,7 @@ final class EchoPeerTests: XCTestCase {
         let path = folder.file("echo.sock")
         let (peer, outcome) = try await withEchoServer(["--unix", path]) { server in
             let peer = try await runProgram(PeerTool.socat, ["-t", "5", "-", "UNIX-CONNECT:\(path)"],
-                                            input: Self.binary, in: folder)
+                                            input: Self.binary)
             try await assertStops(server)
             return peer
         }
@@ -62,7 +63,7 @@ final class EchoPeerTests: XCTestCase {
         let (peer, outcome) = try await withEchoServer(["--udp"]) { server in
             // One datagram out; -t 1: wait a second for the reply after stdin ends.
             let peer = try await runProgram(PeerTool.socat, ["-t", "1", "-", "UDP:127.0.0.1:\(server.portArgument)"],
-                                            input: datagram, in: folder)
+                                            input: datagram)
             try await assertStops(server)
             return peer
         }
@@ -80,7 +81,7 @@ final class EchoPeerTests: XCTestCase {
             // The reply goes to the sender's address: socat binds one.
             let peer = try await runProgram(
                 PeerTool.socat, ["-t", "1", "-", "UNIX-SENDTO:\(path),bind=\(folder.file("socat-client.sock"))"],
-                input: datagram, in: folder)
+                input: datagram)
             try await assertStops(server)
             return peer
         }
@@ -99,7 +100,7 @@ final class EchoPeerTests: XCTestCase {
             listen: { "TCP4-LISTEN:\($0),bind=127.0.0.1,reuseaddr,fork" },
             ready: { try await waitUntilListening(port: $0) }
         ) { port in
-            try await runSockworks(["echo", "127.0.0.1", String(port)], input: Self.binary, in: folder)
+            try await runSockworks(["echo", "127.0.0.1", String(port)], input: Self.binary)
         }
         assertEchoed(client, Self.binary)
     }
@@ -112,9 +113,9 @@ final class EchoPeerTests: XCTestCase {
         let (client, socat) = try await withProgram(PeerTool.socat, ["UNIX-LISTEN:\(path),fork", "PIPE"], ownProcessGroup: true) { socat in
             guard try await waitUntilSocketFile(path) else {
                 XCTFail("socat did not listen on \(path)")
-                return nil as FinishedProcess?
+                return nil as ProcessRun?
             }
-            let client = try await runSockworks(["echo", "--unix", path], input: Self.binary, in: folder)
+            let client = try await runSockworks(["echo", "--unix", path], input: Self.binary)
             await stopPeer(socat)
             return client
         }
@@ -132,7 +133,7 @@ final class EchoPeerTests: XCTestCase {
             ready: { try await waitUntilUDPPortTaken($0) },
             probe: { try unusedUDPPort() }
         ) { port in
-            try await runSockworks(["echo", "--udp", "127.0.0.1", String(port)], input: lines, in: folder)
+            try await runSockworks(["echo", "--udp", "127.0.0.1", String(port)], input: lines)
         }
         assertEchoed(client, lines)
     }
@@ -146,9 +147,9 @@ final class EchoPeerTests: XCTestCase {
         let (client, socat) = try await withProgram(PeerTool.socat, ["UNIX-RECVFROM:\(path),fork", "PIPE"], ownProcessGroup: true) { socat in
             guard try await waitUntilSocketFile(path) else {
                 XCTFail("socat did not bind \(path)")
-                return nil as FinishedProcess?
+                return nil as ProcessRun?
             }
-            let client = try await runSockworks(["echo", "--udp", "--unix", path], input: lines, in: folder)
+            let client = try await runSockworks(["echo", "--udp", "--unix", path], input: lines)
             await stopPeer(socat)
             return client
         }
@@ -164,14 +165,14 @@ final class EchoPeerTests: XCTestCase {
         listen: (UInt16) -> String,
         ready: (UInt16) async throws -> Bool,
         probe: () throws -> UInt16 = { try unusedTCPPort() },
-        _ body: (UInt16) async throws -> FinishedProcess
-    ) async throws -> FinishedProcess {
+        _ body: (UInt16) async throws -> ProcessRun
+    ) async throws -> ProcessRun {
         for _ in 0..<3 {
             let port = try probe()
             let (client, socat) = try await withProgram(PeerTool.socat, [listen(port), "PIPE"], ownProcessGroup: true) { socat in
                 guard try await ready(port), socat.isRunning else {
                     await stopPeer(socat)
-                    return nil as FinishedProcess?
+                    return nil as ProcessRun?
                 }
                 let client = try await body(port)
                 await stopPeer(socat)
@@ -190,31 +191,9 @@ func stopPeer(_ peer: LiveProcess) async {
     _ = try? await peer.stop(.terminate)
 }
 
-func assertPeerGotBack(_ peer: FinishedProcess, _ sent: [UInt8], file: StaticString = #filePath, line: UInt = #line) {
+func assertPeerGotBack(_ peer: ProcessRun, _ sent: [UInt8], file: StaticString = #filePath, line: UInt = #line) {
     XCTAssertFalse(peer.timedOut, "the peer hung", file: file, line: line)
     XCTAssertEqual(peer.exitCode, 0, peer.standardError, file: file, line: line)
-    XCTAssertEqual(peer.standardOutput.count, sent.count, file: file, line: line)
-    XCTAssertTrue(peer.standardOutput == sent, "the echo differs from what was sent", file: file, line: line)
-}
-
-/// A loopback UDP port nobody has bound right now.
-func unusedUDPPort() throws -> UInt16 {
-    let probe = try TestSocket(type: Int32(SOCK_DGRAM.rawValue))
-    defer { probe.close() }
-    return try probe.bind()
-}
-
-/// Waits until someone has bound 127.0.0.1:PORT/udp: our own bind then fails.
-func waitUntilUDPPortTaken(_ port: UInt16, timeout: Duration = .seconds(5)) async throws -> Bool {
-    let deadline = ContinuousClock.now + timeout
-    while ContinuousClock.now < deadline {
-        let probe = try TestSocket(type: Int32(SOCK_DGRAM.rawValue))
-        defer { probe.close() }
-        do { try probe.bind(port: port) } catch let error as TestSocketError where error.code == EADDRINUSE {
-            return true
-        }
-        probe.close()
-        try await Task.sleep(for: .milliseconds(10))
-    }
-    return false
+    XCTAssertEqual(peer.standardOutputBytes.count, sent.count, file: file, line: line)
+    XCTAssertTrue(peer.standardOutputBytes == sent, "the echo differs from what was sent", file: file, line: line)
 }

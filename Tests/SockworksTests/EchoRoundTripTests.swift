@@ -1,5 +1,6 @@
 import Glibc
 import Subprocess
+import TestSupport
 import XCTest
 
 /// `sockworks echo` against `sockworks serve echo`: the project's own client
@@ -15,7 +16,7 @@ final class EchoRoundTripTests: XCTestCase {
             XCTAssertTrue(server.address.hasPrefix("127.0.0.1:"), server.address)
             XCTAssertNotEqual(server.port ?? 0, 0, "port 0 must be replaced by the port picked")
             let client = try await runSockworks(["echo", "127.0.0.1", server.portArgument],
-                                                input: Self.text, in: folder)
+                                                input: Self.text)
             try await assertStops(server)
             return client
         }
@@ -29,7 +30,7 @@ final class EchoRoundTripTests: XCTestCase {
         let (client, outcome) = try await withEchoServer(["--host", "::1"]) { server in
             XCTAssertTrue(server.address.hasPrefix("[::1]:"), server.address)
             XCTAssertNotEqual(server.port ?? 0, 0)
-            let client = try await runSockworks(["echo", "::1", server.portArgument], input: Self.text, in: folder)
+            let client = try await runSockworks(["echo", "::1", server.portArgument], input: Self.text)
             try await assertStops(server)
             return client
         }
@@ -44,7 +45,7 @@ final class EchoRoundTripTests: XCTestCase {
         let (client, outcome) = try await withEchoServer(["--unix", path]) { server in
             XCTAssertEqual(server.address, path)
             XCTAssertEqual(fileType(path), S_IFSOCK)
-            let client = try await runSockworks(["echo", "--unix", path], input: Self.text, in: folder)
+            let client = try await runSockworks(["echo", "--unix", path], input: Self.text)
             try await assertStops(server)
             return client
         }
@@ -61,7 +62,7 @@ final class EchoRoundTripTests: XCTestCase {
             XCTAssertTrue(server.address.hasPrefix("127.0.0.1:"), server.address)
             XCTAssertNotEqual(server.port ?? 0, 0)
             let client = try await runSockworks(["echo", "--udp", "127.0.0.1", server.portArgument],
-                                                input: lines, in: folder)
+                                                input: lines)
             try await assertStops(server)
             return client
         }
@@ -76,7 +77,7 @@ final class EchoRoundTripTests: XCTestCase {
         let lines = Array("alpha\nbeta\n".utf8)
         let (client, outcome) = try await withEchoServer(["--unix", path, "--udp"]) { server in
             XCTAssertEqual(server.address, path)
-            let client = try await runSockworks(["echo", "--udp", "--unix", path], input: lines, in: folder)
+            let client = try await runSockworks(["echo", "--udp", "--unix", path], input: lines)
             try await assertStops(server)
             return client
         }
@@ -93,14 +94,14 @@ final class EchoRoundTripTests: XCTestCase {
         let data = randomBytes(10 << 20)
         let (client, outcome) = try await withEchoServer([]) { server in
             let client = try await runSockworks(["echo", "127.0.0.1", server.portArgument],
-                                                input: data, in: folder, timeout: .seconds(30))
+                                                input: data, timeout: .seconds(30))
             try await assertStops(server)
             return client
         }
         XCTAssertFalse(client.timedOut, "the 10 MiB round trip took over 30 s")
         XCTAssertEqual(client.exitCode, 0, client.standardError)
-        XCTAssertEqual(client.standardOutput.count, data.count)
-        XCTAssertTrue(client.standardOutput == data, "the echo differs from what was sent")
+        XCTAssertEqual(client.standardOutputBytes.count, data.count)
+        XCTAssertTrue(client.standardOutputBytes == data, "the echo differs from what was sent")
         assertExitedZero(outcome)
     }
 
@@ -109,10 +110,10 @@ final class EchoRoundTripTests: XCTestCase {
         let folder = try TemporaryFolder()
         defer { folder.remove() }
         let (clients, outcome) = try await withEchoServer(["--model", "iterative"]) { server in
-            var clients: [FinishedProcess] = []
+            var clients: [ProcessRun] = []
             for n in 1...3 {
                 clients.append(try await runSockworks(["echo", "127.0.0.1", server.portArgument],
-                                                      input: Array("client \(n)\n".utf8), in: folder))
+                                                      input: Array("client \(n)\n".utf8)))
             }
             try await assertStops(server)
             return clients
@@ -134,7 +135,7 @@ final class EchoRoundTripTests: XCTestCase {
             XCTAssertEqual(try first.receive(exactly: 5), Array("first".utf8))
             let started = ContinuousClock.now
             async let second = runSockworks(["echo", "127.0.0.1", server.portArgument],
-                                            input: Array("second\n".utf8), in: folder)
+                                            input: Array("second\n".utf8))
             try await Task.sleep(for: hold)
             // Still the first client's server, all the while.
             try first.sendAll(Array("again".utf8))
@@ -156,8 +157,8 @@ final class EchoRoundTripTests: XCTestCase {
         defer { folder.remove() }
         for udp in [false, true] {
             let (client, outcome) = try await withEchoServer(udp ? ["--udp"] : []) { server in
-                let client = try await runSockworks(["echo"] + (udp ? ["--udp"] : []) + ["127.0.0.1", server.portArgument],
-                                                    in: folder)
+                let arguments = ["echo"] + (udp ? ["--udp"] : []) + ["127.0.0.1", server.portArgument]
+                let client = try await runSockworks(arguments)
                 try await assertStops(server)
                 return client
             }
@@ -177,14 +178,14 @@ func assertStops(_ server: EchoServer, with signal: Signal = .terminate,
     XCTAssertTrue(stopped, "the server did not exit within 5 s of \(signal)", file: file, line: line)
 }
 
-func assertEchoed(_ client: FinishedProcess, _ sent: [UInt8], file: StaticString = #filePath, line: UInt = #line) {
+func assertEchoed(_ client: ProcessRun, _ sent: [UInt8], file: StaticString = #filePath, line: UInt = #line) {
     XCTAssertFalse(client.timedOut, "the client hung", file: file, line: line)
     XCTAssertEqual(client.exitCode, 0, client.standardError, file: file, line: line)
     if sent.count <= 4096 {
-        XCTAssertEqual(client.outputText, String(decoding: sent, as: UTF8.self), file: file, line: line)
+        XCTAssertEqual(client.standardOutput, String(decoding: sent, as: UTF8.self), file: file, line: line)
     }
-    XCTAssertTrue(client.standardOutput == sent,
-                  "\(client.standardOutput.count) bytes came back for \(sent.count) sent, not the same",
+    XCTAssertTrue(client.standardOutputBytes == sent,
+                  "\(client.standardOutputBytes.count) bytes came back for \(sent.count) sent, not the same",
                   file: file, line: line)
     XCTAssertEqual(client.standardError, "", file: file, line: line)
 }

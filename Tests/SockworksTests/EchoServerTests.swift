@@ -1,5 +1,6 @@
 import Glibc
 import Subprocess
+import TestSupport
 import XCTest
 
 /// `sockworks serve echo` under abuse: reset peers, signals, and whatever is
@@ -20,10 +21,10 @@ final class EchoServerTests: XCTestCase {
                 try await Task.sleep(for: .milliseconds(100))
                 XCTAssertTrue(server.process.isRunning, "the server died when its client reset mid-write")
             }
-            var clients: [FinishedProcess] = []
+            var clients: [ProcessRun] = []
             for n in 1...2 {
                 clients.append(try await runSockworks(["echo", "127.0.0.1", server.portArgument],
-                                                      input: Array("after the reset \(n)\n".utf8), in: folder))
+                                                      input: Array("after the reset \(n)\n".utf8)))
             }
             try await assertStops(server)
             return clients
@@ -38,9 +39,9 @@ final class EchoServerTests: XCTestCase {
         let folder = try TemporaryFolder()
         defer { folder.remove() }
         ignoreSIGPIPEInTests()
-        let child = try await runProgram("/bin/grep", ["^SigIgn:", "/proc/self/status"], in: folder)
-        let hex = String(child.outputText.dropFirst("SigIgn:".count).filter(\.isHexDigit))
-        let mask = try XCTUnwrap(UInt64(hex, radix: 16), child.outputText)
+        let child = try await runProgram("/bin/grep", ["^SigIgn:", "/proc/self/status"])
+        let hex = String(child.standardOutput.dropFirst("SigIgn:".count).filter(\.isHexDigit))
+        let mask = try XCTUnwrap(UInt64(hex, radix: 16), child.standardOutput)
         XCTAssertEqual(mask & (1 << (UInt64(SIGPIPE) - 1)), 0, "children inherit an ignored SIGPIPE")
     }
 
@@ -98,7 +99,7 @@ final class EchoServerTests: XCTestCase {
 
         let (client, outcome) = try await withEchoServer(["--unix", path]) { server in
             XCTAssertEqual(server.address, path)
-            let client = try await runSockworks(["echo", "--unix", path], input: Array("fresh\n".utf8), in: folder)
+            let client = try await runSockworks(["echo", "--unix", path], input: Array("fresh\n".utf8))
             try await assertStops(server)
             return client
         }
@@ -116,11 +117,11 @@ final class EchoServerTests: XCTestCase {
         let content = Array("not a socket\n".utf8)
         for extra in [[], ["--udp"]] {
             try writeFile(path, content)
-            let server = try await runSockworks(["serve", "echo", "--unix", path] + extra, in: folder,
+            let server = try await runSockworks(["serve", "echo", "--unix", path] + extra,
                                                 timeout: .seconds(5))
             XCTAssertFalse(server.timedOut, "the server started on top of a regular file \(extra)")
             XCTAssertEqual(server.exitCode, 1, "\(server.status) \(extra)")
-            XCTAssertEqual(server.outputText, "", "no 'listening on' line when it cannot listen")
+            XCTAssertEqual(server.standardOutput, "", "no 'listening on' line when it cannot listen")
             assertOneErrorLine(server.standardError)
             XCTAssertEqual(fileType(path), S_IFREG)
             XCTAssertEqual(try readFile(path), content, "the regular file was changed")
@@ -173,18 +174,4 @@ func assertOneErrorLine(_ standardError: String, file: StaticString = #filePath,
     XCTAssertTrue(standardError.hasPrefix("sockworks: "), standardError, file: file, line: line)
     XCTAssertTrue(standardError.hasSuffix("\n"), standardError, file: file, line: line)
     XCTAssertEqual(standardError.filter { $0 == "\n" }.count, 1, standardError, file: file, line: line)
-}
-
-func readFile(_ path: String) throws -> [UInt8] {
-    let fd = open(path, O_RDONLY | O_CLOEXEC)
-    guard fd >= 0 else { throw TestSocketError("open") }
-    defer { close(fd) }
-    var bytes: [UInt8] = []
-    var buffer = [UInt8](repeating: 0, count: 4096)
-    while true {
-        let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
-        if n < 0 { throw TestSocketError("read") }
-        if n == 0 { return bytes }
-        bytes += buffer[..<n]
-    }
 }

@@ -1,5 +1,6 @@
 import Glibc
 import Subprocess
+import TestSupport
 import Testing
 
 /// Stopping a UNIX-domain server must remove its socket file every time,

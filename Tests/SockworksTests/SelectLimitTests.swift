@@ -1,4 +1,5 @@
 import Glibc
+import TestSupport
 import XCTest
 
 /// The select model and FD_SETSIZE: a connection whose descriptor select

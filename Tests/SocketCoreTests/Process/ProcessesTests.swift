@@ -1,6 +1,7 @@
 import Glibc
 import SocketCore
 import Synchronization
+import TestSupport
 import XCTest
 
 final class ProcessesTests: XCTestCase {
@@ -32,11 +33,10 @@ final class ProcessesTests: XCTestCase {
             Processes.send(SIGKILL, to: slow)
             _ = try? Processes.wait(for: slow)
         }
-        let deadline = ContinuousClock.now + .seconds(10)
         var reaped: [(pid: pid_t, exit: ChildExit)] = []
-        while reaped.isEmpty && ContinuousClock.now < deadline {
+        _ = blockUntil(timeout: .seconds(10), pollingEvery: .milliseconds(1)) {
             reaped = Processes.reapEnded()
-            usleep(1000)
+            return !reaped.isEmpty
         }
         XCTAssertEqual(reaped.map(\.pid), [quick])
         XCTAssertEqual(reaped.first?.exit, .exited(0))
@@ -55,8 +55,9 @@ final class ProcessesTests: XCTestCase {
             }
         }
         defer { thread.join() }
-        let deadline = ContinuousClock.now + .seconds(10)
-        while working.load(ordering: .sequentiallyConsistent) == 0 && ContinuousClock.now < deadline { usleep(1000) }
+        _ = blockUntil(timeout: .seconds(10), pollingEvery: .milliseconds(1)) {
+            working.load(ordering: .sequentiallyConsistent) != 0
+        }
         XCTAssertEqual(working.load(ordering: .sequentiallyConsistent), 1)
         switch try Processes.fork() {
         case .child:

@@ -7,28 +7,32 @@ import XCTest
 /// Services and protocols look-ups against /etc/services and /etc/protocols,
 /// with getent as the oracle.
 final class ResolverDatabaseTests: XCTestCase {
-    func testServiceByNameMatchesGetent() throws {
+    func testServiceByNameMatchesGetent() async throws {
         for (name, transport) in [("http", TransportProtocol.tcp), ("domain", .udp), ("ssh", .tcp)] {
             let entry = try Resolver.service(named: name, transport: transport)
-            try assertEntry(entry, matches: XCTUnwrap(getent("services", "\(name)/\(transport.rawValue)")?.first))
+            let expected = try await getent("services", "\(name)/\(transport.rawValue)")?.first
+            try assertEntry(entry, matches: XCTUnwrap(expected))
             XCTAssertEqual(entry.protocolName, transport.rawValue)
         }
         // No protocol: the first entry listed, whatever its protocol.
-        try assertEntry(Resolver.service(named: "http"), matches: XCTUnwrap(getent("services", "http")?.first))
+        let firstHTTP = try await getent("services", "http")?.first
+        try assertEntry(Resolver.service(named: "http"), matches: XCTUnwrap(firstHTTP))
         // An alias finds its entry.
         XCTAssertEqual(try Resolver.service(named: "www", transport: .tcp).name, "http")
     }
 
-    func testServiceByPortMatchesGetent() throws {
+    func testServiceByPortMatchesGetent() async throws {
         for (port, transport) in [(UInt16(80), TransportProtocol.tcp), (53, .udp), (22, .tcp)] {
             let entry = try Resolver.service(port: port, transport: transport)
-            try assertEntry(entry, matches: XCTUnwrap(getent("services", "\(port)/\(transport.rawValue)")?.first))
+            let expected = try await getent("services", "\(port)/\(transport.rawValue)")?.first
+            try assertEntry(entry, matches: XCTUnwrap(expected))
             XCTAssertEqual(entry.port, port)
         }
-        try assertEntry(Resolver.service(port: 80), matches: XCTUnwrap(getent("services", "80")?.first))
+        let firstOn80 = try await getent("services", "80")?.first
+        try assertEntry(Resolver.service(port: 80), matches: XCTUnwrap(firstOn80))
     }
 
-    func testUnknownServiceAndPort() throws {
+    func testUnknownServiceAndPort() async throws {
         XCTAssertThrowsError(try Resolver.service(named: "no-such-service", transport: .tcp)) { error in
             let error = error as! ResolverError
             XCTAssertEqual(error.code, .notFound)
@@ -40,18 +44,21 @@ final class ResolverDatabaseTests: XCTestCase {
             XCTAssertEqual("\(error)", "service \"no-such-service\": service not found")
         }
         let candidates: [UInt16] = [65_000, 49_999, 61_234, 3]
-        guard let port = try candidates.first(where: { try getent("services", "\($0)/udp") == nil }) else {
-            throw XCTSkip("every candidate port has a service here")
+        var unused: UInt16?
+        for candidate in candidates where unused == nil {
+            if try await getent("services", "\(candidate)/udp") == nil { unused = candidate }
         }
+        guard let port = unused else { throw XCTSkip("every candidate port has a service here") }
         XCTAssertThrowsError(try Resolver.service(port: port, transport: .udp)) { error in
             XCTAssertEqual("\(error)", "port \"\(port)/udp\": service not found")
         }
     }
 
-    func testProtocolByNameMatchesGetent() throws {
+    func testProtocolByNameMatchesGetent() async throws {
         for name in ["tcp", "udp", "icmp", "ipv6-icmp"] {
             let entry = try Resolver.protocolEntry(named: name)
-            let line = try XCTUnwrap(getent("protocols", name)?.first)
+            let expected = try await getent("protocols", name)?.first
+            let line = try XCTUnwrap(expected)
             XCTAssertEqual(entry.name, line[0])
             XCTAssertEqual(String(entry.number), line[1])
             XCTAssertEqual(entry.aliases, Array(line.dropFirst(2)))

@@ -14,27 +14,29 @@ final class ResolverHostTests: XCTestCase {
         XCTAssertEqual(try Resolver.hostName(), nodeName)
     }
 
-    func testAddressOfLocalhostIsGetaddrinfosFirstIPv4() throws {
-        let expected = try XCTUnwrap(getent("ahostsv4", "localhost")?.first?.first)
+    func testAddressOfLocalhostIsGetaddrinfosFirstIPv4() async throws {
+        let first = try await getent("ahostsv4", "localhost")?.first?.first
+        let expected = try XCTUnwrap(first)
         XCTAssertEqual(try Resolver.address(ofHost: "localhost").description, expected)
         XCTAssertEqual(try Resolver.address(ofHost: "127.0.0.1"), IPv4Address(127, 0, 0, 1))
     }
 
-    func testHostEntryOfLocalhostMatchesGetent() throws {
-        try assertHostEntryMatchesGetent("localhost")
+    func testHostEntryOfLocalhostMatchesGetent() async throws {
+        try await assertHostEntryMatchesGetent("localhost")
     }
 
-    func testHostEntryOfOwnHostName() throws {
+    func testHostEntryOfOwnHostName() async throws {
         let name = try Resolver.hostName()
-        guard try getent("ahostsv4", name) != nil else {
+        guard try await getent("ahostsv4", name) != nil else {
             throw XCTSkip("\(name) has no IPv4 address in this machine's databases")
         }
-        try assertHostEntryMatchesGetent(name)
+        try await assertHostEntryMatchesGetent(name)
     }
 
-    func testHostEntryOfIPv4Loopback() throws {
+    func testHostEntryOfIPv4Loopback() async throws {
         let entry = try Resolver.hostEntry(address: .v4(IPv4Address(127, 0, 0, 1)))
-        let line = try XCTUnwrap(getent("hosts", "127.0.0.1")?.first)
+        let expected = try await getent("hosts", "127.0.0.1")?.first
+        let line = try XCTUnwrap(expected)
         XCTAssertEqual(entry.name, line[1])
         XCTAssertEqual(entry.aliases, Array(line.dropFirst(2)))
         XCTAssertEqual(entry.addresses, [.v4(IPv4Address(127, 0, 0, 1))])
@@ -42,8 +44,8 @@ final class ResolverHostTests: XCTestCase {
 
     /// ::1 is in /etc/hosts on most machines but not all (this one has no IPv6
     /// line): whichever it is, Resolver must agree with getent.
-    func testHostEntryOfIPv6LoopbackAgreesWithGetent() throws {
-        let expected = try getent("hosts", "::1")?.first
+    func testHostEntryOfIPv6LoopbackAgreesWithGetent() async throws {
+        let expected = try await getent("hosts", "::1")?.first
         do {
             let entry = try Resolver.hostEntry(address: .v6(.loopback))
             let line = try XCTUnwrap(expected, "getent finds no ::1 but Resolver found \(entry)")
@@ -59,12 +61,13 @@ final class ResolverHostTests: XCTestCase {
         }
     }
 
-    func testFullyQualifiedDomainNameFollowsPythonsRules() throws {
-        XCTAssertEqual(try Resolver.fullyQualifiedDomainName("localhost"), try expectedFQDN("localhost"))
-        XCTAssertEqual(try Resolver.fullyQualifiedDomainName("  localhost\n"), try expectedFQDN("localhost"))
-        let own = try Resolver.hostName()
-        XCTAssertEqual(try Resolver.fullyQualifiedDomainName(), try expectedFQDN(own))
-        XCTAssertEqual(try Resolver.fullyQualifiedDomainName("0.0.0.0"), try expectedFQDN(own))
+    func testFullyQualifiedDomainNameFollowsPythonsRules() async throws {
+        let localhost = try await expectedFQDN("localhost")
+        XCTAssertEqual(try Resolver.fullyQualifiedDomainName("localhost"), localhost)
+        XCTAssertEqual(try Resolver.fullyQualifiedDomainName("  localhost\n"), localhost)
+        let own = try await expectedFQDN(Resolver.hostName())
+        XCTAssertEqual(try Resolver.fullyQualifiedDomainName(), own)
+        XCTAssertEqual(try Resolver.fullyQualifiedDomainName("0.0.0.0"), own)
         // A name that cannot be looked up comes back as given.
         XCTAssertEqual(try Resolver.fullyQualifiedDomainName(missing), missing)
     }
@@ -123,24 +126,26 @@ final class ResolverHostTests: XCTestCase {
 
     // MARK: - Oracles
 
-    private func assertHostEntryMatchesGetent(_ name: String, file: StaticString = #filePath, line: UInt = #line) throws {
+    private func assertHostEntryMatchesGetent(_ name: String, file: StaticString = #filePath,
+                                              line: UInt = #line) async throws {
         let entry = try Resolver.hostEntry(named: name)
         // ahostsv4 prints getaddrinfo's IPv4 answers, the canonical name on the first line.
-        let answers = try XCTUnwrap(getent("ahostsv4", name))
+        let found = try await getent("ahostsv4", name)
+        let answers = try XCTUnwrap(found, file: file, line: line)
         XCTAssertEqual(Set(entry.addresses.map(\.description)), Set(answers.map { $0[0] }), file: file, line: line)
         XCTAssertEqual(entry.name, answers.first?.dropFirst(2).first, file: file, line: line)
         XCTAssertTrue(entry.addresses.allSatisfy { if case .v4 = $0 { true } else { false } }, file: file, line: line)
         // `getent hosts` prints the entry with its aliases (the IPv6 one first, when there is one).
-        if let hostsLine = try getent("hosts", name)?.first, IPv4Address(hostsLine[0]) != nil {
+        if let hostsLine = try await getent("hosts", name)?.first, IPv4Address(hostsLine[0]) != nil {
             XCTAssertEqual(entry.aliases, Array(hostsLine.dropFirst(2)), file: file, line: line)
         }
     }
 
     /// Python's getfqdn, computed from getent: resolve the name, look the first
     /// address up, take the first dotted name of canonical name and aliases.
-    private func expectedFQDN(_ name: String) throws -> String {
-        guard let address = try getent("ahosts", name)?.first?.first,
-              let names = try getent("hosts", address)?.first?.dropFirst() else { return name }
+    private func expectedFQDN(_ name: String) async throws -> String {
+        guard let address = try await getent("ahosts", name)?.first?.first,
+              let names = try await getent("hosts", address)?.first?.dropFirst() else { return name }
         return names.first { $0.contains(".") } ?? names.first ?? name
     }
 }

@@ -1,5 +1,6 @@
 import Glibc
 import SocketCore
+import TestSupport
 import XCTest
 
 final class AcceptReserveTests: XCTestCase {

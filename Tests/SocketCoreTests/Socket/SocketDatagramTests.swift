@@ -1,5 +1,6 @@
 import Glibc
 import SocketCore
+import TestSupport
 import XCTest
 
 /// UDP over loopback and UNIX datagram sockets: sendto/recvfrom and replies.
@@ -45,7 +46,7 @@ final class SocketDatagramTests: XCTestCase {
     }
 
     func testUnixDatagramWithNamedAndUnnamedSenders() throws {
-        let directory = try TemporaryDirectory()
+        let directory = try TemporaryFolder(prefix: "sockcore")
         let serverPath = directory.file("server"), clientPath = directory.file("client")
         let server = try Socket(family: .unix, type: .datagram)
         let named = try Socket(family: .unix, type: .datagram)

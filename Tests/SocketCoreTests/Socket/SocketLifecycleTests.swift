@@ -1,5 +1,6 @@
 import Glibc
 import SocketCore
+import TestSupport
 import XCTest
 
 /// Descriptors: CLOEXEC, closed exactly once, never leaked, never released
@@ -59,7 +60,7 @@ final class SocketLifecycleTests: XCTestCase {
     }
 
     func testNoDescriptorLeaks() throws {
-        let directory = try TemporaryDirectory()
+        let directory = try TemporaryFolder(prefix: "sockcore")
         try exerciseEverything(in: directory)  // first run: lazy runtime descriptors settle
         let before = try openDescriptorCount()
         for _ in 0..<3 { try exerciseEverything(in: directory) }
@@ -67,7 +68,7 @@ final class SocketLifecycleTests: XCTestCase {
     }
 
     /// Success and failure paths of every call that makes a descriptor.
-    private func exerciseEverything(in directory: TemporaryDirectory) throws {
+    private func exerciseEverything(in directory: TemporaryFolder) throws {
         let (listener, address) = try loopbackListener()
         let client = try Socket(family: .ipv4, type: .stream)
         try client.connect(to: address, timeout: .seconds(5))

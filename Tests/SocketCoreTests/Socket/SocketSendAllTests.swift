@@ -1,5 +1,6 @@
 import Glibc
 import SocketCore
+import TestSupport
 import XCTest
 
 /// sendAll of several MiB against a slow reader: the kernel takes the data

@@ -1,15 +1,16 @@
 import Foundation
 import Glibc
 import SocketCore
+import TestSupport
 import XCTest
 
 /// UNIX stream sockets, and the rules for the socket file: a stale one is
 /// replaced, a regular file or a live server's socket never is, and a server
 /// removes its own file on close.
 final class SocketUnixTests: XCTestCase {
-    private var directory: TemporaryDirectory!
+    private var directory: TemporaryFolder!
 
-    override func setUpWithError() throws { directory = try TemporaryDirectory() }
+    override func setUpWithError() throws { directory = try TemporaryFolder(prefix: "sockcore") }
     override func tearDown() { directory = nil }
 
     private func listen(at path: String) throws -> Socket {

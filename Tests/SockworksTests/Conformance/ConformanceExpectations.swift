@@ -1,4 +1,5 @@
 import Glibc
+import TestSupport
 import Testing
 
 // Checks shared by the scenarios. A failing case of a parameterized test is
@@ -35,24 +36,13 @@ func summary(of outcomes: [EchoOutcome?]) -> String {
     }.joined(separator: "; ")
 }
 
-/// Checks `condition` every 20 ms until it holds (true) or `timeout`
-/// passes (false).
-func waitUntil(_ timeout: Duration, _ condition: () -> Bool) async throws -> Bool {
-    let deadline = ContinuousClock.now + timeout
-    while !condition() {
-        if ContinuousClock.now >= deadline { return false }
-        try await Task.sleep(for: .milliseconds(20))
-    }
-    return true
-}
-
 extension ModelServer {
     /// The tree's descriptor count once it is idle: only the model's idle
     /// processes left (connection children gone and reaped), and the same
     /// count three times in a row. Nil if that does not happen within 5 s.
     func idleDescriptorCount() async throws -> Int? {
         var counts: [Int] = []
-        let settled = try await waitUntil(.seconds(5)) {
+        let settled = try await waitUntil(timeout: .seconds(5), pollingEvery: .milliseconds(20)) {
             guard descendants().count == model.idleDescendants else { counts = []; return false }
             counts.append(processes.openDescriptorCount())
             return counts.count >= 3 && Set(counts.suffix(3)).count == 1
@@ -64,7 +54,7 @@ extension ModelServer {
     /// otherwise lists what is open beyond what was open then.
     func expectDescriptors(backTo baseline: Int, listedThen: [String],
                            sourceLocation: SourceLocation = #_sourceLocation) async throws {
-        let back = try await waitUntil(.seconds(5)) {
+        let back = try await waitUntil(timeout: .seconds(5), pollingEvery: .milliseconds(20)) {
             descendants().count == model.idleDescendants && processes.openDescriptorCount() == baseline
         }
         let now = processes.openDescriptors()

@@ -1,5 +1,6 @@
 import Glibc
 import Servers
+import TestSupport
 import Testing
 
 extension Conformance {

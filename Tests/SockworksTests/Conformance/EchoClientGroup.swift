@@ -1,4 +1,5 @@
 import Glibc
+import TestSupport
 
 /// How one echo client of a group ended.
 enum EchoOutcome: Equatable, CustomStringConvertible {

@@ -1,6 +1,7 @@
 import Glibc
 import Servers
 import Synchronization
+import TestSupport
 
 /// A running `sockworks serve echo --model M` in a conformance scenario.
 struct ModelServer: Sendable {
@@ -58,31 +59,4 @@ private final class DescendantTracker: Sendable {
     func killSurvivors() {
         for process in seen.withLock({ $0 }) where process.exists { kill(process.pid, SIGKILL) }
     }
-}
-
-/// Runs blocking client work on a thread of its own and waits for it: the
-/// scenarios' socket loops block in poll(2) for seconds, which would hold
-/// one of the few threads of the cooperative pool that also collects the
-/// server's output. Every such loop is bounded by a deadline.
-func onOwnThread<Value: Sendable>(_ work: @escaping @Sendable () throws -> Value) async throws -> Value {
-    try await withCheckedThrowingContinuation { continuation in
-        let box = Unmanaged.passRetained(ThreadWork { continuation.resume(with: Result { try work() }) })
-        var thread = pthread_t()
-        let result = pthread_create(&thread, nil, { context in
-            let work = Unmanaged<ThreadWork>.fromOpaque(context!).takeRetainedValue()
-            work.run()
-            return nil
-        }, box.toOpaque())
-        if result == 0 {
-            pthread_detach(thread)
-        } else {
-            box.release()
-            continuation.resume(throwing: TestSocketError("pthread_create", result))
-        }
-    }
-}
-
-private final class ThreadWork {
-    let run: () -> Void
-    init(_ run: @escaping () -> Void) { self.run = run }
 }

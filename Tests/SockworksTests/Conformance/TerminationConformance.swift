@@ -1,5 +1,6 @@
 import Glibc
 import Servers
+import TestSupport
 import Testing
 
 extension Conformance {
@@ -35,7 +36,7 @@ extension Conformance {
 
                 let expected = model.idleDescendants + (model.forksPerConnection ? 1 : 0)
                 var children: [ProcessIdentity] = []
-                let settled = try await waitUntil(.seconds(5)) {
+                let settled = try await waitUntil(timeout: .seconds(5), pollingEvery: .milliseconds(20)) {
                     children = server.descendants()
                     return children.count == expected && children.allSatisfy { $0.state != "Z" }
                 }

@@ -19,8 +19,10 @@ struct BenchChecksumCommand: ParsableCommand {
     }
 
     @Option(name: .long, parsing: .upToNextOption,
-            help: "Message sizes in bytes (suffixes K and M are powers of 1024).")
-    var sizes: [ByteSize] = [ByteSize(64), ByteSize(1500), ByteSize(64 << 10), ByteSize(16 << 20)]
+            help: ArgumentHelp("Message sizes in bytes, as '64 1500' or '64,1500' (suffixes K and M are powers "
+                                   + "of 1024; default: 64 1500 64K 16M)."),
+            transform: CommaSeparated.parser(valid: ByteSize.accepted) { ByteSize(argument: $0) })
+    var sizes = [CommaSeparated([ByteSize(64), ByteSize(1500), ByteSize(64 << 10), ByteSize(16 << 20)])]
 
     @Option(help: "Samples per kernel and size; the median is reported.")
     var rounds = 7
@@ -37,18 +39,21 @@ struct BenchChecksumCommand: ParsableCommand {
     @Flag(help: "One short round per kernel: a first look, and what CI runs.")
     var quick = false
 
+    /// The sizes of every word of `--sizes`, in order.
+    private var sizeList: [ByteSize] { sizes.flatMap(\.items) }
+
     func validate() throws {
         guard rounds >= 1 else { throw ValidationError("--rounds must be at least 1") }
         guard sampleSeconds > 0, sampleSeconds <= 10 else {
             throw ValidationError("--sample-seconds must be in (0, 10]")
         }
-        guard !sizes.isEmpty else { throw ValidationError("give at least one size") }
+        guard !sizeList.isEmpty else { throw ValidationError("give at least one size") }
     }
 
     func run() throws {
         if let cpu { try pinCurrentThread(toCPU: cpu) }
         var configuration = ChecksumBenchmark.Configuration()
-        configuration.sizes = sizes.map(\.bytes)
+        configuration.sizes = sizeList.map(\.bytes)
         configuration.rounds = quick ? 1 : rounds
         configuration.secondsPerSample = quick ? 0.005 : sampleSeconds
         let benchmark = ChecksumBenchmark(configuration)
@@ -68,26 +73,4 @@ struct BenchChecksumCommand: ParsableCommand {
             print(results.csv, terminator: "")
         }
     }
-}
-
-/// A byte count given as `1500`, `64K` or `16M` (powers of 1024).
-struct ByteSize: ExpressibleByArgument, Equatable {
-    let bytes: Int
-
-    init(_ bytes: Int) { self.bytes = bytes }
-
-    init?(argument: String) {
-        var digits = Substring(argument)
-        var unit = 1
-        switch digits.last {
-        case "K", "k": unit = 1 << 10
-        case "M", "m": unit = 1 << 20
-        default: break
-        }
-        if unit != 1 { digits = digits.dropLast() }
-        guard let value = Int(digits), value > 0, value <= (1 << 30) / unit else { return nil }
-        bytes = value * unit
-    }
-
-    var defaultValueDescription: String { "\(bytes)" }
 }

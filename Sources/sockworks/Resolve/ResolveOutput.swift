@@ -20,7 +20,6 @@ enum ResolveOutput {
         return line("name", [entry.name]) + line("aliases", entry.aliases)
             + line("addresses", entry.addresses.map(\.description))
     }
-
 }
 
 /// Runs a look-up; a failure prints one line on standard error, e.g.
@@ -33,5 +32,3 @@ func resolving<Value>(_ lookUp: () throws(ResolverError) -> Value) throws(ExitCo
         throw CommandFailure.usageStatus
     }
 }
-
-extension TransportProtocol: ExpressibleByArgument {}

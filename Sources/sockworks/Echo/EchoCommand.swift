@@ -94,11 +94,3 @@ struct EchoCommand: ParsableCommand {
 func formatSeconds(_ seconds: Double) -> String {
     seconds == seconds.rounded() ? String(Int(seconds)) : String(seconds)
 }
-
-enum ProcessEnvironment {
-    static func value(_ name: String) -> String? {
-        guard let raw = getenv(name) else { return nil }
-        let text = String(cString: raw)
-        return text.isEmpty ? nil : text
-    }
-}

@@ -1,19 +1,11 @@
 import Glibc
-import XCTest
 
-// The test's own loopback sockets, in plain Glibc: the SockworksTests target
-// deliberately does not link SocketCore, so a bug there cannot hide itself by
-// being on both sides of a test.
-
-struct TestSocketError: Error, CustomStringConvertible {
-    let call: String
-    let code: Int32
-    init(_ call: String, _ code: Int32 = errno) { self.call = call; self.code = code }
-    var description: String { "\(call): \(String(cString: strerror(code)))" }
-}
+// The tests' own loopback sockets, in plain Glibc: the tests of the
+// executables do not use SocketCore for their side of a connection, so a bug
+// there cannot hide itself by being on both sides of a test.
 
 /// 127.0.0.1:PORT.
-func loopbackAddress(port: UInt16) -> sockaddr_in {
+public func loopbackAddress(port: UInt16) -> sockaddr_in {
     var address = sockaddr_in()
     address.sin_family = sa_family_t(AF_INET)
     address.sin_port = port.bigEndian
@@ -28,30 +20,30 @@ private func withSockaddr<R>(_ address: sockaddr_in, _ body: (UnsafePointer<sock
 }
 
 /// A loopback socket owned by a test; close it exactly once.
-final class TestSocket {
-    private(set) var fd: Int32
+public final class TestSocket {
+    public private(set) var fd: Int32
 
-    init(type: Int32) throws {
+    public init(type: Int32) throws {
         fd = socket(AF_INET, type | Int32(SOCK_CLOEXEC.rawValue), 0)
         guard fd >= 0 else { throw TestSocketError("socket") }
     }
 
     deinit { if fd >= 0 { Glibc.close(fd) } }
 
-    func close() {
+    public func close() {
         if fd >= 0 { Glibc.close(fd) }
         fd = -1
     }
 
     /// Binds 127.0.0.1:PORT (0: any free port) and returns the port.
     @discardableResult
-    func bind(port: UInt16 = 0) throws -> UInt16 {
+    public func bind(port: UInt16 = 0) throws -> UInt16 {
         let rc = withSockaddr(loopbackAddress(port: port)) { Glibc.bind(fd, $0, $1) }
         guard rc == 0 else { throw TestSocketError("bind") }
         return try localPort()
     }
 
-    func localPort() throws -> UInt16 {
+    public func localPort() throws -> UInt16 {
         var address = sockaddr_in()
         var length = socklen_t(MemoryLayout<sockaddr_in>.size)
         let rc = withUnsafeMutablePointer(to: &address) {
@@ -62,24 +54,24 @@ final class TestSocket {
     }
 
     /// Connects to 127.0.0.1:PORT; returns the errno on failure.
-    func connect(port: UInt16) -> Int32 {
+    public func connect(port: UInt16) -> Int32 {
         let rc = withSockaddr(loopbackAddress(port: port)) { Glibc.connect(fd, $0, $1) }
         return rc == 0 ? 0 : errno
     }
 
-    func setOption<T: BitwiseCopyable>(_ level: Int32, _ name: Int32, _ value: T) throws {
+    public func setOption<T: BitwiseCopyable>(_ level: Int32, _ name: Int32, _ value: T) throws {
         let rc = withUnsafeBytes(of: value) { setsockopt(fd, level, name, $0.baseAddress, socklen_t($0.count)) }
         guard rc == 0 else {
             throw TestSocketError("setsockopt")
         }
     }
 
-    func setReceiveTimeout(_ seconds: Int) throws {
+    public func setReceiveTimeout(_ seconds: Int) throws {
         try setOption(SOL_SOCKET, SO_RCVTIMEO, timeval(tv_sec: seconds, tv_usec: 0))
     }
 
     /// Sends without blocking; returns the bytes taken, 0 when the buffers are full.
-    func sendNonBlocking(_ bytes: [UInt8]) throws -> Int {
+    public func sendNonBlocking(_ bytes: [UInt8]) throws -> Int {
         let n = bytes.withUnsafeBytes { send(fd, $0.baseAddress, $0.count, Int32(MSG_DONTWAIT | MSG_NOSIGNAL)) }
         if n >= 0 { return n }
         if errno == EAGAIN || errno == EWOULDBLOCK { return 0 }
@@ -87,7 +79,7 @@ final class TestSocket {
     }
 
     /// Receives one datagram or chunk without blocking; nil when nothing is queued.
-    func receiveNonBlocking(max: Int = 65536) throws -> [UInt8]? {
+    public func receiveNonBlocking(max: Int = 65536) throws -> [UInt8]? {
         var buffer = [UInt8](repeating: 0, count: max)
         let n = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, Int32(MSG_DONTWAIT)) }
         if n >= 0 { return Array(buffer[..<n]) }
@@ -96,7 +88,7 @@ final class TestSocket {
     }
 
     /// Sends all of `bytes`, blocking.
-    func sendAll(_ bytes: [UInt8]) throws {
+    public func sendAll(_ bytes: [UInt8]) throws {
         var offset = 0
         while offset < bytes.count {
             let n = bytes[offset...].withUnsafeBytes { send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
@@ -107,7 +99,7 @@ final class TestSocket {
     }
 
     /// Receives exactly `count` bytes, waiting at most `seconds` for each read.
-    func receive(exactly count: Int, seconds: Int = 5) throws -> [UInt8] {
+    public func receive(exactly count: Int, seconds: Int = 5) throws -> [UInt8] {
         try setReceiveTimeout(seconds)
         var bytes: [UInt8] = []
         var buffer = [UInt8](repeating: 0, count: count)
@@ -121,18 +113,18 @@ final class TestSocket {
     }
 
     /// O_NONBLOCK on: a connect returns EINPROGRESS, a send or receive EAGAIN.
-    func setNonBlocking() throws {
+    public func setNonBlocking() throws {
         let flags = fcntl(fd, F_GETFL)
         guard flags >= 0, fcntl(fd, F_SETFL, flags | O_NONBLOCK) == 0 else { throw TestSocketError("fcntl") }
     }
 
     /// shutdown(SHUT_WR): the peer reads end of file; we can still read.
-    func shutdownWrite() throws(TestSocketError) {
+    public func shutdownWrite() throws(TestSocketError) {
         guard shutdown(fd, Int32(SHUT_WR)) == 0 else { throw TestSocketError("shutdown") }
     }
 
     /// SO_ERROR: the outcome of a non-blocking connect (0 when connected).
-    func pendingError() -> Int32 {
+    public func pendingError() -> Int32 {
         var error: Int32 = 0
         var length = socklen_t(MemoryLayout<Int32>.size)
         guard getsockopt(fd, SOL_SOCKET, SO_ERROR, &error, &length) == 0 else { return errno }
@@ -141,7 +133,7 @@ final class TestSocket {
 
     /// Waits at most `seconds` for end of file; throws if bytes, an error or
     /// the timeout come first.
-    func receiveEndOfStream(seconds: Int = 5) throws {
+    public func receiveEndOfStream(seconds: Int = 5) throws {
         try setReceiveTimeout(seconds)
         var byte: UInt8 = 0
         var n: Int
@@ -150,39 +142,8 @@ final class TestSocket {
     }
 
     /// Sets SO_LINGER {on, 0 s} and closes: the kernel sends RST, not FIN.
-    func reset() throws {
+    public func reset() throws {
         try setOption(SOL_SOCKET, SO_LINGER, linger(l_onoff: 1, l_linger: 0))
         close()
     }
-}
-
-/// A loopback TCP port nobody listens on right now. Another process may take
-/// it before the test uses it: callers that listen on it retry on collision.
-func unusedTCPPort() throws -> UInt16 {
-    let probe = try TestSocket(type: Int32(SOCK_STREAM.rawValue))
-    defer { probe.close() }
-    return try probe.bind()
-}
-
-/// Waits until 127.0.0.1:PORT accepts TCP connections; false after `timeout`.
-func waitUntilListening(port: UInt16, timeout: Duration = .seconds(5)) async throws -> Bool {
-    let deadline = ContinuousClock.now + timeout
-    while ContinuousClock.now < deadline {
-        let probe = try TestSocket(type: Int32(SOCK_STREAM.rawValue))
-        let error = probe.connect(port: port)
-        probe.close()
-        if error == 0 { return true }
-        try await Task.sleep(for: .milliseconds(10))
-    }
-    return false
-}
-
-/// Waits until PATH exists as a socket file; false after `timeout`.
-func waitUntilSocketFile(_ path: String, timeout: Duration = .seconds(5)) async throws -> Bool {
-    let deadline = ContinuousClock.now + timeout
-    while ContinuousClock.now < deadline {
-        if fileType(path) == S_IFSOCK { return true }
-        try await Task.sleep(for: .milliseconds(10))
-    }
-    return false
 }

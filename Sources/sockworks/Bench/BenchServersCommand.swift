@@ -21,16 +21,22 @@ struct BenchServersCommand: AsyncParsableCommand {
     )
 
     @Option(name: .long, parsing: .upToNextOption,
-            help: "Server models to measure (default: every model but iterative).")
-    var models: [ServerModel] = ServerModel.allCases.filter { $0 != .iterative }
+            help: ArgumentHelp("Server models to measure, as 'epoll poll' or 'epoll,poll' (values: "
+                                   + ServerModel.allValueStrings.joined(separator: ", ")
+                                   + "; default: every model but iterative)."),
+            completion: .list(ServerModel.allValueStrings), transform: CommaSeparated.parser)
+    var models = [CommaSeparated(ServerModel.allCases.filter { $0 != .iterative })]
 
     @Option(name: .long, parsing: .upToNextOption,
-            help: "Peers to measure beside them: nio, asyncio, or none.")
-    var peers: [PeerName] = [.nio, .asyncio]
+            help: "Peers to measure beside them: nio, asyncio, or none (default: nio asyncio).",
+            completion: .list(PeerName.allValueStrings), transform: CommaSeparated.parser)
+    var peers = [CommaSeparated<PeerName>([.nio, .asyncio])]
 
     @Option(name: .long, parsing: .upToNextOption,
-            help: "Concurrent connections, one series each (default: 1 16 128 1000; with --quick: 1 128).")
-    var connections: [Int] = []
+            help: ArgumentHelp("Concurrent connections, one series each, in 1...20000 "
+                                   + "(default: 1 16 128 1000; with --quick: 1 128)."),
+            transform: CommaSeparated.parser(range: 1...20_000))
+    var connections: [CommaSeparated<Int>] = []
 
     @Option(help: "Bytes per message.")
     var size = 64
@@ -53,16 +59,18 @@ struct BenchServersCommand: AsyncParsableCommand {
     @Option(help: "CPUs for the server and the load generator, as SERVER,LOAD (default: 0,1 when there are two or more).")
     var cpus: CPUPair?
 
+    /// The items of the list options, every word's in order.
+    private var modelList: [ServerModel] { models.flatMap(\.items) }
+    private var peerList: [PeerName] { peers.flatMap(\.items) }
+    private var connectionCounts: [Int] { connections.flatMap(\.items) }
+
     func validate() throws {
-        guard connections.allSatisfy({ (1...20_000).contains($0) }) else {
-            throw ValidationError("--connections must be in 1...20000")
-        }
         guard (1...65536).contains(size) else { throw ValidationError("--size must be in 1...65536") }
         guard (1...64).contains(depth) else { throw ValidationError("--depth must be in 1...64") }
         guard duration > 0, duration <= 600 else { throw ValidationError("--duration must be in (0, 600]") }
         guard (1...20).contains(runs) else { throw ValidationError("--runs must be in 1...20") }
-        if peers.contains(.none) && peers.count > 1 { throw ValidationError("--peers none stands alone") }
-        if models.isEmpty && (peers.isEmpty || peers == [.none]) {
+        if peerList.contains(.none) && peerList.count > 1 { throw ValidationError("--peers none stands alone") }
+        if modelList.isEmpty && (peerList.isEmpty || peerList == [.none]) {
             throw ValidationError("nothing to measure: give --models or --peers")
         }
     }
@@ -73,7 +81,7 @@ struct BenchServersCommand: AsyncParsableCommand {
         raiseDescriptorLimit()
 
         var configuration = EchoBenchmark.Configuration()
-        configuration.connections = !connections.isEmpty ? connections : quick ? [1, 128] : [1, 16, 128, 1000]
+        configuration.connections = !connectionCounts.isEmpty ? connectionCounts : quick ? [1, 128] : [1, 16, 128, 1000]
         configuration.size = size
         configuration.depth = depth
         configuration.duration = quick ? .milliseconds(1000) : .milliseconds(Int64(duration * 1000))
@@ -85,12 +93,12 @@ struct BenchServersCommand: AsyncParsableCommand {
         let executable = try BenchPaths.ownExecutable()
         configuration.loadCommand = [executable, "loadgen"]
 
-        var targets = models.map { model in
+        var targets = modelList.map { model in
             EchoTarget(name: model.rawValue, isPeer: false,
                        command: [executable, "serve", "echo", "--model", model.rawValue, "--port", "0"]
                            + (model.hasWorkers ? ["--workers", "1"] : []))
         }
-        for peer in peers where peer != .none {
+        for peer in peerList where peer != .none {
             switch await PeerBuilder.target(for: peer.rawValue, progress: { writeStandardError($0 + "\n") }) {
             case .success(let target): targets.append(target)
             case .failure(let reason): writeStandardError("skipped \(peer.rawValue): \(reason)\n")
@@ -125,36 +133,4 @@ struct BenchServersCommand: AsyncParsableCommand {
         let charts = await BenchPaths.renderCharts(in: folder)
         writeStandardError("results in \(folder)/ (results.json, results.csv, results.md\(charts ? ", " + EchoChart.images.joined(separator: ", ") : "; no charts: gnuplot is not installed"))\n")
     }
-}
-
-/// A peer server measured beside the models.
-enum PeerName: String, ExpressibleByArgument, CaseIterable {
-    case nio, asyncio, none
-}
-
-/// `--cpus 0,1`.
-struct CPUPair: ExpressibleByArgument {
-    let server: Int
-    let load: Int
-
-    init(server: Int, load: Int) {
-        self.server = server
-        self.load = load
-    }
-
-    init?(argument: String) {
-        let parts = argument.split(separator: ",").map { Int($0) }
-        guard parts.count == 2, let server = parts[0], let load = parts[1], server >= 0, load >= 0 else { return nil }
-        self.init(server: server, load: load)
-    }
-}
-
-/// Lifts the soft descriptor limit to the hard one: a thousand connections
-/// need more than the common default of 1024, in this process and in the
-/// servers and load generator it starts (they inherit it).
-func raiseDescriptorLimit() {
-    var limit = rlimit()
-    guard getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit) == 0, limit.rlim_cur < limit.rlim_max else { return }
-    limit.rlim_cur = limit.rlim_max
-    _ = setrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit)
 }

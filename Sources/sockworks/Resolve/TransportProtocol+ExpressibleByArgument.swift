@@ -1,0 +1,5 @@
+import ArgumentParser
+import SocketCore
+
+/// `--proto tcp` and `--proto udp` of `resolve port` and `resolve service`.
+extension TransportProtocol: ExpressibleByArgument {}
