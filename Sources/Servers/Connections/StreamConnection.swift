@@ -21,6 +21,10 @@ final class StreamConnection<Session: StreamSession> {
     var interest = Interest.read
     /// The session's standing requests, as of its last callback.
     private(set) var wants = SessionWants()
+    /// A callback changed `wants`: the driver has timers or watches to update.
+    var wantsChanged = false
+    /// `wants` asks for more than reading and writing.
+    private var hasWants = false
     /// The deadline and extra descriptor the driver has acted on (a timer
     /// armed, a descriptor watched), to tell what a callback changed.
     var armedDeadline: MonotonicInstant?
@@ -50,7 +54,7 @@ final class StreamConnection<Session: StreamSession> {
     func readable(buffer: UnsafeMutableRawBufferPointer, io: inout SessionIO) -> Interest {
         do throws(SocketError) {
             guard let count = try socket.receive(into: buffer).value else { return interest }
-            io.wants = wants
+            if hasWants { io.wants = wants }
             io.wakeToken = token
             let action: SessionAction
             if count == 0 {
@@ -89,6 +93,8 @@ final class StreamConnection<Session: StreamSession> {
     func deadlinePassed(io: inout SessionIO) -> Interest {
         wants.deadline = nil
         armedDeadline = nil
+        hasWants = !wants.asksOnlyToRead
+        wantsChanged = true
         return callback(&io) { $0.deadlinePassed(&$1) }
     }
 
@@ -108,7 +114,7 @@ final class StreamConnection<Session: StreamSession> {
     private func callback(_ io: inout SessionIO, _ body: (inout Session, inout SessionIO) -> SessionAction)
         -> Interest
     {
-        io.wants = wants
+        if hasWants { io.wants = wants }
         io.wakeToken = token
         let action = body(&session, &io)
         do throws(SocketError) {
@@ -124,7 +130,14 @@ final class StreamConnection<Session: StreamSession> {
     /// wait for next.
     @inline(__always)
     private func finish(_ action: SessionAction, _ io: inout SessionIO) throws(SocketError) -> Interest {
-        wants = io.wants
+        // Most sessions never ask for anything (echo): two cheap tests then.
+        // The driver's `io.wants` is left at its default between callbacks.
+        if hasWants || !io.wants.asksOnlyToRead {
+            wants = io.wants
+            hasWants = !wants.asksOnlyToRead
+            wantsChanged = true
+            io.wants = SessionWants()
+        }
         if action == .close { closeWhenSent = true }
         if !io.output.isEmpty {
             defer { io.output.removeAll() }
@@ -149,6 +162,7 @@ final class StreamConnection<Session: StreamSession> {
     }
 
     /// What to wait for, from the connection's state.
+    @inline(__always)
     private func next() -> Interest {
         if pending != nil { return .write }
         if closeWhenSent { return .close }

@@ -73,6 +73,7 @@ struct SessionWants {
 
     /// Nothing asked beyond reading and writing: a blocking model may
     /// simply block in receive.
+    @inline(__always)
     var asksOnlyToRead: Bool { deadline == nil && waitsOn == nil && !pausesReading && !wantsDrained }
 }
 

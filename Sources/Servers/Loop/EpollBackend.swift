@@ -47,16 +47,13 @@ struct EpollBackend: ReadinessBackend {
 
     mutating func wait(into ready: inout [ReadyDescriptor], timeout: Duration?) throws(SocketError) {
         let limit = try timeout.map { delay throws(SocketError) in try loop.timer(after: delay) {} }
-        report.ready.removeAll(keepingCapacity: true)
+        // The caller's array is the report's while the loop runs: the
+        // callbacks append to it directly.
+        swap(&ready, &report.ready)
+        defer { swap(&ready, &report.ready) }
         try loop.runOnce()
         // A fired one-shot timer is gone already; cancelling it does nothing.
         if let limit { loop.cancelTimer(limit) }
-        for entry in report.ready {
-            ready.append(ReadyDescriptor(
-                descriptor: entry.descriptor,
-                readable: !entry.events.isDisjoint(with: [.readable, .error, .hangUp]),
-                writable: entry.events.contains(.writable)))
-        }
     }
 
     private static func events(_ interest: Interest) -> LoopEvents {

@@ -19,9 +19,3 @@ protocol ReadinessBackend {
     /// counts as readable: the next receive reports it.
     mutating func wait(into ready: inout [ReadyDescriptor], timeout: Duration?) throws(SocketError)
 }
-
-struct ReadyDescriptor {
-    var descriptor: Int32
-    var readable: Bool
-    var writable: Bool
-}

@@ -11,15 +11,11 @@ struct ReadinessLoop<Handler: StreamHandler, Backend: ReadinessBackend> {
 
     private typealias Connection = StreamConnection<Handler.Session>
 
-    /// What a watched descriptor belongs to.
-    private enum Slot {
-        case connection(Connection)
-        /// A descriptor a session waits on (`SessionIO.waitsOn`).
-        case waited(Connection)
-    }
-
-    /// By descriptor number.
-    private var slots: [Slot?] = []
+    /// The connection of each socket descriptor, by number.
+    private var connections: [Connection?] = []
+    /// The connection waiting on each descriptor a session asked for
+    /// (`SessionIO.waitsOn`), by number.
+    private var waiting: [Connection?] = []
     private var openCount = 0
     private var nextGeneration: UInt32 = 0
     private var deadlines = DeadlineHeap()
@@ -83,26 +79,27 @@ struct ReadinessLoop<Handler: StreamHandler, Backend: ReadinessBackend> {
             // non-blocking receive or send on the new one just would-block.
             for event in ready {
                 let descriptor = event.descriptor
-                if descriptor == listening {
+                let index = Int(descriptor)
+                if index < connections.count, let connection = connections[index] {
+                    socketReady(connection, event, buffer: buffer)
+                } else if descriptor == listening {
                     if accepting, listenerWatched, !acceptPending(on: listener) {
                         backend.unwatch(listening)
                         listenerWatched = false
                         resumeAccepting = .now + AcceptErrors.pause
                     }
                 } else if descriptor == wakeDescriptor {
+                    // A stop nudges this descriptor after marking the control.
+                    if accepting && control.isStopping { accepting = false }
                     for token in wakeInbox.take() { deliverWake(token) }
                 } else if descriptor == lifelineDescriptor {
                     backend.unwatch(descriptor)
                     accepting = false
-                } else if Int(descriptor) < slots.count, let slot = slots[Int(descriptor)] {
-                    switch slot {
-                    case .connection(let connection): socketReady(connection, event, buffer: buffer)
-                    case .waited(let connection): update(connection, to: connection.woken(io: &io))
-                    }
+                } else if index < waiting.count, let connection = waiting[index] {
+                    update(connection, to: connection.woken(io: &io))
                 }
             }
             expireDeadlines()
-            if accepting && control.isStopping { accepting = false }
             if !accepting && listenerWatched {
                 backend.unwatch(listening)
                 listenerWatched = false
@@ -156,9 +153,7 @@ struct ReadinessLoop<Handler: StreamHandler, Backend: ReadinessBackend> {
     }
 
     private func connection(at descriptor: Int32) -> Connection? {
-        guard descriptor >= 0, Int(descriptor) < slots.count, case .connection(let connection) = slots[Int(descriptor)]
-        else { return nil }
-        return connection
+        descriptor >= 0 && Int(descriptor) < connections.count ? connections[Int(descriptor)] : nil
     }
 
     /// Accepts what is waiting, a bounded number per round so that busy
@@ -187,18 +182,18 @@ struct ReadinessLoop<Handler: StreamHandler, Backend: ReadinessBackend> {
             let connection = Connection(
                 socket: accepted.socket, descriptor: descriptor, peer: accepted.peer, generation: nextGeneration,
                 session: handler.open(peer: accepted.peer))
-            place(.connection(connection), at: descriptor)
+            Self.place(connection, at: descriptor, in: &connections)
             openCount += 1
             control.track(accepted.socket)
         }
         return true
     }
 
-    private mutating func place(_ slot: Slot?, at descriptor: Int32) {
-        if Int(descriptor) >= slots.count {
-            slots.append(contentsOf: repeatElement(nil, count: Int(descriptor) + 1 - slots.count))
+    private static func place(_ connection: Connection?, at descriptor: Int32, in table: inout [Connection?]) {
+        if Int(descriptor) >= table.count {
+            table.append(contentsOf: repeatElement(nil, count: Int(descriptor) + 1 - table.count))
         }
-        slots[Int(descriptor)] = slot
+        table[Int(descriptor)] = connection
     }
 
     /// After a callback: the socket's interest, the session's deadline and
@@ -212,6 +207,8 @@ struct ReadinessLoop<Handler: StreamHandler, Backend: ReadinessBackend> {
             connection.interest = interest
             backend.change(connection.descriptor, to: interest)
         }
+        guard connection.wantsChanged else { return }
+        connection.wantsChanged = false
         let wants = connection.wants
         if wants.deadline != connection.armedDeadline {
             connection.armedDeadline = wants.deadline
@@ -223,7 +220,7 @@ struct ReadinessLoop<Handler: StreamHandler, Backend: ReadinessBackend> {
             unwatchWaited(connection)
             if let waited = wants.waitsOn {
                 if backend.watch(waited.descriptor, for: waited.readiness == .readable ? .read : .write) {
-                    place(.waited(connection), at: waited.descriptor)
+                    Self.place(connection, at: waited.descriptor, in: &waiting)
                     connection.watchedDescriptor = waited
                 } else {
                     ServerLog.warning("connection from \(connection.peer): cannot wait on descriptor \(waited.descriptor)")
@@ -236,7 +233,7 @@ struct ReadinessLoop<Handler: StreamHandler, Backend: ReadinessBackend> {
     private mutating func unwatchWaited(_ connection: Connection) {
         guard let watched = connection.watchedDescriptor else { return }
         backend.unwatch(watched.descriptor)
-        slots[Int(watched.descriptor)] = nil
+        waiting[Int(watched.descriptor)] = nil
         connection.watchedDescriptor = nil
     }
 
@@ -244,7 +241,7 @@ struct ReadinessLoop<Handler: StreamHandler, Backend: ReadinessBackend> {
         unwatchWaited(connection)
         connection.end()
         backend.unwatch(connection.descriptor)
-        slots[Int(connection.descriptor)] = nil
+        connections[Int(connection.descriptor)] = nil
         openCount -= 1
         control.untrack(connection.socket)
         try? connection.socket.close()

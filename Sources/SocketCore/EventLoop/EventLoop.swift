@@ -86,8 +86,10 @@ public final class EventLoop {
     {
         var id: sc_watch_id = 0
         let result = sc_loop_watch(loop, descriptor, events.rawValue, { _, _, fd, events, context in
-            Unmanaged<LoopReport>.fromOpaque(context!).takeUnretainedValue().ready.append(
-                LoopReport.Entry(descriptor: fd, events: LoopEvents(rawValue: events)))
+            let events = LoopEvents(rawValue: events)
+            Unmanaged<LoopReport>.fromOpaque(context!).takeUnretainedValue().ready.append(ReadyDescriptor(
+                descriptor: fd, readable: !events.isDisjoint(with: [.readable, .error, .hangUp]),
+                writable: events.contains(.writable)))
         }, Unmanaged.passUnretained(report).toOpaque(), &id)
         guard result == 0 else {
             throw SocketError(code: -result, call: "sc_loop_watch", detail: "descriptor \(descriptor)")
@@ -188,12 +190,21 @@ public final class EventLoop {
 /// What the watches made with `EventLoop.watch(_:for:reportingTo:)`
 /// reported in the last rounds, in order.
 public final class LoopReport {
-    public struct Entry {
-        public var descriptor: Int32
-        public var events: LoopEvents
-    }
-
-    public var ready: [Entry] = []
+    public var ready: [ReadyDescriptor] = []
 
     public init() {}
+}
+
+/// A descriptor a readiness mechanism (select, poll, epoll) reported. An
+/// error or a hang-up counts as readable: the next receive reports it.
+public struct ReadyDescriptor: Sendable {
+    public var descriptor: Int32
+    public var readable: Bool
+    public var writable: Bool
+
+    public init(descriptor: Int32, readable: Bool, writable: Bool) {
+        self.descriptor = descriptor
+        self.readable = readable
+        self.writable = writable
+    }
 }

@@ -2,6 +2,7 @@ import Glibc
 import Servers
 import SocketCore
 import SystemPackage
+import TestSupport
 import Testing
 
 extension Conformance {
@@ -160,13 +161,6 @@ private func withProbeServer(
         try await body(port)
         #expect(try await process.stop(), "conformance-server did not stop on SIGTERM")
     }.outcome
-}
-
-/// The executable `name` built beside this test bundle.
-private func builtExecutable(_ name: String) throws -> FilePath {
-    var path = try sockworksExecutable()
-    path.removeLastComponent()
-    return path.appending(name)
 }
 
 /// A file of random bytes for the file-range scenario.
