@@ -81,8 +81,12 @@ let package = Package(
             // (see the script in tools/static-libstdc++) without relocating
             // that library. Fully static (-static-executable) would save more,
             // but glibc's name service would then load the system's libnss
-            // into the binary: broken by the next libc upgrade.
-            linkerSettings: [.unsafeFlags(["-static-stdlib", "-L", staticLibstdcxx],
+            // into the binary: broken by the next libc upgrade. And the binary
+            // exports none of its own symbols, which -static-stdlib would
+            // (-export-dynamic): the runtime's start-up dladdr walks every
+            // exported symbol, and nothing loads code that links back to ours.
+            linkerSettings: [.unsafeFlags(["-static-stdlib", "-L", staticLibstdcxx,
+                                           "-Xlinker", "--no-export-dynamic"],
                                           .when(configuration: .release))]
         ),
         .executableTarget(
