@@ -35,10 +35,14 @@ let package = Package(
         .target(name: "CEpollEcho", dependencies: ["CSockCore"]),
         // The benchmark's load generator, in C on the core's loop.
         .target(name: "CLoadGen", dependencies: ["CSockCore"]),
+        // The library product other packages depend on by version: SwiftPM
+        // refuses unsafe flags in such a dependency, so SocketCore and its C
+        // targets build with none. What a caller's per-probe path needs
+        // inlined (the clock, the datagram receive) is @inlinable instead,
+        // and optimized in the calling module under that module's settings.
         .target(
             name: "SocketCore",
-            dependencies: ["CSockCore", "CSystemShims"],
-            swiftSettings: hotPathSettings
+            dependencies: ["CSockCore", "CSystemShims"]
         ),
         .target(
             name: "Servers",
@@ -91,15 +95,18 @@ let package = Package(
             name: "icmpping",
             dependencies: ["Ping", "SocketCore"],
             swiftSettings: hotPathSettings,
-            // A one-probe run should cost about what iputils' costs: with the
+            // A one-probe run should cost about what iputils' costs. With the
             // Swift runtime linked in, a start does without loading and
-            // relocating six Swift libraries (callgrind: 6.3 -> 3.4 million
-            // instructions), and with libstdc++ linked in too (see the script
-            // in tools/static-libstdc++) without relocating that library
-            // (3.6 -> 2.0 million). Fully static (-static-executable) would
-            // cut it further, but glibc's name service would then load the
-            // system's libnss into the binary: broken by the next libc upgrade.
-            linkerSettings: [.unsafeFlags(["-static-stdlib", "-L", staticLibstdcxx],
+            // relocating six Swift libraries, and with libstdc++ linked in too
+            // (see the script in tools/static-libstdc++) without relocating
+            // that library. Fully static (-static-executable) would save more,
+            // but glibc's name service would then load the system's libnss
+            // into the binary: broken by the next libc upgrade. And the binary
+            // exports none of its own symbols, which -static-stdlib would
+            // (-export-dynamic): the runtime's start-up dladdr walks every
+            // exported symbol, and nothing loads code that links back to ours.
+            linkerSettings: [.unsafeFlags(["-static-stdlib", "-L", staticLibstdcxx,
+                                           "-Xlinker", "--no-export-dynamic"],
                                           .when(configuration: .release))]
         ),
         .executableTarget(
@@ -201,21 +208,25 @@ let package = Package(
     swiftLanguageModes: [.v6]
 )
 
-/// The servers' per-event path crosses modules (a handler type from the
-/// executable runs in a generic loop in Servers, over Socket from
-/// SocketCore). Without cross-module optimization those generics run
-/// unspecialized, looking up type metadata at run time on every event.
-/// Release builds also drop the run-time exclusivity checks of class
-/// properties, which `sockworks profile --model epoll` showed at 14% of the
-/// instructions per request (swift_beginAccess); debug builds and the
-/// tests keep them. And they reach a concrete generic type's metadata
-/// through its accessor, not by demangling its name: the demangler checks
-/// the type's generic requirements by scanning every protocol conformance
-/// in the binary, some 1,700 with the Swift runtime linked in (80,000
-/// instructions each; a one-probe icmpping run did it ten times).
+/// Release settings of the modules on the servers' per-event path and the
+/// prober's per-probe path. Unsafe flags, so only for targets outside the
+/// SocketCore library product (SwiftPM would refuse that product to a
+/// package depending on it by version; tools/check-downstream checks).
+///
+/// The per-event path crosses modules (a handler type from the executable
+/// runs in a generic loop in Servers): without cross-module optimization
+/// those generics run unspecialized, looking up type metadata at run time
+/// on every event. Release builds also drop the run-time exclusivity checks
+/// of class properties (swift_beginAccess on every access to a connection's
+/// state); debug builds and the tests keep them. And they reach a concrete
+/// generic type's metadata through its accessor, not by demangling its
+/// name: the demangler checks the type's generic requirements by scanning
+/// every protocol conformance in the binary, a cost a one-probe icmpping
+/// run would pay several times over.
 var hotPathSettings: [SwiftSetting] {
     [.unsafeFlags(["-cross-module-optimization", "-enforce-exclusivity=unchecked",
-                   "-Xfrontend", "-disable-concrete-type-metadata-mangled-name-accessors"], .when(configuration: .release))]
+                   "-Xfrontend", "-disable-concrete-type-metadata-mangled-name-accessors"],
+                  .when(configuration: .release))]
 }
 
 /// The directory of the linker script that makes icmpping's `-lstdc++` the

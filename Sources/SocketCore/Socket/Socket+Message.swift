@@ -20,6 +20,9 @@ extension Socket {
     /// receives tens of thousands): nothing is copied or released per
     /// datagram. Every field of `message` is rewritten; returns the byte
     /// count, also in `message.count`.
+    // Inlinable (a prober calls it for every reply), down to the recvmsg
+    // below, which stays in this module.
+    @inlinable
     public func receiveMessage(into buffer: UnsafeMutableRawBufferPointer, message: inout ReceivedMessage,
                                waiting: Bool = true) throws(SocketError) -> IOResult<Int>
     {
@@ -41,8 +44,9 @@ extension Socket {
         return .processed(message)
     }
 
-    private func receiveMessage(into buffer: UnsafeMutableRawBufferPointer, message: inout ReceivedMessage,
-                                flags: Int32, call: String) throws(SocketError) -> IOResult<Int>
+    @usableFromInline
+    func receiveMessage(into buffer: UnsafeMutableRawBufferPointer, message: inout ReceivedMessage,
+                        flags: Int32, call: String) throws(SocketError) -> IOResult<Int>
     {
         // What this datagram may not bring is cleared; the rest is written
         // below. (Not `message = ReceivedMessage()`: that copies all of

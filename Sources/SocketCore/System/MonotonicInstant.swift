@@ -11,10 +11,15 @@ public struct MonotonicInstant: Comparable, Hashable, Sendable {
     /// Nanoseconds on `CLOCK_MONOTONIC` (since boot, not counting suspend).
     public let nanoseconds: Int64
 
+    @inlinable
     public init(nanoseconds: Int64) {
         self.nanoseconds = nanoseconds
     }
 
+    // Inlinable, as are the arithmetic below: a prober reads the clock
+    // several times per probe, and a call into this module for each read
+    // was a visible part of the per-probe cost.
+    @inlinable
     public static var now: MonotonicInstant {
         var time = timespec()
         clock_gettime(CLOCK_MONOTONIC, &time)
@@ -24,6 +29,7 @@ public struct MonotonicInstant: Comparable, Hashable, Sendable {
     /// `self` moved by `duration`, saturating rather than trapping at the
     /// ends of the range: a duration beyond Int64 nanoseconds (292 years)
     /// lands on the end itself, so `.now + .seconds(Int64.max)` is never.
+    @inlinable
     public func advanced(by duration: Duration) -> MonotonicInstant {
         let offset = duration.saturatedNanoseconds
         if offset == .max || offset == .min { return MonotonicInstant(nanoseconds: offset) }
@@ -31,22 +37,27 @@ public struct MonotonicInstant: Comparable, Hashable, Sendable {
     }
 
     /// The time from `self` to `other`: negative when `other` is earlier.
+    @inlinable
     public func duration(to other: MonotonicInstant) -> Duration {
         .nanoseconds(other.nanoseconds.subtractingSaturated(nanoseconds))
     }
 
+    @inlinable
     public static func + (instant: MonotonicInstant, duration: Duration) -> MonotonicInstant {
         instant.advanced(by: duration)
     }
 
+    @inlinable
     public static func - (instant: MonotonicInstant, duration: Duration) -> MonotonicInstant {
         instant.advanced(by: .zero - duration)
     }
 
+    @inlinable
     public static func - (later: MonotonicInstant, earlier: MonotonicInstant) -> Duration {
         earlier.duration(to: later)
     }
 
+    @inlinable
     public static func < (lhs: MonotonicInstant, rhs: MonotonicInstant) -> Bool {
         lhs.nanoseconds < rhs.nanoseconds
     }
@@ -54,6 +65,7 @@ public struct MonotonicInstant: Comparable, Hashable, Sendable {
 
 extension Duration {
     /// Whole nanoseconds (truncated toward zero), clamped to Int64's range.
+    @inlinable
     var saturatedNanoseconds: Int64 {
         let (seconds, attoseconds) = components
         let (scaled, overflow) = seconds.multipliedReportingOverflow(by: 1_000_000_000)
@@ -63,11 +75,13 @@ extension Duration {
 }
 
 extension Int64 {
+    @inlinable
     func addingSaturated(_ other: Int64) -> Int64 {
         let (sum, overflow) = addingReportingOverflow(other)
         return overflow ? (other < 0 ? .min : .max) : sum
     }
 
+    @inlinable
     func subtractingSaturated(_ other: Int64) -> Int64 {
         let (difference, overflow) = subtractingReportingOverflow(other)
         return overflow ? (other < 0 ? .max : .min) : difference
