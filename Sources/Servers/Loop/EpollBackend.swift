@@ -45,15 +45,13 @@ struct EpollBackend: ReadinessBackend {
         registrations[Int(descriptor)] = 0
     }
 
-    mutating func wait(into ready: inout [ReadyDescriptor], timeout: Duration?) throws(SocketError) {
+    mutating func wait(timeout: Duration?) throws(SocketError) -> UnsafeBufferPointer<ReadyDescriptor> {
         let limit = try timeout.map { delay throws(SocketError) in try loop.timer(after: delay) {} }
-        // The caller's array is the report's while the loop runs: the
-        // callbacks append to it directly.
-        swap(&ready, &report.ready)
-        defer { swap(&ready, &report.ready) }
+        report.clear()
         try loop.runOnce()
         // A fired one-shot timer is gone already; cancelling it does nothing.
         if let limit { loop.cancelTimer(limit) }
+        return report.ready
     }
 
     private static func events(_ interest: Interest) -> LoopEvents {

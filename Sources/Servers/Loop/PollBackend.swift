@@ -7,6 +7,7 @@ struct PollBackend: ReadinessBackend {
     private var set = PollSet()
     /// The index in `set` of each watched descriptor, -1 for none.
     private var index: [Int] = []
+    private let report = LoopReport()
 
     mutating func watch(_ descriptor: Int32, for interest: Interest) -> Bool {
         guard descriptor >= 0 else { return false }
@@ -29,16 +30,18 @@ struct PollBackend: ReadinessBackend {
         index[Int(descriptor)] = -1
     }
 
-    mutating func wait(into ready: inout [ReadyDescriptor], timeout: Duration?) throws(SocketError) {
+    mutating func wait(timeout: Duration?) throws(SocketError) -> UnsafeBufferPointer<ReadyDescriptor> {
         _ = try set.wait(timeout: timeout)
+        report.clear(reserving: set.count)
         for entry in 0..<set.count {
             let events = set.ready(at: entry)
             guard !events.isEmpty else { continue }
-            ready.append(ReadyDescriptor(
+            report.append(ReadyDescriptor(
                 descriptor: set.descriptor(at: entry),
                 readable: !events.isDisjoint(with: [.readable, .error, .hangUp]),
                 writable: events.contains(.writable)))
         }
+        return report.ready
     }
 
     private static func events(_ interest: Interest) -> PollEvents {

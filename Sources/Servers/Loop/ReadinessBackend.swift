@@ -15,7 +15,7 @@ protocol ReadinessBackend {
     mutating func change(_ descriptor: Int32, to interest: Interest)
     mutating func unwatch(_ descriptor: Int32)
     /// Waits until something is ready or `timeout` passes (nil: no limit),
-    /// and appends the ready descriptors to `ready`. An error or hang-up
-    /// counts as readable: the next receive reports it.
-    mutating func wait(into ready: inout [ReadyDescriptor], timeout: Duration?) throws(SocketError)
+    /// and returns the ready descriptors, valid until the next wait. An error
+    /// or hang-up counts as readable: the next receive reports it.
+    mutating func wait(timeout: Duration?) throws(SocketError) -> UnsafeBufferPointer<ReadyDescriptor>
 }

@@ -61,16 +61,15 @@ struct ReadinessLoop<Handler: StreamHandler, Backend: ReadinessBackend> {
         control.whenStopping { inbox.nudge() }
         let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 64 * 1024, alignment: 64)
         defer { buffer.deallocate() }
-        var ready: [ReadyDescriptor] = []
         var accepting = true
         var listenerWatched = true
         /// Accepts paused (out of descriptors with nothing to shed) until then.
         var resumeAccepting: MonotonicInstant?
 
         while accepting || openCount > 0 {
-            ready.removeAll(keepingCapacity: true)
+            let ready: UnsafeBufferPointer<ReadyDescriptor>
             do {
-                try backend.wait(into: &ready, timeout: waitLimit(resumeAccepting))
+                ready = try backend.wait(timeout: waitLimit(resumeAccepting))
             } catch {
                 throw ServerError("\(Backend.name): \(error)")
             }
@@ -127,6 +126,7 @@ struct ReadinessLoop<Handler: StreamHandler, Backend: ReadinessBackend> {
 
     /// How long the wait may last: until the earliest deadline or the end
     /// of an accept pause.
+    @inline(__always)
     private func waitLimit(_ resumeAccepting: MonotonicInstant?) -> Duration? {
         var earliest = deadlines.earliest
         if let resume = resumeAccepting, earliest.map({ resume < $0 }) ?? true { earliest = resume }
@@ -134,6 +134,7 @@ struct ReadinessLoop<Handler: StreamHandler, Backend: ReadinessBackend> {
         return max(.zero, MonotonicInstant.now.duration(to: earliest))
     }
 
+    @inline(__always)
     private mutating func expireDeadlines() {
         guard deadlines.earliest != nil else { return }
         let now = MonotonicInstant.now

@@ -12,6 +12,7 @@ struct SelectBackend: ReadinessBackend {
     /// cheaply and the highest is known.
     private var watched: [Bool] = []
     private var highest: Int32 = -1
+    private let report = LoopReport()
 
     mutating func watch(_ descriptor: Int32, for interest: Interest) -> Bool {
         guard DescriptorSet.fits(descriptor) else { return false }
@@ -46,20 +47,22 @@ struct SelectBackend: ReadinessBackend {
         while highest >= 0 && !watched[Int(highest)] { highest -= 1 }
     }
 
-    mutating func wait(into ready: inout [ReadyDescriptor], timeout: Duration?) throws(SocketError) {
+    mutating func wait(timeout: Duration?) throws(SocketError) -> UnsafeBufferPointer<ReadyDescriptor> {
         var readable = reading
         var writable = writing
         _ = try select(reading: &readable, writing: &writable, limit: highest + 1, timeout: timeout)
+        report.clear(reserving: Int(highest) + 1)
         var descriptor: Int32 = 0
         while descriptor <= highest {
             if watched[Int(descriptor)] {
                 let canRead = readable.contains(descriptor)
                 let canWrite = writable.contains(descriptor)
                 if canRead || canWrite {
-                    ready.append(ReadyDescriptor(descriptor: descriptor, readable: canRead, writable: canWrite))
+                    report.append(ReadyDescriptor(descriptor: descriptor, readable: canRead, writable: canWrite))
                 }
             }
             descriptor += 1
         }
+        return report.ready
     }
 }

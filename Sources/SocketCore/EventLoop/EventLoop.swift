@@ -87,7 +87,7 @@ public final class EventLoop {
         var id: sc_watch_id = 0
         let result = sc_loop_watch(loop, descriptor, events.rawValue, { _, _, fd, events, context in
             let events = LoopEvents(rawValue: events)
-            Unmanaged<LoopReport>.fromOpaque(context!).takeUnretainedValue().ready.append(ReadyDescriptor(
+            Unmanaged<LoopReport>.fromOpaque(context!).takeUnretainedValue().append(ReadyDescriptor(
                 descriptor: fd, readable: !events.isDisjoint(with: [.readable, .error, .hangUp]),
                 writable: events.contains(.writable)))
         }, Unmanaged.passUnretained(report).toOpaque(), &id)
@@ -187,12 +187,50 @@ public final class EventLoop {
     }
 }
 
-/// What the watches made with `EventLoop.watch(_:for:reportingTo:)`
-/// reported in the last rounds, in order.
+/// The descriptors a readiness mechanism reported in one wait, in order:
+/// what the watches made with `EventLoop.watch(_:for:reportingTo:)` append
+/// during `runOnce`, or what a poll or select backend fills in. The room is
+/// reserved before a wait and kept, so filling it needs no growth check per
+/// event, and a loop reads it in place until its next wait.
 public final class LoopReport {
-    public var ready: [ReadyDescriptor] = []
+    private var entries: UnsafeMutablePointer<ReadyDescriptor>
+    private let filled: UnsafeMutablePointer<Int>
+    private var capacity: Int
 
-    public init() {}
+    /// Room for `capacity` descriptors; the C loop's one round reports at
+    /// most 256 (its `SC__EVENTS`).
+    public init(capacity: Int = 256) {
+        self.capacity = max(capacity, 1)
+        entries = .allocate(capacity: self.capacity)
+        filled = .allocate(capacity: 1)
+        filled.initialize(to: 0)
+    }
+
+    deinit {
+        entries.deallocate()
+        filled.deallocate()
+    }
+
+    /// What was reported since the last `clear`; valid until the next change.
+    public var ready: UnsafeBufferPointer<ReadyDescriptor> { UnsafeBufferPointer(start: entries, count: filled.pointee) }
+
+    /// Empties the report and makes room for at least `count` descriptors.
+    public func clear(reserving count: Int = 0) {
+        filled.pointee = 0
+        guard count > capacity else { return }
+        entries.deallocate()
+        capacity = max(count, capacity * 2)
+        entries = .allocate(capacity: capacity)
+    }
+
+    @inline(__always)
+    public func append(_ entry: ReadyDescriptor) {
+        let count = filled.pointee
+        // More than was reserved: the caller's bug; dropping would lose events.
+        precondition(count < capacity, "more ready descriptors than reserved")
+        (entries + count).initialize(to: entry)
+        filled.pointee = count + 1
+    }
 }
 
 /// A descriptor a readiness mechanism (select, poll, epoll) reported. An
