@@ -62,18 +62,29 @@ public struct ServiceBootstrap: Sendable {
 
     /// The service's socket, bound and (for a stream) listening.
     private func bind() throws(ServerError) -> Socket {
-        let address = configuration.address
-        return try describe { () throws(SocketError) in
-            let socket = try Socket(
-                family: address.family, type: configuration.transport == .stream ? .stream : .datagram)
-            if address.family != .unix {
-                try socket.setOption(.reuseAddress, to: true)
-                if configuration.reusePort { try socket.setOption(.reusePort, to: true) }
-            }
-            try socket.bind(to: address)
-            if configuration.transport == .stream { try socket.listen() }
-            return socket
+        try describe { () throws(SocketError) in
+            try Self.listeningSocket(
+                on: configuration.address, transport: configuration.transport, reusePort: configuration.reusePort)
         }
+    }
+
+    /// A socket bound to `address` and, for a stream, listening: with
+    /// SO_REUSEADDR on an IP address (a server restarted at once may bind
+    /// the port its last run left in TIME-WAIT; a port another socket
+    /// listens on still fails with EADDRINUSE), and SO_REUSEPORT before the
+    /// bind when further listeners are to share the port. A failure names
+    /// its call (`socket`, `setsockopt`, `bind`, `listen`).
+    public static func listeningSocket(
+        on address: SocketAddress, transport: ServiceConfiguration.Transport = .stream, reusePort: Bool = false
+    ) throws(SocketError) -> Socket {
+        let socket = try Socket(family: address.family, type: transport == .stream ? .stream : .datagram)
+        if address.family != .unix {
+            try socket.setOption(.reuseAddress, to: true)
+            if reusePort { try socket.setOption(.reusePort, to: true) }
+        }
+        try socket.bind(to: address)
+        if transport == .stream { try socket.listen() }
+        return socket
     }
 
     /// After binding: detaches (when asked) and writes the pid. Returns what

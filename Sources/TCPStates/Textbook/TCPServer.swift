@@ -16,8 +16,10 @@ import Synchronization
 ///         }
 ///     }
 ///
-/// A thin face over what the server models use: SocketCore's `Socket` and
-/// `PosixThread`, and Servers' `ServerControl`, whose stop wakes the accept
+/// A thin face over the servers' own parts: the service bootstrap's
+/// listening socket, and the thread model's accept loop and threads
+/// (`ThreadPerConnection`, which sheds waiting connections when descriptors
+/// run out), stopped through a `ServerControl`, whose stop wakes the accept
 /// blocked on the listener. Safe to call from any thread: in particular a
 /// handler, or another thread, may call `closeConnection` while
 /// `establishConnection` runs.
@@ -78,11 +80,10 @@ public final class TCPServer: Sendable {
             } catch {
                 throw .openFailed(error)
             }
+            // The control's stop shuts the listener's read side, which wakes
+            // a blocked accept and ends the listen (Linux inet_shutdown):
+            // clients that connect from then on are refused.
             let control = ServerControl()
-            // Shutting a listening socket's read side wakes a blocked accept
-            // and ends the listen (Linux inet_shutdown): clients that connect
-            // from then on are refused. It cannot fail on a listener.
-            control.whenStopping { try? socket.shutdown(.read) }
             phase = .open(Listener(socket: socket, address: address, control: control))
             return address
         }
@@ -93,11 +94,9 @@ public final class TCPServer: Sendable {
     /// `closeConnection` it waits until every client's handler has returned,
     /// closes the listener and returns.
     ///
-    /// Accept failures that concern one connection (it was reset while it
-    /// waited) are passed over; when the process is out of descriptors the
-    /// waiting connections are closed so their clients hear of it; any other
-    /// failure waits for the clients and throws `.acceptFailed`, leaving the
-    /// server open.
+    /// Accept failures end no client: when the process is out of
+    /// descriptors the waiting connections are closed so their clients hear
+    /// of it, and every failure is logged (at most a line a second).
     public func establishConnection(_ handler: @escaping Handler) throws(TCPServerError) {
         let listener = try phase.withLock { phase throws(TCPServerError) in
             guard case .open(let listener) = phase else {
@@ -107,9 +106,14 @@ public final class TCPServer: Sendable {
             phase = .serving(listener)
             return listener
         }
-        let clients = ClientThreads()
-        let failure = acceptUntilStopped(listener, serving: clients, with: handler)
-        clients.waitUntilAllFinished()
+        ThreadPerConnection.serve(listener: listener.socket, control: listener.control) { client, peer in
+            do {
+                try handler(client, peer)
+            } catch {
+                // The textbook's perror: the handler's failure ends that client only.
+                TextOutput.write("TCPServer: client \(peer): \(error)\n", to: STDERR_FILENO)
+            }
+        }
         let closed = phase.withLock { phase in
             guard case .closing = phase else {
                 phase = .open(listener)
@@ -121,7 +125,6 @@ public final class TCPServer: Sendable {
             defer { phase.withLock { $0 = .closed } }
             do throws(SocketError) { try listener.socket.close() } catch { throw .closeFailed(error) }
         }
-        if let failure { throw .acceptFailed(failure) }
     }
 
     /// Closes the server: no client is accepted from now on. Outside
@@ -145,29 +148,5 @@ public final class TCPServer: Sendable {
         listener.control.stop()
         if serving { return }
         do throws(SocketError) { try listener.socket.close() } catch { throw .closeFailed(error) }
-    }
-
-    /// The accept loop; returns nil when stopped, or the failure that ended it.
-    private func acceptUntilStopped(
-        _ listener: Listener, serving clients: ClientThreads, with handler: @escaping Handler
-    ) -> SocketError? {
-        let (socket, control) = (listener.socket, listener.control)
-        AcceptReserve.shared.prepare()
-        while !control.isStopping {
-            do throws(SocketError) {
-                guard let accepted = try socket.acceptWithPeer().value else { continue }
-                clients.serve(accepted.socket, peer: accepted.peer, with: handler)
-            } catch {
-                if control.isStopping { return nil }
-                switch AcceptFailure(error) {
-                case .retry: continue
-                case .outOfDescriptors:
-                    if AcceptReserve.shared.shed(from: socket) == 0 { usleep(AcceptFailure.pauseMicroseconds) }
-                case .pause: usleep(AcceptFailure.pauseMicroseconds)
-                case .fatal: return error
-                }
-            }
-        }
-        return nil
     }
 }

@@ -17,9 +17,6 @@ public enum TCPServerError: Error, Hashable, Sendable, CustomStringConvertible {
     case notOpen(operation: String)
     /// establishConnection while another call of it serves this server.
     case alreadyServing
-    /// accept(2) failed in a way that retrying cannot mend; the server is
-    /// still open, and closeConnection closes it.
-    case acceptFailed(SocketError)
     /// close(2) of the listener failed; the descriptor is released all the
     /// same (close is never retried).
     case closeFailed(SocketError)
@@ -31,7 +28,6 @@ public enum TCPServerError: Error, Hashable, Sendable, CustomStringConvertible {
         case .stillClosing: "openServer: the last establishConnection is still waiting for its clients"
         case .notOpen(let operation): "\(operation): the server is not open; call openServer first"
         case .alreadyServing: "establishConnection: the server is already accepting clients on another thread"
-        case .acceptFailed(let error): "establishConnection: \(error)"
         case .closeFailed(let error): "closeConnection: \(error)"
         }
     }

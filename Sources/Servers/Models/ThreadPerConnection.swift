@@ -1,0 +1,51 @@
+import SocketCore
+import Synchronization
+
+/// The thread model's machinery for any per-connection body: the calling
+/// thread accepts until `control` stops (through `Acceptor`, which sheds
+/// when descriptors run out), each connection is served by `body` on a
+/// detached thread of its own, tracked by `control` (so the grace period can
+/// end it) and closed when `body` returns; then the call waits for the last
+/// thread. `ThreadServer` runs sessions with it, the textbook's `TCPServer`
+/// its handlers.
+public enum ThreadPerConnection {
+    public static func serve(
+        listener: Socket, control: ServerControl, _ body: @escaping @Sendable (Socket, SocketAddress) -> Void
+    ) {
+        let running = RunningCount()
+        acceptUntilStopped(listener, control: control) { connection, peer in
+            control.track(connection)
+            running.add()
+            do {
+                try PosixThread.startDetached {
+                    body(connection, peer)
+                    control.untrack(connection)
+                    if connection.isOpen { try? connection.close() }
+                    running.remove()
+                }
+            } catch {
+                // Out of threads (EAGAIN): this client is turned away, the
+                // ones being served go on.
+                ServerLog.warning("connection from \(peer) refused: \(error)")
+                control.untrack(connection)
+                try? connection.close()
+                running.remove()
+            }
+        }
+        running.waitUntilZero()
+    }
+}
+
+/// How many connection threads are still serving.
+final class RunningCount: Sendable {
+    private let count = Mutex(0)
+
+    func add() { count.withLock { $0 += 1 } }
+    func remove() { count.withLock { $0 -= 1 } }
+
+    /// Returns when every thread has finished. Only the shutdown waits here,
+    /// so checking every 5 ms costs nothing while serving.
+    func waitUntilZero() {
+        while count.withLock({ $0 }) > 0 { Pause.sleep(for: .milliseconds(5)) }
+    }
+}
