@@ -105,9 +105,14 @@ let package = Package(
             // exports none of its own symbols, which -static-stdlib would
             // (-export-dynamic): the runtime's start-up dladdr walks every
             // exported symbol, and nothing loads code that links back to ours.
-            linkerSettings: [.unsafeFlags(["-static-stdlib", "-L", staticLibstdcxx,
-                                           "-Xlinker", "--no-export-dynamic"],
-                                          .when(configuration: .release))]
+            linkerSettings: [
+                .unsafeFlags(
+                    [
+                        "-static-stdlib", "-L", staticLibstdcxx,
+                        "-Xlinker", "--no-export-dynamic",
+                    ],
+                    .when(configuration: .release))
+            ]
         ),
         .executableTarget(
             name: "sockworks",
@@ -224,9 +229,14 @@ let package = Package(
 /// every protocol conformance in the binary, a cost a one-probe icmpping
 /// run would pay several times over.
 var hotPathSettings: [SwiftSetting] {
-    [.unsafeFlags(["-cross-module-optimization", "-enforce-exclusivity=unchecked",
-                   "-Xfrontend", "-disable-concrete-type-metadata-mangled-name-accessors"],
-                  .when(configuration: .release))]
+    [
+        .unsafeFlags(
+            [
+                "-cross-module-optimization", "-enforce-exclusivity=unchecked",
+                "-Xfrontend", "-disable-concrete-type-metadata-mangled-name-accessors",
+            ],
+            .when(configuration: .release))
+    ]
 }
 
 /// The directory of the linker script that makes icmpping's `-lstdc++` the

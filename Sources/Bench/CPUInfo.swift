@@ -5,7 +5,8 @@ import Glibc
 public func cpuDescription() -> String {
     let cpuinfo = ProcFiles.read("/proc/cpuinfo") ?? ""
     let line = cpuinfo.split(separator: "\n").first { $0.hasPrefix("model name") && $0.contains(":") }
-    let model = line.map { String($0[$0.index(after: $0.firstIndex(of: ":")!)...]).trimmingWhitespace() }
+    let model =
+        line.map { String($0[$0.index(after: $0.firstIndex(of: ":")!)...]).trimmingWhitespace() }
         ?? "unknown CPU"
     return "\(model), \(sysconf(Int32(_SC_NPROCESSORS_ONLN))) CPUs"
 }
@@ -14,7 +15,8 @@ extension String {
     func trimmingWhitespace() -> String {
         let scalars = unicodeScalars
         guard let first = scalars.firstIndex(where: { !$0.properties.isWhitespace }),
-              let last = scalars.lastIndex(where: { !$0.properties.isWhitespace }) else { return "" }
+            let last = scalars.lastIndex(where: { !$0.properties.isWhitespace })
+        else { return "" }
         return String(scalars[first...last])
     }
 }

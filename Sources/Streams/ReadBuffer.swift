@@ -50,7 +50,8 @@ struct ReadBuffer {
                 while candidate <= last {
                     if unread[candidate] == first
                         && (wanted.count == 1
-                            || memcmp(unread.baseAddress! + candidate, wanted.baseAddress!, wanted.count) == 0) {
+                            || memcmp(unread.baseAddress! + candidate, wanted.baseAddress!, wanted.count) == 0)
+                    {
                         return candidate
                     }
                     candidate += 1

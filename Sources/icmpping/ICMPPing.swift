@@ -26,21 +26,24 @@ struct ICMPPing {
         var targets: [PingTarget] = []
         for host in line.hosts {
             do {
-                targets.append(try PingTarget.resolve(host, family: line.family, numeric: options.numeric)
-                    .scoped(toDevice: options.device))
+                targets.append(
+                    try PingTarget.resolve(host, family: line.family, numeric: options.numeric)
+                        .scoped(toDevice: options.device))
             } catch {
                 throw Failure.usage(error.message)
             }
             if let source = options.source, let target = targets.last,
-               ProbeFamily.of(source).version != ProbeFamily.of(target.address).version {
+                ProbeFamily.of(source).version != ProbeFamily.of(target.address).version
+            {
                 throw Failure.usage("-I \(source) is not of the family of \(target.address)")
             }
         }
 
         let probes: [ProbeSocket]
         do {
-            probes = try ProbeSocket.open(for: targets, kind: options.socketKind, hopLimit: options.hopLimit,
-                                          device: options.device, source: options.source)
+            probes = try ProbeSocket.open(
+                for: targets, kind: options.socketKind, hopLimit: options.hopLimit,
+                device: options.device, source: options.source)
         } catch {
             throw Failure.usage(error.description)
         }
@@ -48,7 +51,8 @@ struct ICMPPing {
         let identifier = UInt16.random(in: 0...UInt16.max)
         // Opened before the headers, so that a capture that cannot be had is
         // the only line printed, and before the first probe goes out.
-        let capture = line.capturing
+        let capture =
+            line.capturing
             ? try startCapture(targets: targets, probes: probes, options: options, identifier: identifier) : nil
         for index in targets.indices {
             let target = targets[index]
@@ -64,11 +68,13 @@ struct ICMPPing {
         // check).
         let targetsAndSockets = targets.indices.map { (targets[$0], probes[$0]) }
         if case let (capture, hosts)? = capture {
-            return try runVerified(capture, hosts: hosts, options: options, targets: targetsAndSockets,
-                                   reporter: reporter, identifier: identifier)
+            return try runVerified(
+                capture, hosts: hosts, options: options, targets: targetsAndSockets,
+                reporter: reporter, identifier: identifier)
         }
-        var session = PingSession(options: options, targets: targetsAndSockets, reporter: reporter,
-                                  identifier: identifier)
+        var session = PingSession(
+            options: options, targets: targetsAndSockets, reporter: reporter,
+            identifier: identifier)
         return try Self.runUntilDone(&session)
     }
 
@@ -77,8 +83,9 @@ struct ICMPPing {
     /// status; a socket failure mid-run is a usage failure (exit 2).
     static func runUntilDone<Reporter: PingReporter>(_ session: inout PingSession<Reporter>) throws(Failure) -> Int32 {
         do {
-            return try session.run(shouldStop: { stopRequested.load(ordering: .relaxed) },
-                                   statusRequested: { statusRequested.exchange(false, ordering: .relaxed) })
+            return try session.run(
+                shouldStop: { stopRequested.load(ordering: .relaxed) },
+                statusRequested: { statusRequested.exchange(false, ordering: .relaxed) })
         } catch {
             throw Failure.usage(error.description)
         }

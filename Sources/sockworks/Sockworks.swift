@@ -6,8 +6,10 @@ struct Sockworks: ParsableCommand {
         commandName: "sockworks",
         abstract: "Socket programs, measured: benchmarks, servers and protocol tools.",
         version: SockworksVersion.text,
-        subcommands: [BenchCommand.self, ProfileCommand.self, ResolveCommand.self, ServeCommand.self, EchoCommand.self,
-                      LoadgenCommand.self]
+        subcommands: [
+            BenchCommand.self, ProfileCommand.self, ResolveCommand.self, ServeCommand.self, EchoCommand.self,
+            LoadgenCommand.self,
+        ]
     )
 
     /// ParsableCommand's `main`, with the exit statuses scripts rely on: a

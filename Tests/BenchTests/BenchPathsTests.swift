@@ -1,7 +1,8 @@
-@testable import Bench
 import Foundation
 import Glibc
 import XCTest
+
+@testable import Bench
 
 final class BenchPathsTests: XCTestCase {
     private func temporaryFolder() throws -> String {
@@ -34,8 +35,10 @@ final class BenchPathsTests: XCTestCase {
     func testFailuresNameTheCallThePathAndTheErrno() throws {
         let folder = try temporaryFolder()
         XCTAssertThrowsError(try BenchPaths.write("x", to: folder + "/missing/results.json")) {
-            XCTAssertEqual("\($0)", "cannot write a file: open(\(folder)/missing/results.json): "
-                               + "ENOENT (No such file or directory)")
+            XCTAssertEqual(
+                "\($0)",
+                "cannot write a file: open(\(folder)/missing/results.json): "
+                    + "ENOENT (No such file or directory)")
         }
         try BenchPaths.write("x", to: folder + "/file")
         XCTAssertThrowsError(try BenchPaths.makeFolder(folder + "/file/sub")) {

@@ -1,6 +1,7 @@
-@testable import Bench
 import Glibc
 import XCTest
+
+@testable import Bench
 
 final class CPUInfoTests: XCTestCase {
     func testDescriptionNamesTheModelOfProcCPUInfoAndTheCPUCount() throws {

@@ -1,5 +1,6 @@
-@testable import Bench
 import XCTest
+
+@testable import Bench
 
 final class ChecksumBenchmarkTests: XCTestCase {
     func testRunsEveryKernelAtEverySize() throws {
@@ -28,10 +29,11 @@ final class ChecksumBenchmarkTests: XCTestCase {
         let m = { (kernel: ChecksumKernel, size: Int, gbps: Double) in
             ChecksumBenchmark.Measurement(kernel: kernel, size: size, samples: [gbps, gbps * 2, gbps])
         }
-        let results = ChecksumResults(measurements: [
-            m(.readLimit, 1500, 40), m(.dispatched, 1500, 30), m(.textbook, 1500, 3),
-            m(.dispatched, 64, 32),
-        ], sizes: [64, 1500])
+        let results = ChecksumResults(
+            measurements: [
+                m(.readLimit, 1500, 40), m(.dispatched, 1500, 30), m(.textbook, 1500, 3),
+                m(.dispatched, 64, 32),
+            ], sizes: [64, 1500])
         XCTAssertEqual(results.ratio(.dispatched, over: .readLimit, at: 1500) ?? 0, 0.75, accuracy: 1e-9)
         XCTAssertEqual(results.ratio(.dispatched, over: .textbook, at: 1500) ?? 0, 10, accuracy: 1e-9)
         XCTAssertNil(results.ratio(.dispatched, over: .readLimit, at: 64))

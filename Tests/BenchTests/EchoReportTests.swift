@@ -1,17 +1,21 @@
-@testable import Bench
 import Foundation
 import Subprocess
 import SystemPackage
 import TestSupport
 import XCTest
 
+@testable import Bench
+
 final class EchoReportTests: XCTestCase {
-    static func run(_ server: String, connections: Int, run: Int, requests: Int, cpu: Double,
-                    peer: Bool = false, disturbed: Bool = false) -> EchoRun {
-        EchoRun(server: server, isPeer: peer, connections: connections, size: 64, depth: 1, run: run, seconds: 2,
-                requests: requests, latency: Latency(p50: 10, p90: 20, p99: 40 + Double(run), max: 100 * Double(run)),
-                serverCPUSeconds: cpu, loadCPUSeconds: 1, serverPeakRSSKiB: 4096 * run, serverPSSKiB: 2048,
-                errors: 0, unserved: run == 3 ? 1 : 0, otherLoadCPUs: 0.01, disturbed: disturbed)
+    static func run(
+        _ server: String, connections: Int, run: Int, requests: Int, cpu: Double,
+        peer: Bool = false, disturbed: Bool = false
+    ) -> EchoRun {
+        EchoRun(
+            server: server, isPeer: peer, connections: connections, size: 64, depth: 1, run: run, seconds: 2,
+            requests: requests, latency: Latency(p50: 10, p90: 20, p99: 40 + Double(run), max: 100 * Double(run)),
+            serverCPUSeconds: cpu, loadCPUSeconds: 1, serverPeakRSSKiB: 4096 * run, serverPSSKiB: 2048,
+            errors: 0, unserved: run == 3 ? 1 : 0, otherLoadCPUs: 0.01, disturbed: disturbed)
     }
 
     /// Three runs of epoll-c and epoll at 128 connections, one of nio.
@@ -27,7 +31,8 @@ final class EchoReportTests: XCTestCase {
 
     func testSummariesTakeMediansAndSpread() throws {
         let summaries = EchoSummary.group(Self.runs)
-        XCTAssertEqual(summaries.map { "\($0.server)@\($0.connections)" }, ["epoll-c@128", "epoll@1", "epoll@128", "nio@128"])
+        XCTAssertEqual(
+            summaries.map { "\($0.server)@\($0.connections)" }, ["epoll-c@128", "epoll@1", "epoll@128", "nio@128"])
         let reference = summaries[0]
         XCTAssertEqual(reference.requestsPerSecond, 100_000)
         XCTAssertEqual(reference.spread, 0.2, accuracy: 1e-9, "(110k - 90k) / 100k requests/s")
@@ -53,14 +58,21 @@ final class EchoReportTests: XCTestCase {
     }
 
     func testCSVHasOneLinePerRunAndJSONRoundTrips() throws {
-        let report = EchoReport(runs: Self.runs, idle: [], date: "2026-11-26", command: "sockworks bench",
-                                machine: "test CPU")
+        let report = EchoReport(
+            runs: Self.runs, idle: [], date: "2026-11-26", command: "sockworks bench",
+            machine: "test CPU")
         let lines = report.csv.split(separator: "\n")
         XCTAssertEqual(lines.count, 1 + Self.runs.count)
-        XCTAssertEqual(lines[1], "epoll-c,false,128,64,1,1,2.000,200000,100000.0,10.00,20.00,41.00,100.00,0.900,4.500,1.000,5.000,4096,2048,0,0,0.010,false")
+        XCTAssertEqual(
+            lines[1],
+            "epoll-c,false,128,64,1,1,2.000,200000,100000.0,10.00,20.00,41.00,100.00,0.900,4.500,1.000,5.000,4096,2048,0,0,0.010,false"
+        )
 
         let decoder = JSONDecoder()
-        struct Partial: Decodable { let runs: [EchoRun]; let command: String }
+        struct Partial: Decodable {
+            let runs: [EchoRun]
+            let command: String
+        }
         let decoded = try decoder.decode(Partial.self, from: Data(report.json.utf8))
         XCTAssertEqual(decoded.runs, Self.runs)
         XCTAssertEqual(decoded.command, "sockworks bench")
@@ -68,13 +80,16 @@ final class EchoReportTests: XCTestCase {
 
     func testMarkdownTableAndIdleMemory() {
         let idle = [
-            IdleMemory(server: "poll", connections: 1000, baselineRSSKiB: 10_000, loadedRSSKiB: 10_400,
-                       baselinePSSKiB: 10_000, loadedPSSKiB: 10_300),
-            IdleMemory(server: "thread", connections: 1000, baselineRSSKiB: 10_000, loadedRSSKiB: 24_000,
-                       baselinePSSKiB: 10_000, loadedPSSKiB: 24_000),
+            IdleMemory(
+                server: "poll", connections: 1000, baselineRSSKiB: 10_000, loadedRSSKiB: 10_400,
+                baselinePSSKiB: 10_000, loadedPSSKiB: 10_300),
+            IdleMemory(
+                server: "thread", connections: 1000, baselineRSSKiB: 10_000, loadedRSSKiB: 24_000,
+                baselinePSSKiB: 10_000, loadedPSSKiB: 24_000),
         ]
-        let report = EchoReport(runs: Self.runs, idle: idle, date: "2026-11-26", command: "sockworks bench",
-                                machine: "test CPU")
+        let report = EchoReport(
+            runs: Self.runs, idle: idle, date: "2026-11-26", command: "sockworks bench",
+            machine: "test CPU")
         let markdown = report.markdown
         XCTAssertTrue(markdown.contains("| server | conns | req/s |"), markdown)
         XCTAssertTrue(markdown.contains("| nio (peer) | 128 | 50000 |"), markdown)
@@ -92,7 +107,8 @@ final class EchoReportTests: XCTestCase {
         let chart = EchoChart(summaries: EchoSummary.group(Self.runs), title: "echo, 64 B, it's a test")
         XCTAssertEqual(chart.data.components(separatedBy: "\n\n\n").count, 3, "one block per server")
         try chart.data.write(to: folder.appendingPathComponent(EchoChart.dataFile), atomically: true, encoding: .utf8)
-        try chart.script.write(to: folder.appendingPathComponent(EchoChart.scriptFile), atomically: true, encoding: .utf8)
+        try chart.script.write(
+            to: folder.appendingPathComponent(EchoChart.scriptFile), atomically: true, encoding: .utf8)
         let result = try await Subprocess.run(
             .path(FilePath(gnuplot)), arguments: [EchoChart.scriptFile],
             workingDirectory: FilePath(folder.path), output: .discarded, error: .string(limit: 1 << 16))

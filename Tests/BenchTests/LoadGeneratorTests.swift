@@ -1,8 +1,10 @@
-@testable import Bench
+import CLoadGen
 import Glibc
 import SocketCore
 import Synchronization
 import XCTest
+
+@testable import Bench
 
 /// The load generator against echo servers that misbehave on purpose: it
 /// must report their latency and their corruption, and connections never
@@ -43,8 +45,9 @@ final class LoadGeneratorTests: XCTestCase {
     }
 
     func generator(port: UInt16, connections: Int = 4) -> LoadGenerator {
-        LoadGenerator(address: .loopbackIPv4(port: port), connections: connections, size: 64, depth: 1,
-                      warmup: .milliseconds(100), duration: .milliseconds(600))
+        LoadGenerator(
+            address: .loopbackIPv4(port: port), connections: connections, size: 64, depth: 1,
+            warmup: .milliseconds(100), duration: .milliseconds(600))
     }
 
     func testReportsTheLatencyOfASlowServer() throws {
@@ -102,13 +105,13 @@ final class LoadGeneratorTests: XCTestCase {
     }
 }
 
-import CLoadGen
-
 final class LoadGeneratorPercentileTests: XCTestCase {
     func testRadixSortMatchesSwiftSort() {
         var generator = SystemRandomNumberGenerator()
         for count in [0, 1, 2, 1000, 70_000] {
-            var samples = (0..<count).map { _ in UInt64.random(in: 0...UInt64.max, using: &generator) >> UInt64.random(in: 0...50) }
+            var samples = (0..<count).map { _ in
+                UInt64.random(in: 0...UInt64.max, using: &generator) >> UInt64.random(in: 0...50)
+            }
             let expected = samples.sorted()
             var scratch = [UInt64](repeating: 0, count: count)
             samples.withUnsafeMutableBufferPointer { s in

@@ -1,8 +1,9 @@
-@testable import Bench
 import Foundation
 import Glibc
 import TestSupport
 import XCTest
+
+@testable import Bench
 
 final class PingBenchmarkTests: XCTestCase {
     func testSummaryLineOfBothPrograms() {
@@ -14,9 +15,11 @@ final class PingBenchmarkTests: XCTestCase {
             rtt min/avg/max/mdev = 0.004/0.005/0.136/0.003 ms, ipg/ewma 0.011/0.006 ms
 
             """
-        XCTAssertEqual(PingSummaryLine(iputils), PingSummaryLine(transmitted: 20000, received: 19998, milliseconds: 231))
-        XCTAssertEqual(PingSummaryLine("1 packets transmitted, 0 received, +1 errors, 100% packet loss, time 0ms\n"),
-                       PingSummaryLine(transmitted: 1, received: 0, milliseconds: 0))
+        XCTAssertEqual(
+            PingSummaryLine(iputils), PingSummaryLine(transmitted: 20000, received: 19998, milliseconds: 231))
+        XCTAssertEqual(
+            PingSummaryLine("1 packets transmitted, 0 received, +1 errors, 100% packet loss, time 0ms\n"),
+            PingSummaryLine(transmitted: 1, received: 0, milliseconds: 0))
         XCTAssertNil(PingSummaryLine("ping: connect: Network is unreachable\n"))
         XCTAssertNil(PingSummaryLine("x packets transmitted, 1 received, time 3ms\n"))
         XCTAssertNil(PingSummaryLine("3 packets transmitted, 3 received, 0% packet loss, time 3s\n"))
@@ -24,8 +27,9 @@ final class PingBenchmarkTests: XCTestCase {
 
     func testReportMediansRatiosAndGoals() throws {
         func run(_ wall: Double, cpu: Double, probes: Int = 1000) -> PingProgramRun {
-            PingProgramRun(transmitted: probes, received: probes, reportedMilliseconds: Int(wall * 900),
-                           wallSeconds: wall, cpuSeconds: cpu)
+            PingProgramRun(
+                transmitted: probes, received: probes, reportedMilliseconds: Int(wall * 900),
+                wallSeconds: wall, cpuSeconds: cpu)
         }
         var configuration = PingBenchmark.Configuration()
         configuration.floodProbes = 1000
@@ -33,10 +37,14 @@ final class PingBenchmarkTests: XCTestCase {
             configuration: configuration,
             programs: [PingProgram(name: "iputils", path: "/usr/bin/ping"), PingProgram(name: "icmpping", path: "x")],
             // Medians: iputils 0.1 s (10k probes/s), icmpping 0.08 s (12.5k probes/s).
-            flood: ["iputils": [run(0.1, cpu: 0.05), run(0.2, cpu: 0.05), run(0.05, cpu: 0.05)],
-                    "icmpping": [run(0.08, cpu: 0.06), run(0.07, cpu: 0.06), run(0.5, cpu: 0.06)]],
-            single: ["iputils": [run(0.003, cpu: 0.002, probes: 1)],
-                     "icmpping": [run(0.006, cpu: 0.005, probes: 1)]])
+            flood: [
+                "iputils": [run(0.1, cpu: 0.05), run(0.2, cpu: 0.05), run(0.05, cpu: 0.05)],
+                "icmpping": [run(0.08, cpu: 0.06), run(0.07, cpu: 0.06), run(0.5, cpu: 0.06)],
+            ],
+            single: [
+                "iputils": [run(0.003, cpu: 0.002, probes: 1)],
+                "icmpping": [run(0.006, cpu: 0.005, probes: 1)],
+            ])
         let report = PingBenchReport(results: results)
         XCTAssertEqual(report.rows.map(\.name), ["iputils", "icmpping"])
         XCTAssertEqual(report.rows[0].probesPerSecond, 10_000, accuracy: 0.001)
@@ -44,7 +52,8 @@ final class PingBenchmarkTests: XCTestCase {
         XCTAssertEqual(report.floodRatio ?? 0, 1.25, accuracy: 1e-9)
         XCTAssertEqual(report.singleCPURatio ?? 0, 2.5, accuracy: 1e-9)
         XCTAssertTrue(report.text.contains("flood rate icmpping/iputils: 1.25 (goal >= 1.00: met)"), report.text)
-        XCTAssertTrue(report.text.contains("-c 1 process time icmpping/iputils: 2.50 (goal <= 2.00: missed)"), report.text)
+        XCTAssertTrue(
+            report.text.contains("-c 1 process time icmpping/iputils: 2.50 (goal <= 2.00: missed)"), report.text)
         let json = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(report.json.utf8)) as? [String: Any])
         XCTAssertEqual(json["flood_ratio"] as? Double, 1.25)
         XCTAssertEqual((json["programs"] as? [[String: Any]])?.count, 2)

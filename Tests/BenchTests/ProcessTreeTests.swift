@@ -1,6 +1,7 @@
-@testable import Bench
 import Glibc
 import XCTest
+
+@testable import Bench
 
 final class ProcessTreeTests: XCTestCase {
     /// A command name may hold spaces and parentheses; fields count from

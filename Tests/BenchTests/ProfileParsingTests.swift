@@ -1,5 +1,6 @@
-@testable import Bench
 import XCTest
+
+@testable import Bench
 
 final class ProfileParsingTests: XCTestCase {
     func testStraceTableAndSubtraction() {
@@ -17,13 +18,14 @@ final class ProfileParsingTests: XCTestCase {
         XCTAssertEqual(loaded.rows.map(\.name), ["read", "write", "epoll_wait", "mmap"])
         XCTAssertEqual(loaded.calls("epoll_wait"), 10002)
         XCTAssertEqual(loaded.rows[2].errors, 1000)
-        let baseline = StraceSummary(parsing: """
-            % time     seconds  usecs/call     calls    errors syscall
-              50.00    0.000500           5        10           read
-              30.00    0.000300           5         5           write
-              20.00    0.000200          80       100           mmap
-            100.00    0.001000                   115           total
-            """)
+        let baseline = StraceSummary(
+            parsing: """
+                % time     seconds  usecs/call     calls    errors syscall
+                  50.00    0.000500           5        10           read
+                  30.00    0.000300           5         5           write
+                  20.00    0.000200          80       100           mmap
+                100.00    0.001000                   115           total
+                """)
         let work = loaded.subtracting(baseline)
         XCTAssertEqual(work.rows.map(\.name), ["read", "write", "epoll_wait"], "mmap cancels out")
         XCTAssertEqual(work.calls("read"), 100_000)

@@ -1,7 +1,8 @@
-@testable import Bench
 import Glibc
 import SocketCore
 import XCTest
+
+@testable import Bench
 
 final class ServerProcessTests: XCTestCase {
     /// The repository's root, from this file's path.
@@ -13,8 +14,9 @@ final class ServerProcessTests: XCTestCase {
 
     /// The asyncio peer starts pinned to CPU 0, echoes, and is gone after.
     func testStartsAPinnedServerEchoesAndStopsIt() async throws {
-        let target = EchoTarget(name: "asyncio", isPeer: true,
-                                command: ["python3", Self.root + "/Benchmarks/Peers/asyncio-echo.py"])
+        let target = EchoTarget(
+            name: "asyncio", isPeer: true,
+            command: ["python3", Self.root + "/Benchmarks/Peers/asyncio-echo.py"])
         let pid = try await withServer(target, cpu: 0) { server in
             let status = ProcFiles.read("/proc/\(server.pid)/status") ?? ""
             XCTAssertTrue(status.contains("Cpus_allowed_list:\t0\n"), "pinned: \(status)")

@@ -12,8 +12,9 @@ final class EpollEchoServerTests: XCTestCase {
 
     override func tearDownWithError() throws {
         // Sockets closed by other threads settle quickly; wait a little.
-        XCTAssertTrue(blockUntil(timeout: .seconds(5)) { (try? openDescriptorCount()) == descriptorsBefore },
-                      "descriptors leaked: \(descriptorsBefore) before, \((try? openDescriptorCount()) ?? -1) after")
+        XCTAssertTrue(
+            blockUntil(timeout: .seconds(5)) { (try? openDescriptorCount()) == descriptorsBefore },
+            "descriptors leaked: \(descriptorsBefore) before, \((try? openDescriptorCount()) ?? -1) after")
     }
 
     /// 200 connections open at once, served by eight client threads doing
@@ -68,7 +69,9 @@ final class EpollEchoServerTests: XCTestCase {
         var sent = 0
         var stalledSince: ContinuousClock.Instant?
         while sent < cap {
-            let result = try block.withUnsafeBytes { try client.send(UnsafeRawBufferPointer(rebasing: $0[(sent % 251)...].prefix(65536))) }
+            let result = try block.withUnsafeBytes {
+                try client.send(UnsafeRawBufferPointer(rebasing: $0[(sent % 251)...].prefix(65536)))
+            }
             if case .processed(let count) = result {
                 sent += count
                 stalledSince = nil
@@ -88,7 +91,9 @@ final class EpollEchoServerTests: XCTestCase {
             var offset = resumeAt
             while offset < total {
                 let count = min(65536, total - offset)
-                try block.withUnsafeBytes { try client.sendAll(UnsafeRawBufferPointer(rebasing: $0[(offset % 251)...].prefix(count))) }
+                try block.withUnsafeBytes {
+                    try client.sendAll(UnsafeRawBufferPointer(rebasing: $0[(offset % 251)...].prefix(count)))
+                }
                 offset += count
             }
         }
@@ -112,7 +117,7 @@ final class EpollEchoServerTests: XCTestCase {
             }
             received += got
             reads += 1
-            if reads % 64 == 0 { usleep(1000) } // slow
+            if reads % 64 == 0 { usleep(1000) }  // slow
         }
         try sender.value(timeout: .seconds(30))
         XCTAssertEqual(received, total)
@@ -131,12 +136,12 @@ final class EpollEchoServerTests: XCTestCase {
             let client = try server.client(receiveBuffer: 4096)
             try client.setNonBlocking(true)
             var sent = 0
-            for _ in 0..<200 where sent < big.count { // bounded: about 1 s at most
+            for _ in 0..<200 where sent < big.count {  // bounded: about 1 s at most
                 let result = try big[sent...].withUnsafeBytes { try client.send($0) }
                 if case .processed(let count) = result { sent += count } else { usleep(5000) }
             }
             XCTAssertGreaterThan(sent, 0)
-            try client.close() // unread echo waiting: RST
+            try client.close()  // unread echo waiting: RST
         }
         XCTAssertTrue(blockUntil { server.counters.open == 0 }, "open: \(server.counters.open)")
         let after = try server.client()
@@ -185,7 +190,7 @@ final class EpollEchoServerTests: XCTestCase {
         let stuck = try server.client(receiveBuffer: 4096)
         try stuck.setNonBlocking(true)
         let chunk = pattern(count: 65536)
-        for _ in 0..<50 { _ = try stuck.send(chunk) } // echo piles up unread
+        for _ in 0..<50 { _ = try stuck.send(chunk) }  // echo piles up unread
         XCTAssertTrue(blockUntil { server.counters.open == 2 })
         server.stop()
         XCTAssertNil(server.waitForExit(timeout: .seconds(1)))

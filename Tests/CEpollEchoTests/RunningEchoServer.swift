@@ -45,7 +45,7 @@ final class RunningEchoServer: @unchecked Sendable {
     func waitForExit(timeout: Duration = .seconds(10)) -> Int32? {
         let (seconds, _) = timeout.components
         guard finished.wait(timeout: .now() + .seconds(Int(seconds))) == .success else { return nil }
-        finished.signal() // for later callers
+        finished.signal()  // for later callers
         return result.withLock { $0 }
     }
 

@@ -26,7 +26,8 @@ configuration.reusePort = model.needsReusePort && (workers ?? 1) > 1
 configuration.grace = .seconds(2)
 let handler = InterfaceProbeHandler(file: file)
 do {
-    try ServiceBootstrap(configuration).run(description: "\(model.rawValue) model") { socket, control throws(ServerError) in
+    try ServiceBootstrap(configuration).run(description: "\(model.rawValue) model") {
+        socket, control throws(ServerError) in
         try model.serve(handler, listener: socket, control: control, workers: workers ?? model.defaultWorkers)
     }
 } catch {

@@ -21,13 +21,16 @@ final class CaptureTests: XCTestCase {
 
     private func assertVerified(_ run: ProcessRun, probes: Int, file: StaticString = #filePath, line: UInt = #line) {
         XCTAssertEqual(run.exitCode, 0, run.standardOutput + run.standardError, file: file, line: line)
-        XCTAssertTrue(run.standardOutput.contains(
-            "\ncapture: \(probes)/\(probes) requests and \(probes)/\(probes) replies on the wire, checksums valid;"
-                + " wire RTT avg "), run.standardOutput, file: file, line: line)
-        XCTAssertTrue(run.standardOutput.contains(" ms, tool overhead avg "), run.standardOutput, file: file, line: line)
+        XCTAssertTrue(
+            run.standardOutput.contains(
+                "\ncapture: \(probes)/\(probes) requests and \(probes)/\(probes) replies on the wire, checksums valid;"
+                    + " wire RTT avg "), run.standardOutput, file: file, line: line)
+        XCTAssertTrue(
+            run.standardOutput.contains(" ms, tool overhead avg "), run.standardOutput, file: file, line: line)
         // The verdict is the last line: no disagreement follows it.
-        XCTAssertTrue(run.standardOutput.split(separator: "\n").last?.hasPrefix("capture: \(probes)/") == true,
-                      run.standardOutput, file: file, line: line)
+        XCTAssertTrue(
+            run.standardOutput.split(separator: "\n").last?.hasPrefix("capture: \(probes)/") == true,
+            run.standardOutput, file: file, line: line)
     }
 
     /// The echoes in a pcap file as tshark dissects them: type, identifier,
@@ -36,29 +39,43 @@ final class CaptureTests: XCTestCase {
         try requireProgram("/usr/bin/tshark")
         // ICMP and ICMPv6 checksums are always checked; the IPv4 header's
         // only when asked.
-        let fields = version == 4
-            ? ["-e", "icmp.type", "-e", "icmp.ident", "-e", "icmp.seq", "-e", "icmp.checksum.status",
-               "-e", "ip.checksum.status"]
-            : ["-e", "icmpv6.type", "-e", "icmpv6.echo.identifier", "-e", "icmpv6.echo.sequence_number",
-               "-e", "icmpv6.checksum.status"]
-        let run = try await runCommand("/usr/bin/tshark", ["-n", "-r", path, "-o", "ip.check_checksum:TRUE",
-                                                           "-T", "fields", "-E", "occurrence=f"] + fields)
+        let fields =
+            version == 4
+            ? [
+                "-e", "icmp.type", "-e", "icmp.ident", "-e", "icmp.seq", "-e", "icmp.checksum.status",
+                "-e", "ip.checksum.status",
+            ]
+            : [
+                "-e", "icmpv6.type", "-e", "icmpv6.echo.identifier", "-e", "icmpv6.echo.sequence_number",
+                "-e", "icmpv6.checksum.status",
+            ]
+        let run = try await runCommand(
+            "/usr/bin/tshark",
+            [
+                "-n", "-r", path, "-o", "ip.check_checksum:TRUE",
+                "-T", "fields", "-E", "occurrence=f",
+            ] + fields)
         XCTAssertEqual(run.exitCode, 0, run.standardError)
-        return run.standardOutput.split(separator: "\n").map { $0.split(separator: "\t", omittingEmptySubsequences: false).map(String.init) }
+        return run.standardOutput.split(separator: "\n").map {
+            $0.split(separator: "\t", omittingEmptySubsequences: false).map(String.init)
+        }
     }
 
     /// `count` request/reply pairs, sequence 1...count, one identifier,
     /// every checksum good, nothing else.
-    private func assertOnlyOurEchoes(_ packets: [[String]], count: Int, version: Int,
-                                     file: StaticString = #filePath, line: UInt = #line) {
+    private func assertOnlyOurEchoes(
+        _ packets: [[String]], count: Int, version: Int,
+        file: StaticString = #filePath, line: UInt = #line
+    ) {
         XCTAssertEqual(packets.count, 2 * count, "\(packets)", file: file, line: line)
         XCTAssertEqual(Set(packets.map { $0[1] }).count, 1, "one identifier: \(packets)", file: file, line: line)
         let types = version == 4 ? ["8", "0"] : ["128", "129"]
         for (index, packet) in packets.enumerated() {
             XCTAssertEqual(packet[0], types[index % 2], "\(packet)", file: file, line: line)
             XCTAssertEqual(packet[2], "\(index / 2 + 1)", "\(packet)", file: file, line: line)
-            XCTAssertEqual(Array(packet.dropFirst(3)), Array(repeating: "1", count: packet.count - 3),
-                           "checksum status: \(packet)", file: file, line: line)
+            XCTAssertEqual(
+                Array(packet.dropFirst(3)), Array(repeating: "1", count: packet.count - 3),
+                "checksum status: \(packet)", file: file, line: line)
         }
     }
 
@@ -96,17 +113,22 @@ final class CaptureTests: XCTestCase {
         do {
             try await namespace.run(["sysctl", "-qw", "net.ipv4.ping_group_range=0 0"])
             let path = "\(folder)/dgram.pcap"
-            let run = try await icmpping(["--dgram", "--verify", "--capture", path, "-c", "3", "-i", "0.2", "127.0.0.1"],
-                                         namespace: namespace.name)
+            let run = try await icmpping(
+                ["--dgram", "--verify", "--capture", path, "-c", "3", "-i", "0.2", "127.0.0.1"],
+                namespace: namespace.name)
             assertVerified(run, probes: 3)
             // The identifier on the wire is the one the kernel gave the socket.
             assertOnlyOurEchoes(try await dissect(path, version: 4), count: 3, version: 4)
-            assertVerified(try await icmpping(["--dgram", "--verify", "-c", "3", "-i", "0.2", "::1"],
-                                              namespace: namespace.name), probes: 3)
+            assertVerified(
+                try await icmpping(
+                    ["--dgram", "--verify", "-c", "3", "-i", "0.2", "::1"],
+                    namespace: namespace.name), probes: 3)
             // A ping socket per host, each with the identifier its kernel gave it.
             let hosts = ["127.0.0.1", "127.0.0.1", "::1"]
-            assertEveryHostVerified(try await icmpping(["--dgram", "--verify", "-c", "3", "-i", "0.2"] + hosts,
-                                                       namespace: namespace.name), hosts: hosts, probes: 3)
+            assertEveryHostVerified(
+                try await icmpping(
+                    ["--dgram", "--verify", "-c", "3", "-i", "0.2"] + hosts,
+                    namespace: namespace.name), hosts: hosts, probes: 3)
         } catch {
             await namespace.remove()
             throw error
@@ -120,7 +142,10 @@ final class CaptureTests: XCTestCase {
     func testVerifyOverAVethLinkBetweenNamespaces() async throws {
         let near = try await NetworkNamespace("near")
         let far: NetworkNamespace
-        do { far = try await NetworkNamespace("far") } catch { await near.remove(); throw error }
+        do { far = try await NetworkNamespace("far") } catch {
+            await near.remove()
+            throw error
+        }
         do {
             try await near.shell("ip link add cap0 type veth peer name cap1 netns \(far.name)")
             try await near.shell("ip addr add 2001:db8::a/64 dev cap0 nodad")
@@ -134,8 +159,9 @@ final class CaptureTests: XCTestCase {
             XCTAssertEqual(ready.exitCode, 0, ready.standardOutput + ready.standardError)
             for target in ["2001:db8::b", "fe80::b%cap0"] {
                 let path = "\(folder)/veth.pcap"
-                let run = try await icmpping(["--verify", "--capture", path, "-c", "3", "-i", "0.2", target],
-                                             namespace: near.name)
+                let run = try await icmpping(
+                    ["--verify", "--capture", path, "-c", "3", "-i", "0.2", target],
+                    namespace: near.name)
                 assertVerified(run, probes: 3)
                 assertOnlyOurEchoes(try await dissect(path, version: 6), count: 3, version: 6)
             }
@@ -161,12 +187,18 @@ final class CaptureTests: XCTestCase {
                 await namespace.remove()
                 throw XCTSkip("\(executable) is not executable by an unprivileged user")
             }
-            let run = try await runCommand("/usr/bin/setpriv", nobody + [executable, "--dgram", "--verify", "-c", "1",
-                                                                         "127.0.0.1"], namespace: namespace.name)
+            let run = try await runCommand(
+                "/usr/bin/setpriv",
+                nobody + [
+                    executable, "--dgram", "--verify", "-c", "1",
+                    "127.0.0.1",
+                ], namespace: namespace.name)
             XCTAssertEqual(run.exitCode, 2, run.standardOutput + run.standardError)
             XCTAssertEqual(run.standardOutput, "")
-            XCTAssertTrue(run.standardError.hasPrefix("icmpping: capture on lo: permission denied: capturing needs root or CAP_NET_RAW"),
-                          run.standardError)
+            XCTAssertTrue(
+                run.standardError.hasPrefix(
+                    "icmpping: capture on lo: permission denied: capturing needs root or CAP_NET_RAW"),
+                run.standardError)
             XCTAssertEqual(run.standardError.filter { $0 == "\n" }.count, 1, run.standardError)
         } catch {
             await namespace.remove()
@@ -180,7 +212,9 @@ final class CaptureTests: XCTestCase {
         let run = try await icmpping(["--capture", "\(folder)/missing/run.pcap", "-c", "1", "127.0.0.1"])
         XCTAssertEqual(run.exitCode, 2)
         XCTAssertEqual(run.standardOutput, "")
-        XCTAssertEqual(run.standardError, "icmpping: cannot write the capture: \(folder)/missing/run.pcap: No such file or directory\n")
+        XCTAssertEqual(
+            run.standardError,
+            "icmpping: cannot write the capture: \(folder)/missing/run.pcap: No such file or directory\n")
     }
 
     func testJSONCarriesTheVerdictBeforeTheEnd() async throws {
@@ -201,14 +235,18 @@ final class CaptureTests: XCTestCase {
 
     /// With several hosts each host's verdict is a line of its own, in
     /// the hosts' order, ending with the host it is about; every one agrees.
-    private func assertEveryHostVerified(_ run: ProcessRun, hosts: [String], probes: Int,
-                                         file: StaticString = #filePath, line: UInt = #line) {
+    private func assertEveryHostVerified(
+        _ run: ProcessRun, hosts: [String], probes: Int,
+        file: StaticString = #filePath, line: UInt = #line
+    ) {
         XCTAssertEqual(run.exitCode, 0, run.standardOutput + run.standardError, file: file, line: line)
         let captures = run.standardOutput.split(separator: "\n").filter { $0.hasPrefix("capture: ") }
         XCTAssertEqual(captures.count, hosts.count, run.standardOutput, file: file, line: line)
         for (capture, host) in zip(captures, hosts) {
-            XCTAssertTrue(capture.hasPrefix("capture: \(probes)/\(probes) requests and \(probes)/\(probes) replies"
-                + " on the wire, checksums valid; wire RTT avg "), String(capture), file: file, line: line)
+            XCTAssertTrue(
+                capture.hasPrefix(
+                    "capture: \(probes)/\(probes) requests and \(probes)/\(probes) replies"
+                        + " on the wire, checksums valid; wire RTT avg "), String(capture), file: file, line: line)
             XCTAssertTrue(capture.hasSuffix(" (to \(host))"), String(capture), file: file, line: line)
         }
         // The verdicts are the last lines of standard output.
@@ -218,8 +256,9 @@ final class CaptureTests: XCTestCase {
     func testVerifySeveralHostsOnLoopback() async throws {
         try requireRoot()
         let hosts = ["127.0.0.1", "127.0.0.2", "::1"]
-        assertEveryHostVerified(try await icmpping(["--verify", "-c", "3", "-i", "0.2"] + hosts), hosts: hosts,
-                                probes: 3)
+        assertEveryHostVerified(
+            try await icmpping(["--verify", "-c", "3", "-i", "0.2"] + hosts), hosts: hosts,
+            probes: 3)
     }
 
     func testJSONCarriesOneVerdictPerHost() async throws {
@@ -229,8 +268,12 @@ final class CaptureTests: XCTestCase {
         let objects = try run.standardOutput.split(separator: "\n").map { text in
             try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any], String(text))
         }
-        XCTAssertEqual(objects.map { $0["type"] as? String }, ["start", "start", "summary", "summary", "capture",
-                                                               "capture", "end"])
+        XCTAssertEqual(
+            objects.map { $0["type"] as? String },
+            [
+                "start", "start", "summary", "summary", "capture",
+                "capture", "end",
+            ])
         for (capture, host) in zip(objects[4...5], ["127.0.0.1", "::1"]) {
             XCTAssertEqual(capture["host"] as? String, host)
             XCTAssertEqual(capture["address"] as? String, host)
@@ -245,8 +288,9 @@ final class CaptureTests: XCTestCase {
     func testVerifyTheSameHostTwice() async throws {
         try requireRoot()
         let hosts = ["127.0.0.1", "127.0.0.1"]
-        assertEveryHostVerified(try await icmpping(["--verify", "-c", "3", "-i", "0.2"] + hosts), hosts: hosts,
-                                probes: 3)
+        assertEveryHostVerified(
+            try await icmpping(["--verify", "-c", "3", "-i", "0.2"] + hosts), hosts: hosts,
+            probes: 3)
         let six = ["::1", "::1"]
         assertEveryHostVerified(try await icmpping(["--verify", "-c", "3", "-i", "0.2"] + six), hosts: six, probes: 3)
     }
@@ -258,14 +302,21 @@ final class CaptureTests: XCTestCase {
         try requireProgram("/usr/bin/tshark")
         let path = "\(folder)/hosts.pcap"
         let hosts = ["127.0.0.1", "127.0.0.2", "::1", "127.0.0.1"]
-        assertEveryHostVerified(try await icmpping(["--capture", path, "-c", "3", "-i", "0.2"] + hosts), hosts: hosts,
-                                probes: 3)
-        let fields = ["ip.dst", "ipv6.dst", "icmp.type", "icmp.ident", "icmp.seq", "icmp.checksum.status",
-                      "ip.checksum.status", "icmpv6.type", "icmpv6.echo.identifier", "icmpv6.echo.sequence_number",
-                      "icmpv6.checksum.status"]
-        let run = try await runCommand("/usr/bin/tshark", ["-n", "-r", path, "-o", "ip.check_checksum:TRUE",
-                                                           "-T", "fields", "-E", "occurrence=f"]
-                                                           + fields.flatMap { ["-e", $0] })
+        assertEveryHostVerified(
+            try await icmpping(["--capture", path, "-c", "3", "-i", "0.2"] + hosts), hosts: hosts,
+            probes: 3)
+        let fields = [
+            "ip.dst", "ipv6.dst", "icmp.type", "icmp.ident", "icmp.seq", "icmp.checksum.status",
+            "ip.checksum.status", "icmpv6.type", "icmpv6.echo.identifier", "icmpv6.echo.sequence_number",
+            "icmpv6.checksum.status",
+        ]
+        let run = try await runCommand(
+            "/usr/bin/tshark",
+            [
+                "-n", "-r", path, "-o", "ip.check_checksum:TRUE",
+                "-T", "fields", "-E", "occurrence=f",
+            ]
+                + fields.flatMap { ["-e", $0] })
         XCTAssertEqual(run.exitCode, 0, run.standardError)
         let packets = run.standardOutput.split(separator: "\n").map {
             $0.split(separator: "\t", omittingEmptySubsequences: false).map(String.init)
@@ -306,8 +357,10 @@ final class CaptureTests: XCTestCase {
             let run = try await icmpping(["--verify", "-c", "1", "127.0.0.1", "10.77.0.2"], namespace: namespace.name)
             XCTAssertEqual(run.exitCode, 2, run.standardOutput + run.standardError)
             XCTAssertEqual(run.standardOutput, "")
-            XCTAssertEqual(run.standardError, "icmpping: --capture and --verify capture on one interface:"
-                           + " 127.0.0.1 is reached over lo, 10.77.0.2 over capv0\n")
+            XCTAssertEqual(
+                run.standardError,
+                "icmpping: --capture and --verify capture on one interface:"
+                    + " 127.0.0.1 is reached over lo, 10.77.0.2 over capv0\n")
         } catch {
             await namespace.remove()
             throw error

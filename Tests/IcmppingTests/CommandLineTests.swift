@@ -3,8 +3,10 @@ import XCTest
 
 /// Bad input: one line on standard error and exit status 2.
 final class CommandLineTests: XCTestCase {
-    private func assertUsageError(_ arguments: [String], contains text: String,
-                                  file: StaticString = #filePath, line: UInt = #line) async throws {
+    private func assertUsageError(
+        _ arguments: [String], contains text: String,
+        file: StaticString = #filePath, line: UInt = #line
+    ) async throws {
         let run = try await icmpping(arguments)
         XCTAssertEqual(run.exitCode, 2, run.standardError, file: file, line: line)
         XCTAssertEqual(run.standardOutput, "", file: file, line: line)
@@ -43,34 +45,44 @@ final class CommandLineTests: XCTestCase {
     /// with a valued option last (`-qc 1`), options after the host, `--`.
     func testGetoptForms() async throws {
         try requireRoot()
-        for arguments in [["-c1", "-q", "127.0.0.1"], ["-qc", "1", "127.0.0.1"], ["127.0.0.1", "-c", "1", "-q"],
-                          ["-qnc1", "127.0.0.1"], ["-q", "-c", "1", "--", "127.0.0.1"]] {
+        for arguments in [
+            ["-c1", "-q", "127.0.0.1"], ["-qc", "1", "127.0.0.1"], ["127.0.0.1", "-c", "1", "-q"],
+            ["-qnc1", "127.0.0.1"], ["-q", "-c", "1", "--", "127.0.0.1"],
+        ] {
             let run = try await icmpping(arguments)
             XCTAssertEqual(run.exitCode, 0, "\(arguments): \(run.standardError)")
-            XCTAssertTrue(run.standardOutput.contains("1 packets transmitted, 1 received"), "\(arguments): \(run.standardOutput)")
+            XCTAssertTrue(
+                run.standardOutput.contains("1 packets transmitted, 1 received"), "\(arguments): \(run.standardOutput)")
             XCTAssertFalse(run.standardOutput.contains("icmp_seq="), "-q: \(arguments)")
         }
     }
 
     func testWrongFamilyForTheAddress() async throws {
-        try await assertUsageError(["-6", "-c", "1", "127.0.0.1"], contains: "Address family for hostname not supported")
+        try await assertUsageError(
+            ["-6", "-c", "1", "127.0.0.1"], contains: "Address family for hostname not supported")
     }
 
     func testSeveralHosts() async throws {
-        try await assertUsageError(["-f", "-c", "1", "127.0.0.1", "::1"], contains: "-f pings one host only: 2 were given")
+        try await assertUsageError(
+            ["-f", "-c", "1", "127.0.0.1", "::1"], contains: "-f pings one host only: 2 were given")
         // One host that does not resolve stops the run before any probe.
-        try await assertUsageError(["-c", "1", "127.0.0.1", "no-such-host.invalid", "::1"],
-                                   contains: "no-such-host.invalid: ")
-        try await assertUsageError(["-4", "-c", "1", "127.0.0.1", "::1"], contains: "::1: Address family for hostname not supported")
-        try await assertUsageError(["-I", "127.0.0.1", "-c", "1", "127.0.0.1", "::1"], contains: "is not of the family of ::1")
+        try await assertUsageError(
+            ["-c", "1", "127.0.0.1", "no-such-host.invalid", "::1"],
+            contains: "no-such-host.invalid: ")
+        try await assertUsageError(
+            ["-4", "-c", "1", "127.0.0.1", "::1"], contains: "::1: Address family for hostname not supported")
+        try await assertUsageError(
+            ["-I", "127.0.0.1", "-c", "1", "127.0.0.1", "::1"], contains: "is not of the family of ::1")
     }
 
     func testHelpExitsZero() async throws {
         let run = try await icmpping(["--help"])
         XCTAssertEqual(run.exitCode, 0)
         XCTAssertTrue(run.standardOutput.hasPrefix("Usage: icmpping [options] HOST...\n"), run.standardOutput)
-        for option in ["-c COUNT", "-i INTERVAL", "-W TIMEOUT", "-w DEADLINE", "-s SIZE", "-t TTL", "-q", "-D", "-n",
-                       "-I IFACE", "-p PATTERN", "-f", "-O", "-4", "-6", "--raw", "--dgram", "--json"] {
+        for option in [
+            "-c COUNT", "-i INTERVAL", "-W TIMEOUT", "-w DEADLINE", "-s SIZE", "-t TTL", "-q", "-D", "-n",
+            "-I IFACE", "-p PATTERN", "-f", "-O", "-4", "-6", "--raw", "--dgram", "--json",
+        ] {
             XCTAssertTrue(run.standardOutput.contains("  \(option) "), "\(option) in --help")
         }
         let short = try await icmpping(["-h"])

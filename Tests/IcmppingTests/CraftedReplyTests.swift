@@ -37,7 +37,8 @@ final class CraftedReplyTests: XCTestCase {
             throw error
         }
         do {
-            try await pinging.shell("ip link add cp\(getpid()) type veth peer name cq\(getpid()) netns \(answering.name)")
+            try await pinging.shell(
+                "ip link add cp\(getpid()) type veth peer name cq\(getpid()) netns \(answering.name)")
             try await pinging.shell("ip addr add \(Self.pinger)/24 dev cp\(getpid())")
             try await pinging.shell("ip link set cp\(getpid()) up")
             try await answering.shell("ip addr add \(Self.responder)/24 dev cq\(getpid())")
@@ -70,14 +71,17 @@ final class CraftedReplyTests: XCTestCase {
     func testCorrectRepliesAndErrorsCount() async throws {
         try await withResponder("normal") { ns in
             let run = try await compareWithIputils(twoProbes, in: ns)
-            XCTAssertEqual(SummaryCounts(run.ours.standardOutput), SummaryCounts(transmitted: 2, received: 2, loss: "0"))
+            XCTAssertEqual(
+                SummaryCounts(run.ours.standardOutput), SummaryCounts(transmitted: 2, received: 2, loss: "0"))
         }
         try await withResponder("quote-ours") { ns in
             let run = try await compareWithIputils(twoProbes, in: ns)
-            XCTAssertTrue(run.ours.standardOutput.contains("From \(Self.responder) icmp_seq=2 Destination Host Unreachable\n"),
-                          run.ours.standardOutput)
-            XCTAssertEqual(SummaryCounts(run.ours.standardOutput),
-                           SummaryCounts(transmitted: 2, received: 0, errors: 2, loss: "100"))
+            XCTAssertTrue(
+                run.ours.standardOutput.contains("From \(Self.responder) icmp_seq=2 Destination Host Unreachable\n"),
+                run.ours.standardOutput)
+            XCTAssertEqual(
+                SummaryCounts(run.ours.standardOutput),
+                SummaryCounts(transmitted: 2, received: 0, errors: 2, loss: "100"))
         }
     }
 
@@ -87,22 +91,25 @@ final class CraftedReplyTests: XCTestCase {
         try await withResponder("bad-checksum") { ns in
             let run = try await icmpping(twoProbes, namespace: ns.name)
             XCTAssertEqual(run.exitCode, 1)
-            XCTAssertEqual(masked(run.standardOutput), [
-                "PING \(Self.responder) (\(Self.responder)) 56(84) bytes of data.",
-                "64 bytes from \(Self.responder): icmp_seq=1 ttl=64 time=T ms (BAD CHECKSUM!)",
-                "64 bytes from \(Self.responder): icmp_seq=2 ttl=64 time=T ms (BAD CHECKSUM!)",
-                "",
-                "--- \(Self.responder) ping statistics ---",
-                "2 packets transmitted, 0 received, +2 corrupted, 100% packet loss, time Tms",
-                "", "",
-            ], run.standardOutput)
+            XCTAssertEqual(
+                masked(run.standardOutput),
+                [
+                    "PING \(Self.responder) (\(Self.responder)) 56(84) bytes of data.",
+                    "64 bytes from \(Self.responder): icmp_seq=1 ttl=64 time=T ms (BAD CHECKSUM!)",
+                    "64 bytes from \(Self.responder): icmp_seq=2 ttl=64 time=T ms (BAD CHECKSUM!)",
+                    "",
+                    "--- \(Self.responder) ping statistics ---",
+                    "2 packets transmitted, 0 received, +2 corrupted, 100% packet loss, time Tms",
+                    "", "",
+                ], run.standardOutput)
         }
     }
 
     func testForeignIdentifierIsIgnored() async throws {
         try await withResponder("foreign-id") { ns in
             let run = try await compareWithIputils(twoProbes, in: ns)
-            XCTAssertEqual(SummaryCounts(run.ours.standardOutput), SummaryCounts(transmitted: 2, received: 0, loss: "100"))
+            XCTAssertEqual(
+                SummaryCounts(run.ours.standardOutput), SummaryCounts(transmitted: 2, received: 0, loss: "100"))
         }
     }
 
@@ -112,9 +119,12 @@ final class CraftedReplyTests: XCTestCase {
         for length in 8...15 {
             try await withResponder("short:\(length)") { ns in
                 let run = try await compareWithIputils(twoProbes, in: ns, rewriting: Self.meaninglessRTTEmptied)
-                XCTAssertTrue(run.ours.standardOutput.contains(
-                    "\(length) bytes from \(Self.responder): icmp_seq=2 ttl=64 (truncated)\n"), run.ours.standardOutput)
-                XCTAssertEqual(SummaryCounts(run.ours.standardOutput), SummaryCounts(transmitted: 2, received: 2, loss: "0"))
+                XCTAssertTrue(
+                    run.ours.standardOutput.contains(
+                        "\(length) bytes from \(Self.responder): icmp_seq=2 ttl=64 (truncated)\n"),
+                    run.ours.standardOutput)
+                XCTAssertEqual(
+                    SummaryCounts(run.ours.standardOutput), SummaryCounts(transmitted: 2, received: 2, loss: "0"))
                 XCTAssertFalse(run.ours.standardOutput.contains("rtt "), run.ours.standardOutput)
                 XCTAssertEqual(run.ours.exitCode, 0)
             }
@@ -132,15 +142,18 @@ final class CraftedReplyTests: XCTestCase {
         for mode in ["ihl4", "total-long"] {
             try await withResponder(mode) { ns in
                 let run = try await compareWithIputils(twoProbes, in: ns)
-                XCTAssertEqual(SummaryCounts(run.ours.standardOutput), SummaryCounts(transmitted: 2, received: 0, loss: "100"))
+                XCTAssertEqual(
+                    SummaryCounts(run.ours.standardOutput), SummaryCounts(transmitted: 2, received: 0, loss: "100"))
             }
         }
         try await withResponder("total-short") { ns in
             let run = try await icmpping(twoProbes, namespace: ns.name)
-            XCTAssertTrue(run.standardOutput.contains("16 bytes from \(Self.responder): icmp_seq=1 ttl=64 (truncated)\n"),
-                          run.standardOutput)
-            XCTAssertEqual(SummaryCounts(run.standardOutput),
-                           SummaryCounts(transmitted: 2, received: 0, corrupted: 2, loss: "100"))
+            XCTAssertTrue(
+                run.standardOutput.contains("16 bytes from \(Self.responder): icmp_seq=1 ttl=64 (truncated)\n"),
+                run.standardOutput)
+            XCTAssertEqual(
+                SummaryCounts(run.standardOutput),
+                SummaryCounts(transmitted: 2, received: 0, corrupted: 2, loss: "100"))
             XCTAssertEqual(run.exitCode, 1)
         }
     }
@@ -151,23 +164,27 @@ final class CraftedReplyTests: XCTestCase {
     func testFortyBytesOfOptions() async throws {
         try await withResponder("options-eol") { ns in
             let run = try await compareWithIputils(twoProbes, in: ns)
-            XCTAssertTrue(run.ours.standardOutput.contains("64 bytes from \(Self.responder): icmp_seq=2 ttl=64 time="),
-                          run.ours.standardOutput)
+            XCTAssertTrue(
+                run.ours.standardOutput.contains("64 bytes from \(Self.responder): icmp_seq=2 ttl=64 time="),
+                run.ours.standardOutput)
         }
         try await withResponder("options-nop") { ns in
             let run = try await compareWithIputils(twoProbes, in: ns, rewriting: { $0 == "NOP" ? nil : $0 })
-            XCTAssertEqual(SummaryCounts(run.ours.standardOutput), SummaryCounts(transmitted: 2, received: 2, loss: "0"))
+            XCTAssertEqual(
+                SummaryCounts(run.ours.standardOutput), SummaryCounts(transmitted: 2, received: 2, loss: "0"))
         }
     }
 
     func testDuplicates() async throws {
         try await withResponder("duplicate:1,2") { ns in
             let run = try await compareWithIputils(["-c", "3", "-i", "0.2", "-W", "1", Self.responder], in: ns)
-            XCTAssertTrue(run.ours.standardOutput.contains("icmp_seq=2 ttl=64 time=")
-                && run.ours.standardOutput.split(separator: "\n").filter { $0.hasSuffix("(DUP!)") }.count == 2,
+            XCTAssertTrue(
+                run.ours.standardOutput.contains("icmp_seq=2 ttl=64 time=")
+                    && run.ours.standardOutput.split(separator: "\n").filter { $0.hasSuffix("(DUP!)") }.count == 2,
                 run.ours.standardOutput)
-            XCTAssertEqual(SummaryCounts(run.ours.standardOutput),
-                           SummaryCounts(transmitted: 3, received: 3, duplicates: 2, loss: "0"))
+            XCTAssertEqual(
+                SummaryCounts(run.ours.standardOutput),
+                SummaryCounts(transmitted: 3, received: 3, duplicates: 2, loss: "0"))
         }
     }
 
@@ -182,11 +199,13 @@ final class CraftedReplyTests: XCTestCase {
         try await withResponder("duplicate:0,1,2,3,65535") { ns in
             // `pipe 2` comes and goes with timing: a copy that arrives after
             // the next probe left counts two in flight (in iputils too).
-            let run = try await compareWithIputils(["-f", "-q", "-c", "65540", "-W", "1", Self.responder], in: ns,
-                                                   rewriting: { $0.replacing(/, pipe \d+/, with: "") })
-            XCTAssertEqual(SummaryCounts(run.ours.standardOutput),
-                           SummaryCounts(transmitted: 65540, received: 65540, duplicates: 8, loss: "0"),
-                           run.ours.standardOutput)
+            let run = try await compareWithIputils(
+                ["-f", "-q", "-c", "65540", "-W", "1", Self.responder], in: ns,
+                rewriting: { $0.replacing(/, pipe \d+/, with: "") })
+            XCTAssertEqual(
+                SummaryCounts(run.ours.standardOutput),
+                SummaryCounts(transmitted: 65540, received: 65540, duplicates: 8, loss: "0"),
+                run.ours.standardOutput)
         }
     }
 
@@ -197,8 +216,9 @@ final class CraftedReplyTests: XCTestCase {
         for mode in ["quote-other-destination", "quote-other-id", "quote-short"] {
             try await withResponder(mode) { ns in
                 let run = try await compareWithIputils(twoProbes, in: ns)
-                XCTAssertEqual(SummaryCounts(run.ours.standardOutput), SummaryCounts(transmitted: 2, received: 0, loss: "100"),
-                               mode)
+                XCTAssertEqual(
+                    SummaryCounts(run.ours.standardOutput), SummaryCounts(transmitted: 2, received: 0, loss: "100"),
+                    mode)
                 XCTAssertFalse(run.ours.standardOutput.contains("From "), run.ours.standardOutput)
             }
         }
@@ -212,15 +232,19 @@ final class CraftedReplyTests: XCTestCase {
             let run = try await icmpping(["-c", "4", "-i", "0.2", "-W", "1", Self.responder], namespace: ns.name)
             XCTAssertEqual(run.exitCode, 0)
             let lines = masked(run.standardOutput)
-            XCTAssertEqual(Array(lines[1...4]), [
-                "64 bytes from \(Self.responder): icmp_seq=1 ttl=64 time=T ms",
-                "64 bytes from \(Self.responder): icmp_seq=2 ttl=64",
-                "64 bytes from \(Self.responder): icmp_seq=3 ttl=64 time=T ms",
-                "64 bytes from \(Self.responder): icmp_seq=4 ttl=64",
-            ], run.standardOutput)
+            XCTAssertEqual(
+                Array(lines[1...4]),
+                [
+                    "64 bytes from \(Self.responder): icmp_seq=1 ttl=64 time=T ms",
+                    "64 bytes from \(Self.responder): icmp_seq=2 ttl=64",
+                    "64 bytes from \(Self.responder): icmp_seq=3 ttl=64 time=T ms",
+                    "64 bytes from \(Self.responder): icmp_seq=4 ttl=64",
+                ], run.standardOutput)
             XCTAssertEqual(SummaryCounts(run.standardOutput), SummaryCounts(transmitted: 4, received: 4, loss: "0"))
-            let figures = try XCTUnwrap(run.standardOutput.firstMatch(of: /rtt min\/avg\/max\/mdev = ([0-9.]+)\/([0-9.]+)\/([0-9.]+)\/([0-9.]+) ms/),
-                                        run.standardOutput)
+            let figures = try XCTUnwrap(
+                run.standardOutput.firstMatch(
+                    of: /rtt min\/avg\/max\/mdev = ([0-9.]+)\/([0-9.]+)\/([0-9.]+)\/([0-9.]+) ms/),
+                run.standardOutput)
             for figure in [figures.1, figures.2, figures.3, figures.4] {
                 XCTAssertLessThan(try XCTUnwrap(Double(figure)), 1000, run.standardOutput)
             }

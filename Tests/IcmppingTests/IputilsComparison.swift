@@ -7,19 +7,23 @@ import XCTest
 /// has rewritten each line of both, figures and all (nil drops a line):
 /// for what iputils alone prints. Returns both runs.
 @discardableResult
-func compareWithIputils(_ arguments: [String], in namespace: NetworkNamespace, ours extra: [String] = [],
-                        rewriting rewrite: (String) -> String? = { $0 },
-                        file: StaticString = #filePath, line: UInt = #line) async throws -> (ours: ProcessRun, iputils: ProcessRun) {
+func compareWithIputils(
+    _ arguments: [String], in namespace: NetworkNamespace, ours extra: [String] = [],
+    rewriting rewrite: (String) -> String? = { $0 },
+    file: StaticString = #filePath, line: UInt = #line
+) async throws -> (ours: ProcessRun, iputils: ProcessRun) {
     let ours = try await icmpping(extra + arguments, namespace: namespace.name)
     let theirs = try await iputilsPing(arguments, namespace: namespace.name)
     func kept(_ output: String) -> [String] {
-        masked(output.split(separator: "\n", omittingEmptySubsequences: false).compactMap { rewrite(String($0)) }
-            .joined(separator: "\n"))
+        masked(
+            output.split(separator: "\n", omittingEmptySubsequences: false).compactMap { rewrite(String($0)) }
+                .joined(separator: "\n"))
     }
     XCTAssertEqual(ours.exitCode, theirs.exitCode, "exit status of \(extra + arguments)", file: file, line: line)
-    XCTAssertEqual(kept(ours.standardOutput), kept(theirs.standardOutput),
-                   "\(extra + arguments)\nicmpping:\n\(ours.standardOutput)\(ours.standardError)\nping:\n\(theirs.standardOutput)",
-                   file: file, line: line)
+    XCTAssertEqual(
+        kept(ours.standardOutput), kept(theirs.standardOutput),
+        "\(extra + arguments)\nicmpping:\n\(ours.standardOutput)\(ours.standardError)\nping:\n\(theirs.standardOutput)",
+        file: file, line: line)
     return (ours, theirs)
 }
 
@@ -45,8 +49,11 @@ struct SummaryCounts: Equatable {
 
     /// Finds the line in `output`; nil when there is none.
     init?(_ output: String) {
-        guard let match = output.firstMatch(of:
-            /(\d+) packets transmitted, (\d+) received(?:, \+(\d+) duplicates)?(?:, \+(\d+) corrupted)?(?:, \+(\d+) errors)?, ([0-9.e+-]+)% packet loss/)
+        guard
+            let match = output.firstMatch(
+                of:
+                    /(\d+) packets transmitted, (\d+) received(?:, \+(\d+) duplicates)?(?:, \+(\d+) corrupted)?(?:, \+(\d+) errors)?, ([0-9.e+-]+)% packet loss/
+            )
         else { return nil }
         transmitted = Int(match.1)!
         received = Int(match.2)!

@@ -23,8 +23,9 @@ final class JSONOutputTests: XCTestCase {
         XCTAssertEqual(summary["received"] as? Int, 3)
         XCTAssertEqual(summary["loss_percent"] as? Double, 0)
         XCTAssertEqual(summary["exit_status"] as? Int, 0)
-        XCTAssertLessThanOrEqual(try XCTUnwrap(summary["rtt_min_ms"] as? Double),
-                                 try XCTUnwrap(summary["rtt_max_ms"] as? Double))
+        XCTAssertLessThanOrEqual(
+            try XCTUnwrap(summary["rtt_min_ms"] as? Double),
+            try XCTUnwrap(summary["rtt_max_ms"] as? Double))
         XCTAssertEqual(objects[5]["exit_status"] as? Int, 0)
     }
 

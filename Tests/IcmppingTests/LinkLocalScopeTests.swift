@@ -8,7 +8,9 @@ import XCTest
 /// address picks the right link; without it the kernel picks one of the
 /// two fe80::/64 routes for both.
 final class LinkLocalScopeTests: XCTestCase {
-    private func withTwoLinks(_ body: (NetworkNamespace, _ first: String, _ second: String) async throws -> Void) async throws {
+    private func withTwoLinks(_ body: (NetworkNamespace, _ first: String, _ second: String) async throws -> Void)
+        async throws
+    {
         await NetworkNamespace.removeLeftovers()
         var made: [NetworkNamespace] = []
         do {
@@ -33,8 +35,9 @@ final class LinkLocalScopeTests: XCTestCase {
             // the next probe went out and changes the first run's summary.
             try requireProgram("/usr/bin/ping")
             for link in links {
-                let warm = try await runCommand("/usr/bin/ping", ["-q", "-c", "1", "-w", "5", "fe80::b%\(link)"],
-                                                namespace: host.name)
+                let warm = try await runCommand(
+                    "/usr/bin/ping", ["-q", "-c", "1", "-w", "5", "fe80::b%\(link)"],
+                    namespace: host.name)
                 guard warm.exitCode == 0 else {
                     throw TestFailure("fe80::b%\(link) does not answer: \(warm.standardOutput)")
                 }
@@ -52,19 +55,25 @@ final class LinkLocalScopeTests: XCTestCase {
             try await host.run(["sysctl", "-qw", "net.ipv4.ping_group_range=0 0"])
             for (link, hops) in [(first, 64), (second, 33), (first, 64)] {
                 for kind in ["--raw", "--dgram"] {
-                    let run = try await compareWithIputils(["-c", "2", "-i", "0.2", "fe80::b%\(link)"], in: host, ours: [kind])
-                    XCTAssertTrue(run.ours.standardOutput.hasPrefix("PING fe80::b%\(link)(fe80::b%\(link)) 56 data bytes\n"
-                        + "64 bytes from fe80::b%\(link): icmp_seq=1 ttl=\(hops) time="), run.ours.standardOutput)
+                    let run = try await compareWithIputils(
+                        ["-c", "2", "-i", "0.2", "fe80::b%\(link)"], in: host, ours: [kind])
+                    XCTAssertTrue(
+                        run.ours.standardOutput.hasPrefix(
+                            "PING fe80::b%\(link)(fe80::b%\(link)) 56 data bytes\n"
+                                + "64 bytes from fe80::b%\(link): icmp_seq=1 ttl=\(hops) time="),
+                        run.ours.standardOutput)
                 }
             }
             // A numeric scope: the interface index.
             let index = try await interfaceIndex(second, in: host)
             let run = try await compareWithIputils(["-c", "1", "fe80::b%\(index)"], in: host)
-            XCTAssertTrue(run.ours.standardOutput.contains("64 bytes from fe80::b%\(second): icmp_seq=1 ttl=33 "),
-                          run.ours.standardOutput)
+            XCTAssertTrue(
+                run.ours.standardOutput.contains("64 bytes from fe80::b%\(second): icmp_seq=1 ttl=33 "),
+                run.ours.standardOutput)
             let local = try await compareWithIputils(["-c", "1", "fe80::1%lo"], in: host)
-            XCTAssertTrue(local.ours.standardOutput.contains("64 bytes from fe80::1%lo: icmp_seq=1 ttl=64 "),
-                          local.ours.standardOutput)
+            XCTAssertTrue(
+                local.ours.standardOutput.contains("64 bytes from fe80::1%lo: icmp_seq=1 ttl=64 "),
+                local.ours.standardOutput)
         }
     }
 
@@ -75,13 +84,17 @@ final class LinkLocalScopeTests: XCTestCase {
     func testInterfaceOptionScopesTheTarget() async throws {
         try await withTwoLinks { host, first, second in
             for (link, hops) in [(second, 33), (first, 64)] {
-                let run = try await compareWithIputils(["-c", "2", "-i", "0.2", "-I", link, "fe80::b"], in: host,
-                                                       rewriting: { $0.hasPrefix("PING ") ? $0.replacing(#/ from \S+ /#, with: " from S ") : $0 })
+                let run = try await compareWithIputils(
+                    ["-c", "2", "-i", "0.2", "-I", link, "fe80::b"], in: host,
+                    rewriting: { $0.hasPrefix("PING ") ? $0.replacing(#/ from \S+ /#, with: " from S ") : $0 })
                 // The source is one of the link's own link-local addresses.
-                XCTAssertNotNil(run.ours.standardOutput.prefixMatch(of: #/PING fe80::b\(fe80::b\) from fe80::[0-9a-f:]+ /#),
-                                run.ours.standardOutput)
-                XCTAssertTrue(run.ours.standardOutput.contains(" \(link): 56 data bytes\n"
-                    + "64 bytes from fe80::b%\(link): icmp_seq=1 ttl=\(hops) time="), run.ours.standardOutput)
+                XCTAssertNotNil(
+                    run.ours.standardOutput.prefixMatch(of: #/PING fe80::b\(fe80::b\) from fe80::[0-9a-f:]+ /#),
+                    run.ours.standardOutput)
+                XCTAssertTrue(
+                    run.ours.standardOutput.contains(
+                        " \(link): 56 data bytes\n"
+                            + "64 bytes from fe80::b%\(link): icmp_seq=1 ttl=\(hops) time="), run.ours.standardOutput)
             }
         }
     }

@@ -4,15 +4,18 @@ import XCTest
 /// icmpping and iputils ping side by side on loopback, as root: the same
 /// lines once round-trip figures and durations are masked.
 final class LoopbackComparisonTests: XCTestCase {
-    private func assertSameAsIputils(_ arguments: [String], namespace: String? = nil,
-                                     file: StaticString = #filePath, line: UInt = #line) async throws {
+    private func assertSameAsIputils(
+        _ arguments: [String], namespace: String? = nil,
+        file: StaticString = #filePath, line: UInt = #line
+    ) async throws {
         try requireRoot()
         let ours = try await icmpping(arguments, namespace: namespace)
         let theirs = try await iputilsPing(arguments, namespace: namespace)
         XCTAssertEqual(ours.exitCode, theirs.exitCode, "exit status of \(arguments)", file: file, line: line)
-        XCTAssertEqual(masked(ours.standardOutput), masked(theirs.standardOutput),
-                       "\(arguments)\nicmpping:\n\(ours.standardOutput)\(ours.standardError)\nping:\n\(theirs.standardOutput)",
-                       file: file, line: line)
+        XCTAssertEqual(
+            masked(ours.standardOutput), masked(theirs.standardOutput),
+            "\(arguments)\nicmpping:\n\(ours.standardOutput)\(ours.standardError)\nping:\n\(theirs.standardOutput)",
+            file: file, line: line)
     }
 
     func testPlainRun() async throws {
@@ -51,8 +54,9 @@ final class LoopbackComparisonTests: XCTestCase {
         try requireRoot()
         let run = try await icmpping(["-f", "-q", "-c", "2000", "127.0.0.1"])
         XCTAssertEqual(run.exitCode, 0, run.standardError)
-        XCTAssertTrue(run.standardOutput.contains("2000 packets transmitted, 2000 received, 0% packet loss"),
-                      run.standardOutput)
+        XCTAssertTrue(
+            run.standardOutput.contains("2000 packets transmitted, 2000 received, 0% packet loss"),
+            run.standardOutput)
         XCTAssertTrue(run.standardOutput.contains("rtt p50/p90/p99/jitter = "), run.standardOutput)
     }
 }

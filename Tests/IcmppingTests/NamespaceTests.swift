@@ -15,21 +15,26 @@ final class NamespaceTests: XCTestCase {
         await namespace.remove()
     }
 
-    private func assertSameAsIputils(_ arguments: [String], _ namespace: NetworkNamespace, ours extra: [String] = [],
-                                     file: StaticString = #filePath, line: UInt = #line) async throws {
+    private func assertSameAsIputils(
+        _ arguments: [String], _ namespace: NetworkNamespace, ours extra: [String] = [],
+        file: StaticString = #filePath, line: UInt = #line
+    ) async throws {
         let ours = try await icmpping(extra + arguments, namespace: namespace.name)
         let theirs = try await iputilsPing(arguments, namespace: namespace.name)
         XCTAssertEqual(ours.exitCode, theirs.exitCode, "exit status of \(extra + arguments)", file: file, line: line)
-        XCTAssertEqual(masked(ours.standardOutput), masked(theirs.standardOutput),
-                       "\(extra + arguments)\nicmpping:\n\(ours.standardOutput)\(ours.standardError)\nping:\n\(theirs.standardOutput)",
-                       file: file, line: line)
+        XCTAssertEqual(
+            masked(ours.standardOutput), masked(theirs.standardOutput),
+            "\(extra + arguments)\nicmpping:\n\(ours.standardOutput)\(ours.standardError)\nping:\n\(theirs.standardOutput)",
+            file: file, line: line)
     }
 
     func testRejectGivesIputilsWordsOnRawAndDatagramSockets() async throws {
         try await withNamespace("reject") { ns in
             try await ns.run(["sysctl", "-qw", "net.ipv4.ping_group_range=0 0"])
-            try await ns.shell("iptables -A INPUT -p icmp --icmp-type echo-request -j REJECT --reject-with icmp-host-prohibited")
-            try await ns.shell("ip6tables -A INPUT -p icmpv6 --icmpv6-type echo-request -j REJECT --reject-with icmp6-adm-prohibited")
+            try await ns.shell(
+                "iptables -A INPUT -p icmp --icmp-type echo-request -j REJECT --reject-with icmp-host-prohibited")
+            try await ns.shell(
+                "ip6tables -A INPUT -p icmpv6 --icmpv6-type echo-request -j REJECT --reject-with icmp6-adm-prohibited")
             for kind in ["--raw", "--dgram"] {
                 try await assertSameAsIputils(["-c", "2", "-i", "0.2", "127.0.0.1"], ns, ours: [kind])
                 try await assertSameAsIputils(["-6", "-c", "2", "-i", "0.2", "::1"], ns, ours: [kind])
@@ -43,18 +48,22 @@ final class NamespaceTests: XCTestCase {
 
     func testRejectVariantsWords() async throws {
         try await withNamespace("words") { ns in
-            let cases = [("icmp-net-unreachable", "Destination Net Unreachable"),
-                         ("icmp-host-unreachable", "Destination Host Unreachable"),
-                         ("icmp-port-unreachable", "Destination Port Unreachable"),
-                         ("icmp-admin-prohibited", "Packet filtered")]
+            let cases = [
+                ("icmp-net-unreachable", "Destination Net Unreachable"),
+                ("icmp-host-unreachable", "Destination Host Unreachable"),
+                ("icmp-port-unreachable", "Destination Port Unreachable"),
+                ("icmp-admin-prohibited", "Packet filtered"),
+            ]
             for (reject, words) in cases {
                 try await ns.shell("iptables -F INPUT")
-                try await ns.shell("iptables -A INPUT -p icmp --icmp-type echo-request -j REJECT --reject-with \(reject)")
+                try await ns.shell(
+                    "iptables -A INPUT -p icmp --icmp-type echo-request -j REJECT --reject-with \(reject)")
                 let run = try await icmpping(["--raw", "-c", "1", "127.0.0.1"], namespace: ns.name)
                 XCTAssertEqual(run.exitCode, 1)
                 XCTAssertTrue(run.standardOutput.contains("From 127.0.0.1 icmp_seq=1 \(words)\n"), run.standardOutput)
-                XCTAssertTrue(run.standardOutput.contains("1 packets transmitted, 0 received, +1 errors, 100% packet loss"),
-                              run.standardOutput)
+                XCTAssertTrue(
+                    run.standardOutput.contains("1 packets transmitted, 0 received, +1 errors, 100% packet loss"),
+                    run.standardOutput)
             }
         }
     }
@@ -72,16 +81,21 @@ final class NamespaceTests: XCTestCase {
 
     func testRandomDropGivesTheLossTheFirewallCounted() async throws {
         try await withNamespace("loss") { ns in
-            try await ns.shell("iptables -A INPUT -p icmp --icmp-type echo-request -m statistic --mode random --probability 0.3 -j DROP")
-            let run = try await icmpping(["-q", "-c", "200", "-i", "0.005", "-W", "1", "127.0.0.1"], namespace: ns.name)
+            try await ns.shell(
+                "iptables -A INPUT -p icmp --icmp-type echo-request -m statistic --mode random --probability 0.3 -j DROP"
+            )
+            let run = try await icmpping(
+                ["-q", "-c", "200", "-i", "0.005", "-W", "1", "127.0.0.1"], namespace: ns.name)
             let counters = try await ns.output("iptables -L INPUT -v -x -n")
             // The DROP rule's line starts with its packet count.
-            let dropped = try XCTUnwrap(counters.split(separator: "\n").first { $0.contains("DROP") }
-                .flatMap { $0.split(separator: " ").first }.flatMap { Int($0) })
+            let dropped = try XCTUnwrap(
+                counters.split(separator: "\n").first { $0.contains("DROP") }
+                    .flatMap { $0.split(separator: " ").first }.flatMap { Int($0) })
             XCTAssertGreaterThan(dropped, 0)
             let loss = NumberTextOracle.loss(Double(dropped) * 100 / 200)
-            XCTAssertTrue(run.standardOutput.contains("200 packets transmitted, \(200 - dropped) received, \(loss)% packet loss"),
-                          "\(dropped) dropped:\n\(run.standardOutput)")
+            XCTAssertTrue(
+                run.standardOutput.contains("200 packets transmitted, \(200 - dropped) received, \(loss)% packet loss"),
+                "\(dropped) dropped:\n\(run.standardOutput)")
             XCTAssertEqual(run.exitCode, 0)
         }
     }

@@ -18,8 +18,9 @@ func launcher(namespace: String?) -> [String] {
 /// `namespace` when given. A flood or a long run takes minutes at most: one
 /// still running after five is killed.
 func runCommand(_ executable: String, _ arguments: [String], namespace: String? = nil) async throws -> ProcessRun {
-    try await runProgram(FilePath(executable), arguments, launcher: launcher(namespace: namespace),
-                         timeout: .seconds(300))
+    try await runProgram(
+        FilePath(executable), arguments, launcher: launcher(namespace: namespace),
+        timeout: .seconds(300))
 }
 
 func icmpping(_ arguments: [String], namespace: String? = nil) async throws -> ProcessRun {

@@ -38,8 +38,9 @@ struct RouterTopology {
             let b = try await NetworkNamespace("\(purpose)-b")
             made.append(b)
             let tag = String(getpid() % 1_000_000)
-            let topology = RouterTopology(hostA: a, router: r, hostB: b, aToRouter: "a\(tag)r", routerToA: "r\(tag)a",
-                                          routerToB: "r\(tag)b", bToRouter: "b\(tag)r")
+            let topology = RouterTopology(
+                hostA: a, router: r, hostB: b, aToRouter: "a\(tag)r", routerToA: "r\(tag)a",
+                routerToB: "r\(tag)b", bToRouter: "b\(tag)r")
             try await topology.wire()
             return topology
         } catch {
@@ -72,8 +73,10 @@ struct RouterTopology {
         // the other namespace: no name is ever taken in the root namespace.
         try await hostA.shell("ip link add \(aToRouter) type veth peer name \(routerToA) netns \(router.name)")
         try await router.shell("ip link add \(routerToB) type veth peer name \(bToRouter) netns \(hostB.name)")
-        try await router.run(["sysctl", "-qw", "net.ipv4.ip_forward=1", "net.ipv6.conf.all.forwarding=1",
-                              "net.ipv4.icmp_ratelimit=0", "net.ipv6.icmp.ratelimit=0"])
+        try await router.run([
+            "sysctl", "-qw", "net.ipv4.ip_forward=1", "net.ipv6.conf.all.forwarding=1",
+            "net.ipv4.icmp_ratelimit=0", "net.ipv6.icmp.ratelimit=0",
+        ])
         try await configure(hostA, aToRouter, Self.a4, Self.a6)
         try await configure(router, routerToA, Self.routerA4, Self.routerA6)
         try await configure(router, routerToB, Self.routerB4, Self.routerB6)
@@ -87,8 +90,9 @@ struct RouterTopology {
         // (hundreds of ms) to change what the first run prints (`pipe 2`).
         try requireProgram("/usr/bin/ping")
         for address in [Self.b4, Self.b6] {
-            let run = try await runCommand("/usr/bin/ping", ["-q", "-c", "1", "-w", "5", address],
-                                           namespace: hostA.name)
+            let run = try await runCommand(
+                "/usr/bin/ping", ["-q", "-c", "1", "-w", "5", address],
+                namespace: hostA.name)
             guard run.exitCode == 0 else {
                 throw TestFailure("topology: \(address) does not answer:\n\(run.standardOutput)")
             }
@@ -99,7 +103,8 @@ struct RouterTopology {
     /// off on it: a tentative address (link-local ones included, which
     /// neighbour discovery answers from) would delay the first IPv6 replies
     /// by a second or two (RFC 4862 section 5.4).
-    private func configure(_ namespace: NetworkNamespace, _ interface: String, _ v4: String, _ v6: String) async throws {
+    private func configure(_ namespace: NetworkNamespace, _ interface: String, _ v4: String, _ v6: String) async throws
+    {
         try await namespace.run(["sysctl", "-qw", "net.ipv6.conf.\(interface).accept_dad=0"])
         try await namespace.shell("ip addr add \(v4)/24 dev \(interface)")
         try await namespace.shell("ip addr add \(v6)/64 dev \(interface) nodad")
@@ -116,7 +121,7 @@ extension NetworkNamespace {
         for line in list.standardOutput.split(separator: "\n") {
             let name = String(line.split(separator: " ").first ?? "")
             guard name.hasPrefix("icmpping-"), let pid = name.split(separator: "-").last.flatMap({ Int32($0) }),
-                  pid > 0, kill(pid, 0) != 0, errno == ESRCH
+                pid > 0, kill(pid, 0) != 0, errno == ESRCH
             else { continue }
             _ = try? await runCommand("/usr/sbin/ip", ["netns", "del", name])
         }

@@ -1,6 +1,7 @@
-@testable import Ping
 import Glibc
 import XCTest
+
+@testable import Ping
 
 /// The kernel's real-time receive stamp carried over to the monotonic clock.
 final class ClocksTests: XCTestCase {

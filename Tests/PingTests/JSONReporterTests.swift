@@ -1,15 +1,18 @@
 import Foundation
-@testable import Ping
 import SocketCore
 import XCTest
+
+@testable import Ping
 
 /// `--json` lines, each parsed back with Foundation's JSONSerialization.
 final class JSONReporterTests: XCTestCase {
     private let target = PingTarget(name: "127.0.0.1", address: IPAddress("127.0.0.1")!, displayedAddress: "127.0.0.1")
 
     /// Runs `events` through a reporter and parses every line it wrote.
-    private func lines(_ events: [(PingEvent, PingTarget?)], options: PingOptions = PingOptions(),
-                       file: StaticString = #filePath, line: UInt = #line) throws -> [[String: Any]] {
+    private func lines(
+        _ events: [(PingEvent, PingTarget?)], options: PingOptions = PingOptions(),
+        file: StaticString = #filePath, line: UInt = #line
+    ) throws -> [[String: Any]] {
         var written: [String] = []
         var reporter = JSONReporter(options: options, write: { written.append($0) }, wallClock: { (1_700_000_000, 42) })
         for (event, about) in events { reporter.report(event, about: about.map { PingHost(0, $0) }) }
@@ -22,8 +25,9 @@ final class JSONReporterTests: XCTestCase {
     }
 
     private func reply(_ sequence: UInt16, checksumIsValid: Bool = true) -> EchoReply {
-        EchoReply(sequence: sequence, icmpLength: 64, hopLimit: 64, checksumIsValid: checksumIsValid,
-                  sender: target.address)
+        EchoReply(
+            sequence: sequence, icmpLength: 64, hopLimit: 64, checksumIsValid: checksumIsValid,
+            sender: target.address)
     }
 
     /// A number, not a string that looks like one (and not a Bool, which
@@ -40,17 +44,31 @@ final class JSONReporterTests: XCTestCase {
     func testStartAndReplies() throws {
         var options = PingOptions()
         options.pattern = [0xab, 0x12]
-        let parsed = try lines([
-            (.pattern([0xab, 0x12]), nil),
-            (.header(target, options, source: nil), target),
-            (.sent(sequence: 1, sentAt: 0), target),
-            (.reply(ReplyEvent(reply: reply(1), from: "127.0.0.1", kind: .fresh, roundTrip: 41, truncated: false,
-                               differentAddress: false, wrongData: nil)), target),
-            (.reply(ReplyEvent(reply: reply(1), from: "127.0.0.1", kind: .duplicate, roundTrip: 1500,
-                               truncated: false, differentAddress: true, wrongData: "\nwrong data byte #20 should be 0x14 but was 0xee\n#16\t10 ")), target),
-            (.reply(ReplyEvent(reply: reply(2, checksumIsValid: false), from: "127.0.0.1", kind: .corrupted,
-                               roundTrip: nil, truncated: false, differentAddress: false, wrongData: nil)), target),
-        ], options: options)
+        let parsed = try lines(
+            [
+                (.pattern([0xab, 0x12]), nil),
+                (.header(target, options, source: nil), target),
+                (.sent(sequence: 1, sentAt: 0), target),
+                (
+                    .reply(
+                        ReplyEvent(
+                            reply: reply(1), from: "127.0.0.1", kind: .fresh, roundTrip: 41, truncated: false,
+                            differentAddress: false, wrongData: nil)), target
+                ),
+                (
+                    .reply(
+                        ReplyEvent(
+                            reply: reply(1), from: "127.0.0.1", kind: .duplicate, roundTrip: 1500,
+                            truncated: false, differentAddress: true,
+                            wrongData: "\nwrong data byte #20 should be 0x14 but was 0xee\n#16\t10 ")), target
+                ),
+                (
+                    .reply(
+                        ReplyEvent(
+                            reply: reply(2, checksumIsValid: false), from: "127.0.0.1", kind: .corrupted,
+                            roundTrip: nil, truncated: false, differentAddress: false, wrongData: nil)), target
+                ),
+            ], options: options)
         // Neither the pattern nor a probe sent has a line of its own.
         XCTAssertEqual(parsed.map { $0["type"] as? String }, ["start", "reply", "reply", "reply"])
 
@@ -83,12 +101,15 @@ final class JSONReporterTests: XCTestCase {
     }
 
     func testErrorsFailuresAndOutstanding() throws {
-        let unreachable = ErrorReport(version: .v4, sequence: 3, sender: IPAddress("10.0.0.1"), type: 3, code: 1,
-                                      info: 0, isNotice: false)
-        let redirect = ErrorReport(version: .v4, sequence: 4, sender: IPAddress("10.0.0.1"), type: 5, code: 1,
-                                   info: 0x0a00_0002, isNotice: true)
-        let tooBig = ExtendedError(errorCode: UInt32(EMSGSIZE), origin: .local, type: 0, code: 0, info: 1500,
-                                   offender: nil)
+        let unreachable = ErrorReport(
+            version: .v4, sequence: 3, sender: IPAddress("10.0.0.1"), type: 3, code: 1,
+            info: 0, isNotice: false)
+        let redirect = ErrorReport(
+            version: .v4, sequence: 4, sender: IPAddress("10.0.0.1"), type: 5, code: 1,
+            info: 0x0a00_0002, isNotice: true)
+        let tooBig = ExtendedError(
+            errorCode: UInt32(EMSGSIZE), origin: .local, type: 0, code: 0, info: 1500,
+            offender: nil)
         let parsed = try lines([
             (.error(unreachable, from: "10.0.0.1"), target),
             (.error(redirect, from: "10.0.0.1"), target),
@@ -96,7 +117,8 @@ final class JSONReporterTests: XCTestCase {
             (.localError(tooBig), target),
             (.outstanding(sequence: 6), target),
         ])
-        XCTAssertEqual(parsed.map { $0["type"] as? String }, ["error", "error", "send_failed", "local_error", "outstanding"])
+        XCTAssertEqual(
+            parsed.map { $0["type"] as? String }, ["error", "error", "send_failed", "local_error", "outstanding"])
         XCTAssertEqual(number(parsed[0]["seq"]), 3)
         XCTAssertEqual(parsed[0]["from"] as? String, "10.0.0.1")
         XCTAssertEqual(number(parsed[0]["icmp_type"]), 3)
@@ -117,16 +139,22 @@ final class JSONReporterTests: XCTestCase {
 
     func testSummaryHasEveryStatisticAsNumbers() throws {
         var s = PingStatistics()
-        for sequence: UInt16 in 1...3 { s.willSend(sequence); s.didSend() }
+        for sequence: UInt16 in 1...3 {
+            s.willSend(sequence)
+            s.didSend()
+        }
         _ = s.recordReply(sequence: 1, roundTrip: 38, checksumIsValid: true)
         _ = s.recordReply(sequence: 1, roundTrip: 52, checksumIsValid: true)
         _ = s.recordReply(sequence: 2, roundTrip: 52, checksumIsValid: false)
         s.recordError(sequence: 3)
-        let summary = PingSummary(target: target, statistics: s, elapsedMilliseconds: 2003,
-                                  elapsedNanoseconds: 2_003_000_000, timed: true, intervalMilliseconds: 1000,
-                                  flood: false, exitStatus: 0)
-        let parsed = try lines([(.summary(summary), target),
-                                (.finished(RunEnd(summaries: [summary], exitStatus: 0)), nil)])
+        let summary = PingSummary(
+            target: target, statistics: s, elapsedMilliseconds: 2003,
+            elapsedNanoseconds: 2_003_000_000, timed: true, intervalMilliseconds: 1000,
+            flood: false, exitStatus: 0)
+        let parsed = try lines([
+            (.summary(summary), target),
+            (.finished(RunEnd(summaries: [summary], exitStatus: 0)), nil),
+        ])
         let object = parsed[0]
         // The same figures as the text summary of PingStatistics' own test.
         let expected: [String: Double] = [
@@ -150,12 +178,17 @@ final class JSONReporterTests: XCTestCase {
         var written: [String] = []
         var reporter = JSONReporter(options: PingOptions(), write: { written.append($0) }, wallClock: { (1, 2) })
         var s = PingStatistics()
-        for sequence: UInt16 in 1...4 { s.willSend(sequence); s.didSend() }
+        for sequence: UInt16 in 1...4 {
+            s.willSend(sequence)
+            s.didSend()
+        }
         reporter.reportStatus(s, timed: true, about: PingHost(0, target))
         _ = s.recordReply(sequence: 1, roundTrip: 31, checksumIsValid: true)
         _ = s.recordReply(sequence: 2, roundTrip: 62, checksumIsValid: true)
         reporter.reportStatus(s, timed: true, about: PingHost(0, target))
-        let parsed = try written.map { try XCTUnwrap(JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]) }
+        let parsed = try written.map {
+            try XCTUnwrap(JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any])
+        }
         XCTAssertEqual(parsed.map { $0["type"] as? String }, ["status", "status"])
         XCTAssertEqual(number(parsed[0]["transmitted"]), 4)
         XCTAssertEqual(number(parsed[0]["received"]), 0)
@@ -173,8 +206,9 @@ final class JSONReporterTests: XCTestCase {
         var s = PingStatistics()
         s.willSend(1)
         s.didSend()
-        let summary = PingSummary(target: target, statistics: s, elapsedMilliseconds: 0, elapsedNanoseconds: 0,
-                                  timed: true, intervalMilliseconds: 1000, flood: false, exitStatus: 1)
+        let summary = PingSummary(
+            target: target, statistics: s, elapsedMilliseconds: 0, elapsedNanoseconds: 0,
+            timed: true, intervalMilliseconds: 1000, flood: false, exitStatus: 1)
         let object = try lines([(.summary(summary), target)])[0]
         XCTAssertEqual(number(object["loss_percent"]), 100)
         for key in ["rtt_min_ms", "rtt_avg_ms", "rtt_max_ms", "rtt_mdev_ms", "rtt_p50_ms", "jitter_ms", "ipg_ms"] {
@@ -203,18 +237,27 @@ final class JSONReporterTests: XCTestCase {
     func testQuietKeepsStartAndSummary() throws {
         var options = PingOptions()
         options.quiet = true
-        let summary = PingSummary(target: target, statistics: PingStatistics(), elapsedMilliseconds: 0,
-                                  elapsedNanoseconds: 0, timed: true, intervalMilliseconds: 1000, flood: false,
-                                  exitStatus: 1)
-        let parsed = try lines([
-            (.header(target, options, source: nil), target),
-            (.reply(ReplyEvent(reply: reply(1), from: "127.0.0.1", kind: .fresh, roundTrip: 41, truncated: false,
-                               differentAddress: false, wrongData: nil)), target),
-            (.error(ErrorReport(version: .v4, sequence: 3, sender: nil, type: 3, code: 1, info: 0, isNotice: false),
-                    from: nil), target),
-            (.summary(summary), target),
-            (.finished(RunEnd(summaries: [summary], exitStatus: 1)), nil),
-        ], options: options)
+        let summary = PingSummary(
+            target: target, statistics: PingStatistics(), elapsedMilliseconds: 0,
+            elapsedNanoseconds: 0, timed: true, intervalMilliseconds: 1000, flood: false,
+            exitStatus: 1)
+        let parsed = try lines(
+            [
+                (.header(target, options, source: nil), target),
+                (
+                    .reply(
+                        ReplyEvent(
+                            reply: reply(1), from: "127.0.0.1", kind: .fresh, roundTrip: 41, truncated: false,
+                            differentAddress: false, wrongData: nil)), target
+                ),
+                (
+                    .error(
+                        ErrorReport(version: .v4, sequence: 3, sender: nil, type: 3, code: 1, info: 0, isNotice: false),
+                        from: nil), target
+                ),
+                (.summary(summary), target),
+                (.finished(RunEnd(summaries: [summary], exitStatus: 1)), nil),
+            ], options: options)
         XCTAssertEqual(parsed.map { $0["type"] as? String }, ["start", "summary", "end"])
     }
 
@@ -237,10 +280,12 @@ final class JSONReporterTests: XCTestCase {
         verification.disagreements = ["icmp_seq=2: reply counted, but on the wire: \"bad\" ICMP checksum"]
         let parsed = try lines([(.capture(verification), target), (.capture(WireVerification()), target)])
         let capture = parsed[0]
-        XCTAssertEqual(Array(capture.keys).sorted(), [
-            "address", "agrees", "bad_checksums", "disagreements", "host", "replies_counted", "replies_on_wire",
-            "requests_on_wire", "requests_sent", "tool_overhead_avg_ms", "type", "unix_time", "wire_rtt_avg_ms",
-        ])
+        XCTAssertEqual(
+            Array(capture.keys).sorted(),
+            [
+                "address", "agrees", "bad_checksums", "disagreements", "host", "replies_counted", "replies_on_wire",
+                "requests_on_wire", "requests_sent", "tool_overhead_avg_ms", "type", "unix_time", "wire_rtt_avg_ms",
+            ])
         XCTAssertEqual(capture["type"] as? String, "capture")
         XCTAssertEqual(number(capture["requests_sent"]), 3)
         XCTAssertEqual(number(capture["replies_on_wire"]), 2)
@@ -264,17 +309,23 @@ final class JSONKeysTests: XCTestCase {
     static let common = ["type", "unix_time", "host", "address"]
     static let documented: [String: [String]] = [
         "start": common + ["payload_bytes", "packet_bytes", "source", "interface", "pattern"],
-        "reply": common + ["from", "seq", "bytes", "ttl", "rtt_ms", "duplicate", "corrupted", "truncated",
-                           "different_address", "wrong_data"],
+        "reply": common + [
+            "from", "seq", "bytes", "ttl", "rtt_ms", "duplicate", "corrupted", "truncated",
+            "different_address", "wrong_data",
+        ],
         "error": common + ["seq", "from", "icmp_type", "icmp_code", "message", "counted"],
         "send_failed": common + ["seq", "errno", "message"],
         "local_error": common + ["errno", "message"],
         "outstanding": common + ["seq"],
-        "summary": common + ["transmitted", "received", "duplicates", "corrupted", "errors", "loss_percent",
-                             "time_ms", "rtt_min_ms", "rtt_avg_ms", "rtt_max_ms", "rtt_mdev_ms", "rtt_p50_ms",
-                             "rtt_p90_ms", "rtt_p99_ms", "jitter_ms", "ewma_ms", "ipg_ms", "pipe", "exit_status"],
-        "status": common + ["transmitted", "received", "loss_percent", "rtt_min_ms", "rtt_avg_ms", "ewma_ms",
-                            "rtt_max_ms"],
+        "summary": common + [
+            "transmitted", "received", "duplicates", "corrupted", "errors", "loss_percent",
+            "time_ms", "rtt_min_ms", "rtt_avg_ms", "rtt_max_ms", "rtt_mdev_ms", "rtt_p50_ms",
+            "rtt_p90_ms", "rtt_p99_ms", "jitter_ms", "ewma_ms", "ipg_ms", "pipe", "exit_status",
+        ],
+        "status": common + [
+            "transmitted", "received", "loss_percent", "rtt_min_ms", "rtt_avg_ms", "ewma_ms",
+            "rtt_max_ms",
+        ],
         "end": ["type", "unix_time", "hosts", "hosts_answered", "exit_status"],
     ]
 
@@ -285,20 +336,27 @@ final class JSONKeysTests: XCTestCase {
 
     func testEveryTypeHasItsDocumentedKeysInOrder() {
         let target = PingTarget(name: "h", address: IPAddress("127.0.0.1")!, displayedAddress: "127.0.0.1")
-        let summary = PingSummary(target: target, statistics: PingStatistics(), elapsedMilliseconds: 0,
-                                  elapsedNanoseconds: 0, timed: true, intervalMilliseconds: 1000, flood: false,
-                                  exitStatus: 1)
-        let reply = EchoReply(sequence: 1, icmpLength: 64, hopLimit: nil, checksumIsValid: true,
-                              sender: target.address)
+        let summary = PingSummary(
+            target: target, statistics: PingStatistics(), elapsedMilliseconds: 0,
+            elapsedNanoseconds: 0, timed: true, intervalMilliseconds: 1000, flood: false,
+            exitStatus: 1)
+        let reply = EchoReply(
+            sequence: 1, icmpLength: 64, hopLimit: nil, checksumIsValid: true,
+            sender: target.address)
         let events: [PingEvent] = [
             .header(target, PingOptions(), source: nil),
-            .reply(ReplyEvent(reply: reply, from: "h", kind: .fresh, roundTrip: nil, truncated: true,
-                              differentAddress: false, wrongData: nil)),
-            .error(ErrorReport(version: .v6, sequence: 1, sender: nil, type: 1, code: 3, info: 0, isNotice: false),
-                   from: nil),
+            .reply(
+                ReplyEvent(
+                    reply: reply, from: "h", kind: .fresh, roundTrip: nil, truncated: true,
+                    differentAddress: false, wrongData: nil)),
+            .error(
+                ErrorReport(version: .v6, sequence: 1, sender: nil, type: 1, code: 3, info: 0, isNotice: false),
+                from: nil),
             .sendFailed(sequence: 1, SocketError(code: EPERM, call: "sendto")),
-            .localError(ExtendedError(errorCode: UInt32(EPERM), origin: .local, type: 0, code: 0, info: 0,
-                                      offender: nil)),
+            .localError(
+                ExtendedError(
+                    errorCode: UInt32(EPERM), origin: .local, type: 0, code: 0, info: 0,
+                    offender: nil)),
             .outstanding(sequence: 1),
             .summary(summary),
         ]
@@ -310,8 +368,9 @@ final class JSONKeysTests: XCTestCase {
         XCTAssertEqual(written.count, Self.documented.count)
         for line in written {
             let found = keys(line)
-            XCTAssertEqual(found, Self.documented[found.first == "type" ? String(line.split(separator: "\"")[3]) : ""],
-                           line)
+            XCTAssertEqual(
+                found, Self.documented[found.first == "type" ? String(line.split(separator: "\"")[3]) : ""],
+                line)
         }
     }
 }

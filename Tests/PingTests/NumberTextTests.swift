@@ -1,5 +1,6 @@
-@testable import Ping
 import XCTest
+
+@testable import Ping
 
 /// iputils' rounding of `time=` and its `%g` loss, value by value.
 final class NumberTextTests: XCTestCase {

@@ -1,5 +1,6 @@
-@testable import Ping
 import XCTest
+
+@testable import Ping
 
 /// The counters and sums against figures iputils printed for the same
 /// round trips on this machine.
@@ -10,7 +11,8 @@ final class PingStatisticsTests: XCTestCase {
             let sequence = UInt16(index + 1)
             statistics.willSend(sequence)
             statistics.didSend()
-            XCTAssertEqual(statistics.recordReply(sequence: sequence, roundTrip: roundTrip, checksumIsValid: true), .fresh)
+            XCTAssertEqual(
+                statistics.recordReply(sequence: sequence, roundTrip: roundTrip, checksumIsValid: true), .fresh)
         }
         return statistics
     }
@@ -46,7 +48,10 @@ final class PingStatisticsTests: XCTestCase {
 
     func testDuplicatesAndCorruptedAreNotReceived() {
         var s = PingStatistics()
-        for sequence: UInt16 in 1...3 { s.willSend(sequence); s.didSend() }
+        for sequence: UInt16 in 1...3 {
+            s.willSend(sequence)
+            s.didSend()
+        }
         XCTAssertEqual(s.recordReply(sequence: 1, roundTrip: 10, checksumIsValid: true), .fresh)
         XCTAssertEqual(s.recordReply(sequence: 1, roundTrip: 30, checksumIsValid: true), .duplicate)
         XCTAssertEqual(s.recordReply(sequence: 2, roundTrip: 99, checksumIsValid: false), .corrupted)
@@ -73,7 +78,10 @@ final class PingStatisticsTests: XCTestCase {
 
     func testInFlightAndPipe() {
         var s = PingStatistics()
-        for sequence: UInt16 in 1...3 { s.willSend(sequence); s.didSend() }
+        for sequence: UInt16 in 1...3 {
+            s.willSend(sequence)
+            s.didSend()
+        }
         XCTAssertEqual(s.inFlight, 3)
         _ = s.recordReply(sequence: 2, roundTrip: nil, checksumIsValid: true)
         XCTAssertEqual(s.inFlight, 1)

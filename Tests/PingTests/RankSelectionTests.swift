@@ -1,5 +1,6 @@
-@testable import Ping
 import XCTest
+
+@testable import Ping
 
 /// Selection against a sort, on the inputs that break naive quickselects:
 /// runs of equal values, sorted and reversed runs, one or two values.
@@ -11,14 +12,16 @@ final class RankSelectionTests: XCTestCase {
         // Every rank of a small input, some 64 of a large one.
         for rank in Array(stride(from: 0, to: values.count, by: max(1, values.count / 64))) + [values.count - 1] {
             var scratch = values
-            XCTAssertEqual(RankSelection.values(ofRanks: [rank], in: &scratch), [sorted[rank]],
-                           "rank \(rank) of \(values.count)", file: file, line: line)
+            XCTAssertEqual(
+                RankSelection.values(ofRanks: [rank], in: &scratch), [sorted[rank]],
+                "rank \(rank) of \(values.count)", file: file, line: line)
             XCTAssertEqual(scratch.sorted(), sorted, "a reordering, nothing lost", file: file, line: line)
         }
         let ranks = [values.count / 2, values.count * 9 / 10, values.count - 1, values.count / 2]
         var scratch = values
-        XCTAssertEqual(RankSelection.values(ofRanks: ranks, in: &scratch), ranks.map { sorted[$0] },
-                       file: file, line: line)
+        XCTAssertEqual(
+            RankSelection.values(ofRanks: ranks, in: &scratch), ranks.map { sorted[$0] },
+            file: file, line: line)
     }
 
     func testSmallAndEdgeInputs() {

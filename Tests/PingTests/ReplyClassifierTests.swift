@@ -1,6 +1,6 @@
+import Glibc
 import Ping
 import SocketCore
-import Glibc
 import XCTest
 
 /// Every kind of bad input the issue lists, built with the C codec and
@@ -12,22 +12,26 @@ final class ReplyClassifierTests: XCTestCase {
 
     /// An IPv4 packet from `source` carrying `icmp`.
     private func packet(_ icmp: [UInt8], from source: IPv4Address, options: [UInt8] = []) throws -> [UInt8] {
-        var header = IPv4Header(totalLength: UInt16(20 + options.count + icmp.count), protocol: 1, source: source,
-                                destination: us, timeToLive: 61)
+        var header = IPv4Header(
+            totalLength: UInt16(20 + options.count + icmp.count), protocol: 1, source: source,
+            destination: us, timeToLive: 61)
         header.options = options
         return try header.packed() + icmp
     }
 
     private func echoReply(identifier: UInt16 = 0x1234, sequence: UInt16 = 7, payload: [UInt8] = Array(0..<56))
-        throws -> [UInt8] {
+        throws -> [UInt8]
+    {
         try ICMPMessage.echo(.v4, reply: true, identifier: identifier, sequence: sequence, payload: payload)
     }
 
     /// Our request to `destination` as the network saw it (IP header + ICMP).
     private func ourRequest(to destination: IPv4Address, identifier: UInt16 = 0x1234) throws -> [UInt8] {
         let icmp = try ICMPMessage.echo(.v4, identifier: identifier, sequence: 9, payload: Array(0..<56))
-        return try IPv4Header(totalLength: UInt16(20 + icmp.count), protocol: 1, source: us,
-                              destination: destination).packed() + icmp
+        return try IPv4Header(
+            totalLength: UInt16(20 + icmp.count), protocol: 1, source: us,
+            destination: destination
+        ).packed() + icmp
     }
 
     func testOurEchoReply() throws {
@@ -58,8 +62,10 @@ final class ReplyClassifierTests: XCTestCase {
     func testDatagramSocketReplyDataOffset() throws {
         let icmp = try echoReply(payload: [9, 8, 7])
         let datagram = ProbeIdentity(version: .v4, identifier: nil, target: .v4(target))
-        guard case .reply(let reply) = ReplyClassifier.icmp(icmp, sender: .v4(target), hopLimit: 64,
-                                                             checksumIsVerified: true, identity: datagram)
+        guard
+            case .reply(let reply) = ReplyClassifier.icmp(
+                icmp, sender: .v4(target), hopLimit: 64,
+                checksumIsVerified: true, identity: datagram)
         else { return XCTFail() }
         XCTAssertEqual(reply.dataOffset, 8)
         XCTAssertEqual(reply.data(in: icmp), [9, 8, 7])
@@ -75,12 +81,15 @@ final class ReplyClassifierTests: XCTestCase {
     }
 
     func testForeignIdentifierIsIgnored() throws {
-        XCTAssertEqual(ReplyClassifier.ipv4Packet(try packet(echoReply(identifier: 0x9999), from: target), identity: identity),
-                       .ignored(.foreignIdentifier))
+        XCTAssertEqual(
+            ReplyClassifier.ipv4Packet(try packet(echoReply(identifier: 0x9999), from: target), identity: identity),
+            .ignored(.foreignIdentifier))
         // A ping socket has no identifier to check: the kernel did it.
         let datagram = ProbeIdentity(version: .v4, identifier: nil, target: .v4(target))
-        guard case .reply = ReplyClassifier.icmp(try echoReply(identifier: 0x9999), sender: .v4(target), hopLimit: nil,
-                                                  checksumIsVerified: true, identity: datagram)
+        guard
+            case .reply = ReplyClassifier.icmp(
+                try echoReply(identifier: 0x9999), sender: .v4(target), hopLimit: nil,
+                checksumIsVerified: true, identity: datagram)
         else { return XCTFail() }
     }
 
@@ -94,8 +103,10 @@ final class ReplyClassifierTests: XCTestCase {
             XCTAssertEqual(reply.data(in: bytes).count, length - 8)
             XCTAssertNil(EchoPayload.sendTime(in: reply.data(in: bytes)[...]))
         }
-        XCTAssertEqual(ReplyClassifier.ipv4Packet(try packet(Array(try echoReply().prefix(7)), from: target),
-                                                  identity: identity), .ignored(.malformed))
+        XCTAssertEqual(
+            ReplyClassifier.ipv4Packet(
+                try packet(Array(try echoReply().prefix(7)), from: target),
+                identity: identity), .ignored(.malformed))
     }
 
     func testHeadersThatLieAreDropped() throws {
@@ -154,7 +165,8 @@ final class ReplyClassifierTests: XCTestCase {
         XCTAssertEqual(report.sender, .v4(router))
         XCTAssertEqual([report.type, report.code], [3, 1])
         XCTAssertFalse(report.isNotice)
-        let mtu = try ICMPMessage.errorV4(type: 3, code: 4, restOfHeader: 1400, quoting: Array(ourRequest(to: target).prefix(28)))
+        let mtu = try ICMPMessage.errorV4(
+            type: 3, code: 4, restOfHeader: 1400, quoting: Array(ourRequest(to: target).prefix(28)))
         guard case .error(let needFrag) = ReplyClassifier.ipv4Packet(try packet(mtu, from: router), identity: identity)
         else { return XCTFail() }
         XCTAssertEqual(needFrag.info, 1400)
@@ -163,37 +175,50 @@ final class ReplyClassifierTests: XCTestCase {
     func testErrorsAboutOthersAreIgnored() throws {
         let router = IPv4Address(10, 0, 0, 1)
         let elsewhere = try ICMPMessage.errorV4(type: 11, code: 0, quoting: Array(ourRequest(to: router).prefix(28)))
-        XCTAssertEqual(ReplyClassifier.ipv4Packet(try packet(elsewhere, from: router), identity: identity),
-                       .ignored(.foreignQuote))
-        let someoneElse = try ICMPMessage.errorV4(type: 11, code: 0,
-                                                  quoting: Array(ourRequest(to: target, identifier: 1).prefix(28)))
-        XCTAssertEqual(ReplyClassifier.ipv4Packet(try packet(someoneElse, from: router), identity: identity),
-                       .ignored(.foreignQuote))
+        XCTAssertEqual(
+            ReplyClassifier.ipv4Packet(try packet(elsewhere, from: router), identity: identity),
+            .ignored(.foreignQuote))
+        let someoneElse = try ICMPMessage.errorV4(
+            type: 11, code: 0,
+            quoting: Array(ourRequest(to: target, identifier: 1).prefix(28)))
+        XCTAssertEqual(
+            ReplyClassifier.ipv4Packet(try packet(someoneElse, from: router), identity: identity),
+            .ignored(.foreignQuote))
         // A quote one byte short of the IP header and 8 bytes.
         var short = try ICMPMessage.errorV4(type: 11, code: 0, quoting: Array(ourRequest(to: target).prefix(28)))
         short.removeLast()
-        XCTAssertEqual(ReplyClassifier.ipv4Packet(try packet(short, from: router), identity: identity),
-                       .ignored(.malformed))
+        XCTAssertEqual(
+            ReplyClassifier.ipv4Packet(try packet(short, from: router), identity: identity),
+            .ignored(.malformed))
     }
 
     func testOurOwnRequestIsNotAReply() throws {
         let request = try ICMPMessage.echo(.v4, identifier: 0x1234, sequence: 1, payload: [])
-        XCTAssertEqual(ReplyClassifier.ipv4Packet(try packet(request, from: target), identity: identity),
-                       .ignored(.otherType))
+        XCTAssertEqual(
+            ReplyClassifier.ipv4Packet(try packet(request, from: target), identity: identity),
+            .ignored(.otherType))
     }
 
     func testQueuedErrorOfAPingSocket() throws {
         let datagram = ProbeIdentity(version: .v6, identifier: nil, target: .v6(.loopback))
         let request = try ICMPMessage.echo(.v6, identifier: 77, sequence: 300, payload: [1, 2, 3])
-        let error = ExtendedError(errorCode: UInt32(EACCES), origin: .icmpv6, type: 1, code: 1, info: 0,
-                                  offender: .ipv6(.loopback, port: 0))
-        guard case .error(let report) = ReplyClassifier.queuedError(error, quoted: request, destination: .v6(.loopback),
-                                                                     identity: datagram) else { return XCTFail() }
+        let error = ExtendedError(
+            errorCode: UInt32(EACCES), origin: .icmpv6, type: 1, code: 1, info: 0,
+            offender: .ipv6(.loopback, port: 0))
+        guard
+            case .error(let report) = ReplyClassifier.queuedError(
+                error, quoted: request, destination: .v6(.loopback),
+                identity: datagram)
+        else { return XCTFail() }
         XCTAssertEqual(report.sequence, 300)
         XCTAssertEqual(report.sender, .v6(.loopback))
-        XCTAssertEqual(ReplyClassifier.queuedError(error, quoted: Array(request.prefix(7)), destination: .v6(.loopback),
-                                                   identity: datagram), .ignored(.foreignQuote))
-        XCTAssertEqual(ReplyClassifier.queuedError(error, quoted: request, destination: IPAddress("::2"),
-                                                   identity: datagram), .ignored(.foreignQuote))
+        XCTAssertEqual(
+            ReplyClassifier.queuedError(
+                error, quoted: Array(request.prefix(7)), destination: .v6(.loopback),
+                identity: datagram), .ignored(.foreignQuote))
+        XCTAssertEqual(
+            ReplyClassifier.queuedError(
+                error, quoted: request, destination: IPAddress("::2"),
+                identity: datagram), .ignored(.foreignQuote))
     }
 }

@@ -9,8 +9,9 @@ import XCTest
 final class WireCaptureTests: XCTestCase {
     private func startError(interface: String, filter: String) -> CaptureError? {
         do {
-            _ = try WireCapture.start(interface: interface, filter: filter,
-                                      hosts: [CapturedHost(identifier: 1, address: .v4(WireFrames.loopback4))], file: nil)
+            _ = try WireCapture.start(
+                interface: interface, filter: filter,
+                hosts: [CapturedHost(identifier: 1, address: .v4(WireFrames.loopback4))], file: nil)
             return nil
         } catch {
             return error
@@ -19,7 +20,8 @@ final class WireCaptureTests: XCTestCase {
 
     func testNoSuchInterface() throws {
         try requireRoot("opening a live capture")
-        XCTAssertEqual(startError(interface: "nosuch0", filter: "icmp")?.message, "capture on nosuch0: no such interface")
+        XCTAssertEqual(
+            startError(interface: "nosuch0", filter: "icmp")?.message, "capture on nosuch0: no such interface")
     }
 
     func testFilterThatDoesNotCompile() throws {
@@ -32,12 +34,14 @@ final class WireCaptureTests: XCTestCase {
     func testFileThatCannotBeWritten() throws {
         try requireRoot("opening a live capture")
         do {
-            _ = try WireCapture.start(interface: "lo", filter: "icmp",
-                                      hosts: [CapturedHost(identifier: 1, address: .v4(WireFrames.loopback4))],
-                                      file: "/nonexistent-folder/run.pcap")
+            _ = try WireCapture.start(
+                interface: "lo", filter: "icmp",
+                hosts: [CapturedHost(identifier: 1, address: .v4(WireFrames.loopback4))],
+                file: "/nonexistent-folder/run.pcap")
             XCTFail("a capture file in a missing folder was opened")
         } catch {
-            XCTAssertEqual(error.message, "cannot write the capture: /nonexistent-folder/run.pcap: No such file or directory")
+            XCTAssertEqual(
+                error.message, "cannot write the capture: /nonexistent-folder/run.pcap: No such file or directory")
         }
     }
 
@@ -46,8 +50,9 @@ final class WireCaptureTests: XCTestCase {
     func testFinishIsBoundedWhenNothingComes() throws {
         try requireRoot("opening a live capture")
         let host = CapturedHost(identifier: 1, address: .v4(IPv4Address(127, 0, 0, 77)))
-        let capture = try WireCapture.start(interface: "lo", filter: EchoFilter.expression(for: [host]), hosts: [host],
-                                            file: nil)
+        let capture = try WireCapture.start(
+            interface: "lo", filter: EchoFilter.expression(for: [host]), hosts: [host],
+            file: nil)
         let started = ContinuousClock.now
         let log = capture.finish(requests: 5, replies: 5)
         XCTAssertLessThan(ContinuousClock.now - started, .milliseconds(2500))
@@ -60,18 +65,24 @@ final class WireCaptureTests: XCTestCase {
     func testLoopbackTargetsAreCapturedOnTheLoopbackInterface() throws {
         let loopback = try XCTUnwrap(try NetworkInterface.all().first(where: \.isLoopback)).name
         XCTAssertEqual(try CaptureInterface.name(for: .v4(WireFrames.loopback4), device: nil, source: nil), loopback)
-        XCTAssertEqual(try CaptureInterface.name(for: .v4(IPv4Address(127, 1, 2, 3)), device: nil, source: nil), loopback)
+        XCTAssertEqual(
+            try CaptureInterface.name(for: .v4(IPv4Address(127, 1, 2, 3)), device: nil, source: nil), loopback)
         XCTAssertEqual(try CaptureInterface.name(for: .v6(.loopback), device: nil, source: nil), loopback)
         XCTAssertEqual(try CaptureInterface.name(for: .v4(WireFrames.loopback4), device: "eth9", source: nil), "eth9")
         // A scoped link-local target: the scope's interface.
-        XCTAssertEqual(try CaptureInterface.name(for: .v6(IPv6Address("fe80::1")!), scopeID: if_nametoindex(loopback),
-                                                 device: nil, source: nil), loopback)
-        XCTAssertThrowsError(try CaptureInterface.name(for: .v6(IPv6Address("fe80::1")!), scopeID: 999_999,
-                                                       device: nil, source: nil))
+        XCTAssertEqual(
+            try CaptureInterface.name(
+                for: .v6(IPv6Address("fe80::1")!), scopeID: if_nametoindex(loopback),
+                device: nil, source: nil), loopback)
+        XCTAssertThrowsError(
+            try CaptureInterface.name(
+                for: .v6(IPv6Address("fe80::1")!), scopeID: 999_999,
+                device: nil, source: nil))
         // An address of another interface of this host is still reached over loopback.
         for interface in try NetworkInterface.all() where !interface.isLoopback {
             for address in interface.addresses {
-                XCTAssertEqual(try CaptureInterface.name(for: address, device: nil, source: nil), loopback, "\(address)")
+                XCTAssertEqual(
+                    try CaptureInterface.name(for: address, device: nil, source: nil), loopback, "\(address)")
             }
         }
     }

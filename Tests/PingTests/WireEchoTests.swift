@@ -10,15 +10,21 @@ final class WireEchoTests: XCTestCase {
 
     func testEthernetIPv4Request() throws {
         let packet = try WireFrames.ipv4Echo(reply: false, identifier: 0xBEEF, sequence: 3, payload: payload)
-        let echo = try XCTUnwrap(WireFrames.parse(WireFrames.ethernet(packet, etherType: 0x0800), link: .ethernet,
-                                                  timestamp: 42))
-        XCTAssertEqual(echo, WireEcho(isReply: false, identifier: 0xBEEF, sequence: 3, payload: payload,
-                                      checksumIsValid: true, source: .v4(WireFrames.loopback4),
-                                      destination: .v4(WireFrames.loopback4), timestamp: 42))
+        let echo = try XCTUnwrap(
+            WireFrames.parse(
+                WireFrames.ethernet(packet, etherType: 0x0800), link: .ethernet,
+                timestamp: 42))
+        XCTAssertEqual(
+            echo,
+            WireEcho(
+                isReply: false, identifier: 0xBEEF, sequence: 3, payload: payload,
+                checksumIsValid: true, source: .v4(WireFrames.loopback4),
+                destination: .v4(WireFrames.loopback4), timestamp: 42))
     }
 
     func testBadICMPChecksumIsSeen() throws {
-        let packet = try WireFrames.ipv4Echo(reply: true, identifier: 1, sequence: 1, payload: payload, badChecksum: true)
+        let packet = try WireFrames.ipv4Echo(
+            reply: true, identifier: 1, sequence: 1, payload: payload, badChecksum: true)
         let echo = try XCTUnwrap(WireFrames.parse(WireFrames.ethernet(packet, etherType: 0x0800), link: .ethernet))
         XCTAssertTrue(echo.isReply)
         XCTAssertFalse(echo.checksumIsValid)
@@ -34,8 +40,9 @@ final class WireEchoTests: XCTestCase {
     }
 
     func testFirstFragmentIsMarked() throws {
-        let packet = try WireFrames.ipv4Echo(reply: false, identifier: 1, sequence: 1, payload: payload,
-                                             moreFragments: true)
+        let packet = try WireFrames.ipv4Echo(
+            reply: false, identifier: 1, sequence: 1, payload: payload,
+            moreFragments: true)
         XCTAssertEqual(WireFrames.parse(packet, link: .ipv4)?.isFragment, true)
     }
 
@@ -103,11 +110,15 @@ final class WireEchoTests: XCTestCase {
         XCTAssertNil(WireFrames.parse(WireFrames.ethernet(v4, etherType: 0x0806), link: .ethernet))  // ARP
         XCTAssertNil(WireFrames.parse([0x50] + v4.dropFirst(), link: .raw))  // version 5
         let unreachable = try ICMPMessage.errorV4(type: 3, code: 1, quoting: v4)
-        let error = try IPv4Header(totalLength: UInt16(20 + unreachable.count), protocol: 1,
-                                   source: WireFrames.loopback4, destination: WireFrames.loopback4).packed() + unreachable
+        let error =
+            try IPv4Header(
+                totalLength: UInt16(20 + unreachable.count), protocol: 1,
+                source: WireFrames.loopback4, destination: WireFrames.loopback4
+            ).packed() + unreachable
         XCTAssertNil(WireFrames.parse(error, link: .ipv4))
         // ICMPv6 behind an extension header is not walked to.
-        let hopByHop = try WireFrames.ipv6Echo(reply: false, identifier: 5, sequence: 6, payload: payload, hopByHop: true)
+        let hopByHop = try WireFrames.ipv6Echo(
+            reply: false, identifier: 5, sequence: 6, payload: payload, hopByHop: true)
         XCTAssertNil(WireFrames.parse(hopByHop, link: .ipv6))
     }
 }

@@ -9,13 +9,16 @@ enum WireFrames {
     static let loopback6 = IPv6Address.loopback
 
     /// An IPv4 packet carrying an echo; `badChecksum` flips the ICMP checksum.
-    static func ipv4Echo(reply: Bool, identifier: UInt16, sequence: UInt16, payload: [UInt8],
-                         source: IPv4Address = loopback4, destination: IPv4Address = loopback4,
-                         badChecksum: Bool = false, moreFragments: Bool = false) throws -> [UInt8] {
+    static func ipv4Echo(
+        reply: Bool, identifier: UInt16, sequence: UInt16, payload: [UInt8],
+        source: IPv4Address = loopback4, destination: IPv4Address = loopback4,
+        badChecksum: Bool = false, moreFragments: Bool = false
+    ) throws -> [UInt8] {
         var icmp = try ICMPMessage.echo(.v4, reply: reply, identifier: identifier, sequence: sequence, payload: payload)
         if badChecksum { icmp[2] ^= 0xFF }
-        var header = IPv4Header(totalLength: UInt16(20 + icmp.count), protocol: 1, source: source,
-                                destination: destination)
+        var header = IPv4Header(
+            totalLength: UInt16(20 + icmp.count), protocol: 1, source: source,
+            destination: destination)
         header.moreFragments = moreFragments
         return try header.packed() + icmp
     }
@@ -23,11 +26,14 @@ enum WireFrames {
     /// An IPv6 packet carrying an ICMPv6 echo with its checksum computed
     /// over the pseudo-header; `nextHeader` other than 58 puts a hop-by-hop
     /// header in front (8 bytes, padding only).
-    static func ipv6Echo(reply: Bool, identifier: UInt16, sequence: UInt16, payload: [UInt8],
-                         source: IPv6Address = loopback6, destination: IPv6Address = loopback6,
-                         hopByHop: Bool = false) throws -> [UInt8] {
-        let icmp = try ICMPMessage.echo(.v6, reply: reply, identifier: identifier, sequence: sequence,
-                                        payload: payload, source: source, destination: destination)
+    static func ipv6Echo(
+        reply: Bool, identifier: UInt16, sequence: UInt16, payload: [UInt8],
+        source: IPv6Address = loopback6, destination: IPv6Address = loopback6,
+        hopByHop: Bool = false
+    ) throws -> [UInt8] {
+        let icmp = try ICMPMessage.echo(
+            .v6, reply: reply, identifier: identifier, sequence: sequence,
+            payload: payload, source: source, destination: destination)
         let extensionHeader: [UInt8] = hopByHop ? [58, 0, 1, 4, 0, 0, 0, 0] : []
         let length = UInt16(extensionHeader.count + icmp.count)
         let header: [UInt8] = [0x60, 0, 0, 0, UInt8(length >> 8), UInt8(length & 0xFF), hopByHop ? 0 : 58, 64]

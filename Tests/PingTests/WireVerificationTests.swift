@@ -1,6 +1,7 @@
-@testable import Ping
 import SocketCore
 import XCTest
+
+@testable import Ping
 
 /// The run's report held against wire echoes: agreement gives the summary
 /// line alone; every kind of disagreement gives its own line.
@@ -8,18 +9,27 @@ final class WireVerificationTests: XCTestCase {
     private let address = IPAddress.v4(WireFrames.loopback4)
     private let second: Int64 = 1_000_000_000
 
-    private func data(_ sequence: UInt16) -> [UInt8] { (0..<56).map { UInt8(truncatingIfNeeded: Int($0) + Int(sequence)) } }
-
-    private func wire(_ reply: Bool, _ sequence: UInt16, at timestamp: Int64, payload: [UInt8]? = nil,
-                      checksumIsValid: Bool = true) -> WireEcho {
-        WireEcho(isReply: reply, identifier: 0x4242, sequence: sequence, payload: payload ?? data(sequence),
-                 checksumIsValid: checksumIsValid, source: address, destination: address, timestamp: timestamp)
+    private func data(_ sequence: UInt16) -> [UInt8] {
+        (0..<56).map { UInt8(truncatingIfNeeded: Int($0) + Int(sequence)) }
     }
 
-    private func reply(_ sequence: UInt16, kind: PingStatistics.ReplyKind = .fresh, roundTrip: Int? = 20,
-                       payload: [UInt8]? = nil) -> ToolEvent {
-        .reply(ToolReply(sequence: sequence, payload: payload ?? data(sequence), kind: kind,
-                         roundTripMicroseconds: roundTrip))
+    private func wire(
+        _ reply: Bool, _ sequence: UInt16, at timestamp: Int64, payload: [UInt8]? = nil,
+        checksumIsValid: Bool = true
+    ) -> WireEcho {
+        WireEcho(
+            isReply: reply, identifier: 0x4242, sequence: sequence, payload: payload ?? data(sequence),
+            checksumIsValid: checksumIsValid, source: address, destination: address, timestamp: timestamp)
+    }
+
+    private func reply(
+        _ sequence: UInt16, kind: PingStatistics.ReplyKind = .fresh, roundTrip: Int? = 20,
+        payload: [UInt8]? = nil
+    ) -> ToolEvent {
+        .reply(
+            ToolReply(
+                sequence: sequence, payload: payload ?? data(sequence), kind: kind,
+                roundTripMicroseconds: roundTrip))
     }
 
     /// Probes 1...count, each answered 12.345 µs later on the wire and in
@@ -39,8 +49,10 @@ final class WireVerificationTests: XCTestCase {
         let (tool, log) = agreeingRun(10)
         let result = WireVerification.check(tool, against: log)
         XCTAssertTrue(result.agrees, result.disagreements.joined(separator: "\n"))
-        XCTAssertEqual(result.text(), "capture: 10/10 requests and 10/10 replies on the wire, checksums valid;"
-            + " wire RTT avg 0.012 ms, tool overhead avg 0.005 ms\n")
+        XCTAssertEqual(
+            result.text(),
+            "capture: 10/10 requests and 10/10 replies on the wire, checksums valid;"
+                + " wire RTT avg 0.012 ms, tool overhead avg 0.005 ms\n")
     }
 
     func testAReplyTheWireNeverSaw() {
@@ -49,8 +61,9 @@ final class WireVerificationTests: XCTestCase {
         let result = WireVerification.check(tool, against: log)
         XCTAssertFalse(result.agrees)
         XCTAssertEqual(result.disagreements, ["icmp_seq=2: reply reported, not seen on the wire"])
-        XCTAssertTrue(result.text().hasPrefix("capture: 3/3 requests and 2/3 replies on the wire, checksums valid;"),
-                      result.text())
+        XCTAssertTrue(
+            result.text().hasPrefix("capture: 3/3 requests and 2/3 replies on the wire, checksums valid;"),
+            result.text())
     }
 
     func testAReplyWithOtherDataOnTheWire() {
@@ -63,8 +76,9 @@ final class WireVerificationTests: XCTestCase {
 
     func testACountedReplyWithABadChecksumOnTheWire() throws {
         // The wire echo comes from real bytes: the codec finds the checksum bad.
-        let bytes = try WireFrames.ipv4Echo(reply: true, identifier: 0x4242, sequence: 2, payload: data(2),
-                                            badChecksum: true)
+        let bytes = try WireFrames.ipv4Echo(
+            reply: true, identifier: 0x4242, sequence: 2, payload: data(2),
+            badChecksum: true)
         var corrupted = try XCTUnwrap(WireFrames.parse(bytes, link: .ipv4, timestamp: 2 * second + 10_000))
         XCTAssertFalse(corrupted.checksumIsValid)
         var (tool, log) = agreeingRun(3)
@@ -73,8 +87,9 @@ final class WireVerificationTests: XCTestCase {
         log.echoes[index] = corrupted
         let result = WireVerification.check(tool, against: log)
         XCTAssertEqual(result.disagreements, ["icmp_seq=2: reply counted, but on the wire: bad ICMP checksum"])
-        XCTAssertTrue(result.text().hasPrefix("capture: 3/3 requests and 2/3 replies on the wire, 1 bad checksums;"),
-                      result.text())
+        XCTAssertTrue(
+            result.text().hasPrefix("capture: 3/3 requests and 2/3 replies on the wire, 1 bad checksums;"),
+            result.text())
     }
 
     func testACorruptedReplyBothSidesSawAgrees() {
@@ -100,11 +115,13 @@ final class WireVerificationTests: XCTestCase {
         log.echoes[log.echoes.firstIndex { !$0.isReply && $0.sequence == 2 }!].payload[20] ^= 1
         log.echoes.append(wire(false, 9, at: 4 * second + 500))
         let result = WireVerification.check(tool, against: log)
-        XCTAssertEqual(result.disagreements, [
-            "icmp_seq=1: request reported sent, not seen on the wire",
-            "icmp_seq=2: request on the wire: other data than was sent",
-            "icmp_seq=9: request on the wire, never reported sent",
-        ])
+        XCTAssertEqual(
+            result.disagreements,
+            [
+                "icmp_seq=1: request reported sent, not seen on the wire",
+                "icmp_seq=2: request on the wire: other data than was sent",
+                "icmp_seq=9: request on the wire, never reported sent",
+            ])
         XCTAssertEqual(result.requestsSeen, 2)
     }
 
@@ -113,8 +130,9 @@ final class WireVerificationTests: XCTestCase {
         tool.events.removeLast()
         let result = WireVerification.check(tool, against: log)
         XCTAssertEqual(result.disagreements.count, 1)
-        XCTAssertTrue(result.disagreements[0].hasPrefix("icmp_seq=2: reply on the wire 999.987 ms before the run ended"),
-                      result.disagreements[0])
+        XCTAssertTrue(
+            result.disagreements[0].hasPrefix("icmp_seq=2: reply on the wire 999.987 ms before the run ended"),
+            result.disagreements[0])
         // A reply the run stopped waiting for before it came is no disagreement.
         tool.endedAt = 2 * second + 1
         XCTAssertTrue(WireVerification.check(tool, against: log).agrees)
@@ -124,11 +142,16 @@ final class WireVerificationTests: XCTestCase {
         let first = data(5)
         var second = data(5)
         second[40] = 0xEE
-        let tool = ToolRecord(events: [.sent(sequence: 5, payload: first), reply(5, payload: first),
-                                       .sent(sequence: 5, payload: second), reply(5, payload: second)],
-                              endedAt: 10 * self.second)
-        let log = WireLog(echoes: [wire(false, 5, at: 1_000, payload: first), wire(true, 5, at: 2_000, payload: first),
-                                   wire(false, 5, at: 3_000, payload: second), wire(true, 5, at: 5_000, payload: second)])
+        let tool = ToolRecord(
+            events: [
+                .sent(sequence: 5, payload: first), reply(5, payload: first),
+                .sent(sequence: 5, payload: second), reply(5, payload: second),
+            ],
+            endedAt: 10 * self.second)
+        let log = WireLog(echoes: [
+            wire(false, 5, at: 1_000, payload: first), wire(true, 5, at: 2_000, payload: first),
+            wire(false, 5, at: 3_000, payload: second), wire(true, 5, at: 5_000, payload: second),
+        ])
         let result = WireVerification.check(tool, against: log)
         XCTAssertTrue(result.agrees, result.disagreements.joined(separator: "\n"))
         XCTAssertEqual(result.wireRoundTrips, [1_000, 2_000])
@@ -137,8 +160,9 @@ final class WireVerificationTests: XCTestCase {
     func testDuplicatesNeedTheirOwnReplyOnTheWire() {
         var (tool, log) = agreeingRun(1)
         tool.events.append(reply(1, kind: .duplicate))
-        XCTAssertEqual(WireVerification.check(tool, against: log).disagreements,
-                       ["icmp_seq=1: reply reported, not seen on the wire"])
+        XCTAssertEqual(
+            WireVerification.check(tool, against: log).disagreements,
+            ["icmp_seq=1: reply reported, not seen on the wire"])
         log.echoes.append(wire(true, 1, at: second + 50_000))
         XCTAssertTrue(WireVerification.check(tool, against: log).agrees)
     }
@@ -176,8 +200,9 @@ final class WireVerificationTests: XCTestCase {
         }
     }
 
-    private let loopback = PingTarget(name: "127.0.0.1", address: .v4(WireFrames.loopback4),
-                                      displayedAddress: "127.0.0.1")
+    private let loopback = PingTarget(
+        name: "127.0.0.1", address: .v4(WireFrames.loopback4),
+        displayedAddress: "127.0.0.1")
 
     func testRecorderKeepsWhatTheRunReportedAndConcludesWithTheVerdict() {
         let payload = EchoPayload(size: 56)
@@ -187,8 +212,9 @@ final class WireVerificationTests: XCTestCase {
         recorder.report(.finished(RunEnd(summaries: [], exitStatus: 0)))
         // The end is held back until the verdict is in.
         XCTAssertEqual(recorder.inner.events, ["other host 0", "other host 0"])
-        XCTAssertEqual(recorder.records.map(\.events),
-                       [[.sent(sequence: 1, payload: payload.bytes(sentAt: 123_456_789))]])
+        XCTAssertEqual(
+            recorder.records.map(\.events),
+            [[.sent(sequence: 1, payload: payload.bytes(sentAt: 123_456_789))]])
         XCTAssertEqual(recorder.sentCount, 1)
         XCTAssertEqual(recorder.countedReplies, 0)
 
@@ -211,12 +237,16 @@ final class WireVerificationTests: XCTestCase {
         recorder.report(.sent(sequence: 1, sentAt: 1_000), about: PingHost(0, loopback))
         recorder.report(.sent(sequence: 1, sentAt: 2_000), about: PingHost(1, loopback))
         recorder.report(.sent(sequence: 2, sentAt: 3_000), about: PingHost(1, loopback))
-        recorder.report(.reply(ReplyEvent(
-            reply: EchoReply(sequence: 1, icmpLength: 64, hopLimit: 64, checksumIsValid: true,
-                             sender: .v4(WireFrames.loopback4)),
-            from: "127.0.0.1", kind: .fresh, roundTrip: 5, truncated: false, differentAddress: false, wrongData: nil,
-            data: [7])),
-                        about: PingHost(1, loopback))
+        recorder.report(
+            .reply(
+                ReplyEvent(
+                    reply: EchoReply(
+                        sequence: 1, icmpLength: 64, hopLimit: 64, checksumIsValid: true,
+                        sender: .v4(WireFrames.loopback4)),
+                    from: "127.0.0.1", kind: .fresh, roundTrip: 5, truncated: false, differentAddress: false,
+                    wrongData: nil,
+                    data: [7])),
+            about: PingHost(1, loopback))
         recorder.report(.finished(RunEnd(summaries: [], exitStatus: 0)))
         XCTAssertEqual(recorder.records.map(\.sentCount), [1, 2])
         XCTAssertEqual(recorder.records.map(\.countedReplies), [0, 1])
@@ -229,11 +259,19 @@ final class WireVerificationTests: XCTestCase {
         disagreeing.disagreements = ["icmp_seq=2: request reported sent, not seen on the wire"]
         var agreeing = recorder
         XCTAssertEqual(agreeing.conclude([WireVerification(), WireVerification()], verify: true), 0)
-        XCTAssertEqual(agreeing.inner.events.suffix(3), ["capture agrees=true host 0", "capture agrees=true host 1",
-                                                         "finished 0"])
+        XCTAssertEqual(
+            agreeing.inner.events.suffix(3),
+            [
+                "capture agrees=true host 0", "capture agrees=true host 1",
+                "finished 0",
+            ])
         XCTAssertEqual(recorder.conclude([WireVerification(), disagreeing], verify: true), 1)
-        XCTAssertEqual(recorder.inner.events.suffix(3), ["capture agrees=true host 0", "capture agrees=false host 1",
-                                                         "finished 1"])
+        XCTAssertEqual(
+            recorder.inner.events.suffix(3),
+            [
+                "capture agrees=true host 0", "capture agrees=false host 1",
+                "finished 1",
+            ])
     }
 
     /// A capture shared by hosts is split by identifier and address: the
@@ -242,14 +280,17 @@ final class WireVerificationTests: XCTestCase {
     func testSharedCaptureIsSplitPerHost() {
         let other = IPv4Address(127, 0, 0, 2)
         func echo(_ identifier: UInt16, _ address: IPv4Address, reply: Bool, at time: Int64) -> WireEcho {
-            WireEcho(isReply: reply, identifier: identifier, sequence: 1, payload: [], checksumIsValid: true,
-                     source: reply ? .v4(address) : .v4(WireFrames.loopback4), destination: .v4(address),
-                     timestamp: time)
+            WireEcho(
+                isReply: reply, identifier: identifier, sequence: 1, payload: [], checksumIsValid: true,
+                source: reply ? .v4(address) : .v4(WireFrames.loopback4), destination: .v4(address),
+                timestamp: time)
         }
         let here = WireFrames.loopback4
-        let echoes = [echo(10, here, reply: false, at: 1), echo(11, here, reply: false, at: 2),
-                      echo(12, other, reply: false, at: 3), echo(10, here, reply: true, at: 4),
-                      echo(11, other, reply: true, at: 5), echo(12, other, reply: true, at: 6)]
+        let echoes = [
+            echo(10, here, reply: false, at: 1), echo(11, here, reply: false, at: 2),
+            echo(12, other, reply: false, at: 3), echo(10, here, reply: true, at: 4),
+            echo(11, other, reply: true, at: 5), echo(12, other, reply: true, at: 6),
+        ]
         let log = WireLog(echoes: echoes, dropped: 3, failure: "gone")
         let first = log.only(CapturedHost(identifier: 10, address: .v4(WireFrames.loopback4)))
         XCTAssertEqual(first.echoes.map(\.timestamp), [1, 4])

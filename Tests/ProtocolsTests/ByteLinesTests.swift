@@ -10,8 +10,12 @@ final class ByteLinesTests: XCTestCase {
     func testSplitsOnNewlineOnlyAndDecodesNothing() throws {
         let input: [UInt8] = Array("one\r\n\ntwo\rthree\n".utf8) + [0xFF, 0x00, 0x0A] + Array("last".utf8)
         let lines = try ByteLines(pipe(holding: input))
-        XCTAssertEqual(Array(lines), [Array("one\r".utf8), [], Array("two\rthree".utf8), [0xFF, 0x00],
-                                      Array("last".utf8)])
+        XCTAssertEqual(
+            Array(lines),
+            [
+                Array("one\r".utf8), [], Array("two\rthree".utf8), [0xFF, 0x00],
+                Array("last".utf8),
+            ])
         XCTAssertNil(lines.failure)
     }
 
@@ -32,7 +36,10 @@ final class ByteLinesTests: XCTestCase {
     /// A failed read ends the lines like the end of the input, and says why.
     func testAFailedReadEndsTheLines() throws {
         let (readEnd, writeEnd) = try FileDescriptor.pipe()
-        defer { try? readEnd.close(); try? writeEnd.close() }
+        defer {
+            try? readEnd.close()
+            try? writeEnd.close()
+        }
         let lines = ByteLines(writeEnd)
         XCTAssertEqual(Array(lines), [])
         XCTAssertEqual(lines.failure, .system(SocketError(code: EBADF, call: "read")))

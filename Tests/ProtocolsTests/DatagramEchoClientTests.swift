@@ -27,8 +27,11 @@ final class DatagramEchoClientTests: XCTestCase {
         let (outputRead, outputWrite) = try FileDescriptor.pipe()
         defer { try? outputRead.close() }
 
-        XCTAssertThrowsError(try DatagramEchoClient().run(socket: client, lines: ByteLines(inputRead, maxLength: 8),
-                                                          output: outputWrite)) {
+        XCTAssertThrowsError(
+            try DatagramEchoClient().run(
+                socket: client, lines: ByteLines(inputRead, maxLength: 8),
+                output: outputWrite)
+        ) {
             XCTAssertEqual("\($0)", "standard input: a line longer than 8 bytes")
         }
         echo.join()

@@ -29,7 +29,10 @@ final class HandlerPartsTests: XCTestCase {
         XCTAssertEqual(chunks.map(\.count), [1, 3, 1, 2])
 
         let (sender, receiver) = try Socket.pair()
-        defer { try? sender.close(); try? receiver.close() }
+        defer {
+            try? sender.close()
+            try? receiver.close()
+        }
         var pending = PendingOutput(chunks)
         XCTAssertTrue(try pending.send(on: sender))
         XCTAssertTrue(pending.isEmpty)
@@ -38,7 +41,10 @@ final class HandlerPartsTests: XCTestCase {
 
     func testPendingOutputStopsWhenTheSocketIsFullAndGoesOnLater() throws {
         let (sender, receiver) = try Socket.pair()
-        defer { try? sender.close(); try? receiver.close() }
+        defer {
+            try? sender.close()
+            try? receiver.close()
+        }
         try sender.setNonBlocking(true)
         let block = [UInt8](repeating: 7, count: 1 << 20)
         var pending = PendingOutput([.bytes(block), .bytes([8])])

@@ -17,10 +17,13 @@ final class LogHandlerTests: XCTestCase {
     }
 
     func testValuesThatWouldBlurThePairsAreQuoted() {
-        let metadata: Logger.Metadata = ["error": "ECONNRESET (Connection reset by peer)", "empty": "",
-                                         "quote": "say \"hi\"", "equals": "a=b", "lines": "a\nb"]
-        XCTAssertEqual(LogLine.render("m", metadata),
-                       #"m empty="" equals="a=b" error="ECONNRESET (Connection reset by peer)" lines="a\nb" quote="say \"hi\"""#)
+        let metadata: Logger.Metadata = [
+            "error": "ECONNRESET (Connection reset by peer)", "empty": "",
+            "quote": "say \"hi\"", "equals": "a=b", "lines": "a\nb",
+        ]
+        XCTAssertEqual(
+            LogLine.render("m", metadata),
+            #"m empty="" equals="a=b" error="ECONNRESET (Connection reset by peer)" lines="a\nb" quote="say \"hi\"""#)
     }
 
     func testTheEventsMetadataOverridesTheHandlers() {

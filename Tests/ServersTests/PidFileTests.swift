@@ -11,7 +11,8 @@ final class PidFileTests: XCTestCase {
 
     override func setUpWithError() throws {
         var template = Array("/tmp/sockworks-pidfile-XXXXXX".utf8CString)
-        folder = try XCTUnwrap(template.withUnsafeMutableBufferPointer { mkdtemp($0.baseAddress!) }.map { String(cString: $0) })
+        folder = try XCTUnwrap(
+            template.withUnsafeMutableBufferPointer { mkdtemp($0.baseAddress!) }.map { String(cString: $0) })
     }
 
     override func tearDown() {
@@ -74,8 +75,9 @@ final class PidFileTests: XCTestCase {
         var status = stat()
         XCTAssertEqual(lstat(fifo, &status), 0, "not removed")
         XCTAssertThrowsError(try PidFile(path: folder + "/missing/server.pid")) { error in
-            XCTAssertEqual("\(error)",
-                           "pidfile: open(\(folder)/missing/server.pid): ENOENT (No such file or directory)")
+            XCTAssertEqual(
+                "\(error)",
+                "pidfile: open(\(folder)/missing/server.pid): ENOENT (No such file or directory)")
         }
     }
 

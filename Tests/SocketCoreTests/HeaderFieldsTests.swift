@@ -8,9 +8,10 @@ final class HeaderFieldsTests: XCTestCase {
     private let payload = (0..<56).map { UInt8($0) }
 
     private func datagram(_ icmp: [UInt8], options: [UInt8] = []) throws -> [UInt8] {
-        var header = IPv4Header(totalLength: UInt16(20 + options.count + icmp.count), protocol: 1,
-                                source: IPv4Address(10, 0, 0, 1), destination: IPv4Address(10, 9, 9, 9),
-                                timeToLive: 61)
+        var header = IPv4Header(
+            totalLength: UInt16(20 + options.count + icmp.count), protocol: 1,
+            source: IPv4Address(10, 0, 0, 1), destination: IPv4Address(10, 9, 9, 9),
+            timeToLive: 61)
         header.options = options
         return try header.packed() + icmp
     }
@@ -29,8 +30,10 @@ final class HeaderFieldsTests: XCTestCase {
 
     func testIPv4FieldsAgreeWithTheHeader() throws {
         for options in [[], [UInt8](repeating: 1, count: 40)] {
-            let bytes = try datagram(ICMPMessage.echo(.v4, identifier: 1, sequence: 2, payload: payload),
-                                     options: options) + [0xee, 0xee]  // link padding
+            let bytes =
+                try datagram(
+                    ICMPMessage.echo(.v4, identifier: 1, sequence: 2, payload: payload),
+                    options: options) + [0xee, 0xee]  // link padding
             let (header, range) = try IPv4Header.parse(bytes)
             let read = try fields(bytes)
             XCTAssertEqual(read.source, header.source)
@@ -57,8 +60,10 @@ final class HeaderFieldsTests: XCTestCase {
         shortTotal[3] = 19
         var corrupted = full
         corrupted[11] ^= 1
-        for bytes in [Array(full.prefix(19)), ihlFour, Array(ihlFifteen.prefix(40)), shortTotal,
-                      Array(full.prefix(full.count - 1)), []] {
+        for bytes in [
+            Array(full.prefix(19)), ihlFour, Array(ihlFifteen.prefix(40)), shortTotal,
+            Array(full.prefix(full.count - 1)), [],
+        ] {
             XCTAssertThrowsError(try IPv4Header.parse(bytes))
             XCTAssertThrowsError(try fields(bytes)) { error in
                 XCTAssertEqual((error as? PacketError)?.isMalformed, true)

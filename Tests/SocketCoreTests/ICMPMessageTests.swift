@@ -39,8 +39,9 @@ final class ICMPMessageTests: XCTestCase {
     }
 
     func testICMPv6EchoHandVector() throws {
-        let bytes = try ICMPMessage.echo(.v6, identifier: 0x1234, sequence: 1, payload: Array("abcdefgh".utf8),
-                                         source: .loopback, destination: .loopback)
+        let bytes = try ICMPMessage.echo(
+            .v6, identifier: 0x1234, sequence: 1, payload: Array("abcdefgh".utf8),
+            source: .loopback, destination: .loopback)
         XCTAssertEqual(Array(bytes.prefix(4)), [128, 0, 0xdb, 0xe8])
         let message = try ICMPMessage.parseV6(bytes, source: .loopback, destination: .loopback)
         XCTAssertTrue(message.checksumIsValid)
@@ -54,8 +55,10 @@ final class ICMPMessageTests: XCTestCase {
     /// quote gives back the addresses, id and sequence of the probe.
     func testUnreachableQuotesOurEcho() throws {
         let echo = try ICMPMessage.echo(.v4, identifier: 0x4242, sequence: 17, payload: payload)
-        let ip = try IPv4Header(totalLength: UInt16(20 + echo.count), protocol: 1,
-                                source: IPv4Address(10, 0, 0, 1), destination: IPv4Address(10, 9, 9, 9)).packed()
+        let ip = try IPv4Header(
+            totalLength: UInt16(20 + echo.count), protocol: 1,
+            source: IPv4Address(10, 0, 0, 1), destination: IPv4Address(10, 9, 9, 9)
+        ).packed()
         let original = ip + echo
         let error = try ICMPMessage.errorV4(type: 3, code: 1, quoting: Array(original.prefix(28)))
         let message = try ICMPMessage.parseV4(error)
@@ -71,8 +74,10 @@ final class ICMPMessageTests: XCTestCase {
     }
 
     func testFragmentationNeededCarriesMTU() throws {
-        let ip = try IPv4Header(totalLength: 1500, protocol: 17, source: IPv4Address(10, 0, 0, 1),
-                                destination: IPv4Address(10, 0, 0, 2)).packed()
+        let ip = try IPv4Header(
+            totalLength: 1500, protocol: 17, source: IPv4Address(10, 0, 0, 1),
+            destination: IPv4Address(10, 0, 0, 2)
+        ).packed()
         let udp: [UInt8] = [0x30, 0x39, 0x00, 0x35, 0x05, 0xc8, 0x00, 0x00]
         let error = try ICMPMessage.errorV4(type: 3, code: 4, restOfHeader: 1400, quoting: ip + udp)
         let message = try ICMPMessage.parseV4(error)
@@ -82,8 +87,10 @@ final class ICMPMessageTests: XCTestCase {
     }
 
     func testShortQuoteIsMalformed() throws {
-        let ip = try IPv4Header(totalLength: 84, protocol: 1, source: IPv4Address(10, 0, 0, 1),
-                                destination: IPv4Address(10, 0, 0, 2)).packed()
+        let ip = try IPv4Header(
+            totalLength: 84, protocol: 1, source: IPv4Address(10, 0, 0, 1),
+            destination: IPv4Address(10, 0, 0, 2)
+        ).packed()
         // Built by hand: the packer would refuse a quote this short.
         var error: [UInt8] = [11, 0, 0, 0, 0, 0, 0, 0] + ip + [8, 0, 0, 0, 0, 1, 0]
         let check = InternetChecksum.of(error)

@@ -4,8 +4,10 @@ import XCTest
 final class IPv4HeaderTests: XCTestCase {
     /// A UDP datagram's header from 192.168.0.1 to 192.168.0.199 with DF set;
     /// its checksum, b861, is the widely quoted worked example.
-    let example: [UInt8] = [0x45, 0x00, 0x00, 0x73, 0x00, 0x00, 0x40, 0x00, 0x40, 0x11,
-                            0xb8, 0x61, 0xc0, 0xa8, 0x00, 0x01, 0xc0, 0xa8, 0x00, 0xc7]
+    let example: [UInt8] = [
+        0x45, 0x00, 0x00, 0x73, 0x00, 0x00, 0x40, 0x00, 0x40, 0x11,
+        0xb8, 0x61, 0xc0, 0xa8, 0x00, 0x01, 0xc0, 0xa8, 0x00, 0xc7,
+    ]
 
     func testParseKnownHeader() throws {
         let packet = example + [UInt8](repeating: 0xaa, count: 0x73 - 20)
@@ -24,15 +26,17 @@ final class IPv4HeaderTests: XCTestCase {
     }
 
     func testPackReproducesKnownHeader() throws {
-        var header = IPv4Header(totalLength: 0x73, protocol: 17, source: IPv4Address(192, 168, 0, 1),
-                                destination: IPv4Address(192, 168, 0, 199))
+        var header = IPv4Header(
+            totalLength: 0x73, protocol: 17, source: IPv4Address(192, 168, 0, 1),
+            destination: IPv4Address(192, 168, 0, 199))
         header.dontFragment = true
         XCTAssertEqual(try header.packed(), example)
     }
 
     func testOptionsRoundTrip() throws {
-        var header = IPv4Header(totalLength: 28, protocol: 1, source: IPv4Address(10, 0, 0, 1),
-                                destination: IPv4Address(10, 0, 0, 2))
+        var header = IPv4Header(
+            totalLength: 28, protocol: 1, source: IPv4Address(10, 0, 0, 1),
+            destination: IPv4Address(10, 0, 0, 2))
         header.options = [0x94, 0x04, 0x00, 0x00]  // Router Alert (RFC 2113)
         header.totalLength = 24 + 4
         let bytes = try header.packed()

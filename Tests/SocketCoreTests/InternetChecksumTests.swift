@@ -71,8 +71,9 @@ final class InternetChecksumTests: XCTestCase {
         for path in InternetChecksum.Path.allCases where path.isAvailable {
             for offset in 0..<4 {
                 let slice = Array(bytes[offset...])
-                XCTAssertEqual(slice.withUnsafeBytes { path.checksum($0) },
-                               referenceChecksum(slice), "\(path) at offset \(offset)")
+                XCTAssertEqual(
+                    slice.withUnsafeBytes { path.checksum($0) },
+                    referenceChecksum(slice), "\(path) at offset \(offset)")
             }
             XCTAssertEqual(bytes.withUnsafeBytes { path.checksum($0) }, expected, "\(path)")
         }
@@ -81,8 +82,10 @@ final class InternetChecksumTests: XCTestCase {
     /// RFC 1624: lowering the TTL of a header updates its checksum to the
     /// value a full recomputation gives.
     func testIncrementalUpdate16() throws {
-        var header: [UInt8] = [0x45, 0x00, 0x00, 0x73, 0x00, 0x00, 0x40, 0x00, 0x40, 0x11,
-                               0xb8, 0x61, 0xc0, 0xa8, 0x00, 0x01, 0xc0, 0xa8, 0x00, 0xc7]
+        var header: [UInt8] = [
+            0x45, 0x00, 0x00, 0x73, 0x00, 0x00, 0x40, 0x00, 0x40, 0x11,
+            0xb8, 0x61, 0xc0, 0xa8, 0x00, 0x01, 0xc0, 0xa8, 0x00, 0xc7,
+        ]
         for _ in 0..<64 {
             let oldWord = UInt16(header[8]) << 8 | UInt16(header[9])
             header[8] &-= 1
@@ -100,8 +103,10 @@ final class InternetChecksumTests: XCTestCase {
 
     /// Rewriting a 32-bit address (as NAT does) updates the checksum.
     func testIncrementalUpdate32() {
-        var header: [UInt8] = [0x45, 0x00, 0x00, 0x73, 0x00, 0x00, 0x40, 0x00, 0x40, 0x11,
-                               0xb8, 0x61, 0xc0, 0xa8, 0x00, 0x01, 0xc0, 0xa8, 0x00, 0xc7]
+        var header: [UInt8] = [
+            0x45, 0x00, 0x00, 0x73, 0x00, 0x00, 0x40, 0x00, 0x40, 0x11,
+            0xb8, 0x61, 0xc0, 0xa8, 0x00, 0x01, 0xc0, 0xa8, 0x00, 0xc7,
+        ]
         let old: UInt32 = 0xc0a8_0001, new: UInt32 = 0x0a00_02ff
         let updated = InternetChecksum.updated(0xb861, replacing: old, with: new)
         header.replaceSubrange(12..<16, with: [0x0a, 0x00, 0x02, 0xff])

@@ -25,8 +25,9 @@ final class CommandLineTests: XCTestCase {
     func testBadOptionsAreRejectedClearly() async throws {
         let rounds = try await runSockworks(["bench", "checksum", "--rounds", "0"])
         XCTAssertEqual(rounds.exitCode, 2)
-        XCTAssertEqual(rounds.standardError,
-                       "sockworks: --rounds must be at least 1 (see 'sockworks bench checksum --help')\n")
+        XCTAssertEqual(
+            rounds.standardError,
+            "sockworks: --rounds must be at least 1 (see 'sockworks bench checksum --help')\n")
         let size = try await runSockworks(["bench", "checksum", "--sizes", "12Q"])
         XCTAssertEqual(size.exitCode, 2)
         XCTAssertTrue(size.standardError.hasPrefix("sockworks: "), size.standardError)
@@ -42,17 +43,27 @@ final class CommandLineTests: XCTestCase {
     func testBadListItemsAreNamedWithTheValidOnes() async throws {
         let models = "iterative, thread, select, poll, fork, fork2, prefork, epoll, epoll-c"
         let cases: [([String], String)] = [
-            (["--models", "epol"],
-             "The value 'epol' is invalid for '--models <models>': 'epol' is not one of \(models)"),
-            (["--models", "epoll,epol"],
-             "The value 'epoll,epol' is invalid for '--models <models>': 'epol' is not one of \(models)"),
-            (["--connections", "1,,2"],
-             "The value '1,,2' is invalid for '--connections <connections>': "
-                + "an empty item (each item is a whole number in 1...20000)"),
-            (["--connections", "1,16", "0"],
-             "The value '0' is invalid for '--connections <connections>': '0' is not a whole number in 1...20000"),
-            (["--peers", "nio,ngx"],
-             "The value 'nio,ngx' is invalid for '--peers <peers>': 'ngx' is not one of nio, asyncio, none"),
+            (
+                ["--models", "epol"],
+                "The value 'epol' is invalid for '--models <models>': 'epol' is not one of \(models)"
+            ),
+            (
+                ["--models", "epoll,epol"],
+                "The value 'epoll,epol' is invalid for '--models <models>': 'epol' is not one of \(models)"
+            ),
+            (
+                ["--connections", "1,,2"],
+                "The value '1,,2' is invalid for '--connections <connections>': "
+                    + "an empty item (each item is a whole number in 1...20000)"
+            ),
+            (
+                ["--connections", "1,16", "0"],
+                "The value '0' is invalid for '--connections <connections>': '0' is not a whole number in 1...20000"
+            ),
+            (
+                ["--peers", "nio,ngx"],
+                "The value 'nio,ngx' is invalid for '--peers <peers>': 'ngx' is not one of nio, asyncio, none"
+            ),
             (["--peers", "nio,none"], "--peers none stands alone"),
         ]
         for (arguments, message) in cases {
@@ -63,9 +74,11 @@ final class CommandLineTests: XCTestCase {
         }
         let sizes = try await runSockworks(["bench", "checksum", "--sizes", "64,12Q"])
         XCTAssertEqual(sizes.exitCode, 2)
-        XCTAssertEqual(sizes.standardError, "sockworks: The value '64,12Q' is invalid for '--sizes <sizes>': "
-                           + "'12Q' is not a byte count such as 1500, 64K or 16M (1 B to 1 GiB) "
-                           + "(see 'sockworks bench checksum --help')\n")
+        XCTAssertEqual(
+            sizes.standardError,
+            "sockworks: The value '64,12Q' is invalid for '--sizes <sizes>': "
+                + "'12Q' is not a byte count such as 1500, 64K or 16M (1 B to 1 GiB) "
+                + "(see 'sockworks bench checksum --help')\n")
     }
 
     func testChecksumSizesTakeCommasAndSpaces() async throws {

@@ -15,10 +15,12 @@ final class DaemonTests: XCTestCase {
         let pidPath = folder.file("echo.pid")
         // The daemon starts with SIGUSR1 blocked and SIGHUP ignored, as a
         // careless parent would leave them: it must clear both.
-        let start = try await runProgram(FilePath("/usr/bin/env"), [
-            "--block-signal=USR1", "--ignore-signal=HUP", try sockworksExecutable().string,
-            "serve", "echo", "--model", "poll", "--daemon", "--pidfile", pidPath,
-        ])
+        let start = try await runProgram(
+            FilePath("/usr/bin/env"),
+            [
+                "--block-signal=USR1", "--ignore-signal=HUP", try sockworksExecutable().string,
+                "serve", "echo", "--model", "poll", "--daemon", "--pidfile", pidPath,
+            ])
         let daemon = try XCTUnwrap(DaemonProcess(pidFile: pidPath), "the pidfile is written when the command returns")
         defer { daemon.kill() }
         XCTAssertEqual(start.exitCode, 0, start.standardError)
@@ -27,8 +29,9 @@ final class DaemonTests: XCTestCase {
         XCTAssertEqual(start.standardError, "")
 
         let stat = try XCTUnwrap(ProcessStat(pid: daemon.pid))
-        XCTAssertTrue(stat.parent == 1 || ancestors(of: getpid()).contains(stat.parent),
-                      "re-parented to init (or to a subreaper above the test), not \(stat.parent)")
+        XCTAssertTrue(
+            stat.parent == 1 || ancestors(of: getpid()).contains(stat.parent),
+            "re-parented to init (or to a subreaper above the test), not \(stat.parent)")
         XCTAssertNotEqual(stat.session, daemon.pid, "not a session leader, so it can never get a terminal")
         XCTAssertNotEqual(stat.session, ProcessStat(pid: getpid())?.session, "a session of its own")
         XCTAssertEqual(stat.session, stat.group)
@@ -62,8 +65,9 @@ final class DaemonTests: XCTestCase {
     func testEnvHandsOnABlockedAndAnIgnoredSignal() async throws {
         let folder = try TemporaryFolder()
         defer { folder.remove() }
-        let run = try await runProgram(FilePath("/usr/bin/env"),
-                                       ["--block-signal=USR1", "--ignore-signal=HUP", "cat", "/proc/self/status"])
+        let run = try await runProgram(
+            FilePath("/usr/bin/env"),
+            ["--block-signal=USR1", "--ignore-signal=HUP", "cat", "/proc/self/status"])
         XCTAssertEqual(run.exitCode, 0, run.standardError)
         XCTAssertEqual(signalSet(run.standardOutput, "SigBlk"), 0x200)
         XCTAssertEqual(signalSet(run.standardOutput, "SigIgn"), 0x1)
@@ -101,10 +105,13 @@ final class DaemonTests: XCTestCase {
     func testRelativePathsAreTheStartingFolders() async throws {
         let folder = try TemporaryFolder()
         defer { folder.remove() }
-        let start = try await runProgram(FilePath("/bin/sh"), [
-            "-c", "cd \"$1\" && shift && exec \"$@\"", "sh", folder.path,
-            try sockworksExecutable().string, "serve", "echo", "--unix", "echo.sock", "--daemon", "--pidfile", "echo.pid",
-        ])
+        let start = try await runProgram(
+            FilePath("/bin/sh"),
+            [
+                "-c", "cd \"$1\" && shift && exec \"$@\"", "sh", folder.path,
+                try sockworksExecutable().string, "serve", "echo", "--unix", "echo.sock", "--daemon", "--pidfile",
+                "echo.pid",
+            ])
         let daemon = try XCTUnwrap(DaemonProcess(pidFile: folder.file("echo.pid")), start.standardError)
         defer { daemon.kill() }
         XCTAssertEqual(start.exitCode, 0, start.standardError)
@@ -125,14 +132,24 @@ final class DaemonTests: XCTestCase {
         let folder = try TemporaryFolder()
         defer { folder.remove() }
         let cases: [([String], Int32, String)] = [
-            (["--syslog-ident", "x"], 2, "sockworks: --syslog-ident applies with --syslog only (see 'sockworks serve echo --help')\n"),
-            (["--syslog", "--syslog-ident", "a b"], 2,
-             "sockworks: --syslog-ident must be 1 to 32 printable ASCII characters without space, '[' or ':' (see 'sockworks serve echo --help')\n"),
+            (
+                ["--syslog-ident", "x"], 2,
+                "sockworks: --syslog-ident applies with --syslog only (see 'sockworks serve echo --help')\n"
+            ),
+            (
+                ["--syslog", "--syslog-ident", "a b"], 2,
+                "sockworks: --syslog-ident must be 1 to 32 printable ASCII characters without space, '[' or ':' (see 'sockworks serve echo --help')\n"
+            ),
             (["--pidfile", ""], 2, "sockworks: --pidfile needs a path (see 'sockworks serve echo --help')\n"),
-            (["--pidfile", folder.file("missing/echo.pid")], 1,
-             "sockworks: pidfile: open(\(folder.file("missing/echo.pid"))): ENOENT (No such file or directory)\n"),
+            (
+                ["--pidfile", folder.file("missing/echo.pid")], 1,
+                "sockworks: pidfile: open(\(folder.file("missing/echo.pid"))): ENOENT (No such file or directory)\n"
+            ),
             // A pid file is emptied and removed at exit: never a device or a fifo.
-            (["--daemon", "--pidfile", folder.file("fifo")], 1, "sockworks: pidfile \(folder.file("fifo")) is not a regular file\n"),
+            (
+                ["--daemon", "--pidfile", folder.file("fifo")], 1,
+                "sockworks: pidfile \(folder.file("fifo")) is not a regular file\n"
+            ),
         ]
         XCTAssertEqual(mkfifo(folder.file("fifo"), 0o600), 0)
         for (arguments, status, message) in cases {
@@ -150,8 +167,10 @@ final class DaemonTests: XCTestCase {
     func testSyslogMessagesSayModelListeningAndShutdown() async throws {
         let dev = try PrivateDev()
         defer { dev.remove() }
-        let (_, outcome) = try await withProgram(FilePath("/usr/bin/unshare"), dev.arguments(
-            "serve", "echo", "--model", "thread", "--syslog", "--syslog-ident", "echo-test")
+        let (_, outcome) = try await withProgram(
+            FilePath("/usr/bin/unshare"),
+            dev.arguments(
+                "serve", "echo", "--model", "thread", "--syslog", "--syslog-ident", "echo-test")
         ) { process in
             let line = try await process.firstLine()
             XCTAssertTrue(line?.hasPrefix("listening on ") ?? false, "\(line ?? "nothing")")
@@ -177,8 +196,10 @@ final class DaemonTests: XCTestCase {
         let dev = try PrivateDev()
         defer { dev.remove() }
         let pidPath = dev.folder.file("echo.pid")
-        let start = try await runProgram(FilePath("/usr/bin/unshare"), dev.arguments(
-            "serve", "echo", "--daemon", "--pidfile", pidPath, "--syslog"))
+        let start = try await runProgram(
+            FilePath("/usr/bin/unshare"),
+            dev.arguments(
+                "serve", "echo", "--daemon", "--pidfile", pidPath, "--syslog"))
         let daemon = try XCTUnwrap(DaemonProcess(pidFile: pidPath), start.standardError)
         defer { daemon.kill() }
         XCTAssertEqual(start.exitCode, 0, start.standardError)
@@ -202,7 +223,9 @@ final class DaemonTests: XCTestCase {
         func priority(of fragment: String) -> String? {
             messages.first { $0.contains(fragment) }.map { String($0.prefix { $0 != ">" }) + ">" }
         }
-        XCTAssertEqual(priority(of: "echo server (iterative model) listening on 127.0.0.1:\(port) as daemon pid \(daemon.pid)"), "<30>", text)
+        XCTAssertEqual(
+            priority(of: "echo server (iterative model) listening on 127.0.0.1:\(port) as daemon pid \(daemon.pid)"),
+            "<30>", text)
         // Facility daemon (3) * 8 + warning (4).
         XCTAssertEqual(priority(of: "ended: recv: ECONNRESET"), "<28>", text)
         XCTAssertEqual(priority(of: "SIGTERM: closing the listener"), "<30>", text)

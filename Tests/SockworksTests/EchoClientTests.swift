@@ -12,8 +12,9 @@ final class EchoClientTests: XCTestCase {
         let client = try await runSockworks(["echo", "127.0.0.1", String(port)], input: Array("hello\n".utf8))
         XCTAssertFalse(client.timedOut)
         XCTAssertEqual(client.exitCode, 1, "\(client.status)")
-        XCTAssertEqual(client.standardError,
-                       "sockworks: connect(127.0.0.1:\(port)): ECONNREFUSED (Connection refused)\n")
+        XCTAssertEqual(
+            client.standardError,
+            "sockworks: connect(127.0.0.1:\(port)): ECONNREFUSED (Connection refused)\n")
         XCTAssertEqual(client.standardOutput, "")
     }
 
@@ -39,18 +40,22 @@ final class EchoClientTests: XCTestCase {
         defer { silent.close() }
         let port = try silent.bind()
         let started = ContinuousClock.now
-        let client = try await runSockworks(["echo", "--udp", "--timeout", "0.2", "127.0.0.1", String(port)],
-                                            input: Array("first\nsecond\n".utf8))
+        let client = try await runSockworks(
+            ["echo", "--udp", "--timeout", "0.2", "127.0.0.1", String(port)],
+            input: Array("first\nsecond\n".utf8))
         let elapsed = ContinuousClock.now - started
         XCTAssertFalse(client.timedOut)
         XCTAssertEqual(client.exitCode, 1, "\(client.status)")
-        XCTAssertEqual(client.standardError,
-                       "sockworks: no reply within 0.2 s to datagram 1\n"
-                       + "sockworks: no reply within 0.2 s to datagram 2\n")
+        XCTAssertEqual(
+            client.standardError,
+            "sockworks: no reply within 0.2 s to datagram 1\n"
+                + "sockworks: no reply within 0.2 s to datagram 2\n")
         XCTAssertEqual(client.standardOutput, "")
         XCTAssertLessThan(elapsed, .seconds(1.5), "--timeout 0.2 was not applied (the default is 1 s)")
         var received: [String] = []
-        while let datagram = try silent.receiveNonBlocking() { received.append(String(decoding: datagram, as: UTF8.self)) }
+        while let datagram = try silent.receiveNonBlocking() {
+            received.append(String(decoding: datagram, as: UTF8.self))
+        }
         XCTAssertEqual(received, ["first", "second"], "each line, without its newline, is one datagram")
     }
 
@@ -63,8 +68,9 @@ final class EchoClientTests: XCTestCase {
         defer { silent.close() }
         let port = try silent.bind()
         let lines: [[UInt8]] = [[0x66, 0xFF, 0xFE, 0x00, 0x67], Array("carriage\r".utf8), []]
-        let client = try await runSockworks(["echo", "--udp", "--timeout", "0.1", "127.0.0.1", String(port)],
-                                            input: lines.flatMap { $0 + [0x0A] })
+        let client = try await runSockworks(
+            ["echo", "--udp", "--timeout", "0.1", "127.0.0.1", String(port)],
+            input: lines.flatMap { $0 + [0x0A] })
         XCTAssertEqual(client.exitCode, 1, "no replies come")
         var received: [[UInt8]] = []
         while let datagram = try silent.receiveNonBlocking() { received.append(datagram) }
@@ -77,8 +83,9 @@ final class EchoClientTests: XCTestCase {
         defer { folder.remove() }
         let input: [UInt8] = [0x80, 0xFF, 0x00, 0x0A, 0x0D, 0x0A, 0x41, 0x0A]
         let (client, outcome) = try await withEchoServer(["--udp"]) { server in
-            let client = try await runSockworks(["echo", "--udp", "127.0.0.1", server.portArgument],
-                                                input: input)
+            let client = try await runSockworks(
+                ["echo", "--udp", "127.0.0.1", server.portArgument],
+                input: input)
             try await assertStops(server)
             return client
         }
@@ -95,8 +102,9 @@ final class EchoClientTests: XCTestCase {
         defer { responder.close() }
         let port = try responder.bind()
         let answering = Task { [fd = responder.fd] in await answerAllBut(2, fd: fd, count: 3) }
-        let client = try await runSockworks(["echo", "--udp", "--timeout", "0.3", "127.0.0.1", String(port)],
-                                            input: Array("a\nb\nc\n".utf8))
+        let client = try await runSockworks(
+            ["echo", "--udp", "--timeout", "0.3", "127.0.0.1", String(port)],
+            input: Array("a\nb\nc\n".utf8))
         _ = await answering.value
         XCTAssertEqual(client.exitCode, 1, "\(client.status)")
         XCTAssertEqual(client.standardError, "sockworks: no reply within 0.3 s to datagram 2\n")

@@ -16,8 +16,9 @@ final class EchoPeerTests: XCTestCase {
         let (peer, outcome) = try await withEchoServer([]) { server in
             // After stdin ends socat shuts down its write side and waits for
             // the server to close, so the whole echo arrives before it exits.
-            let peer = try await runProgram(PeerTool.socat, ["-t", "5", "-", "TCP:127.0.0.1:\(server.portArgument)"],
-                                            input: Self.binary)
+            let peer = try await runProgram(
+                PeerTool.socat, ["-t", "5", "-", "TCP:127.0.0.1:\(server.portArgument)"],
+                input: Self.binary)
             try await assertStops(server)
             return peer
         }
@@ -31,8 +32,9 @@ final class EchoPeerTests: XCTestCase {
         defer { folder.remove() }
         let (peer, outcome) = try await withEchoServer([]) { server in
             // -N: shutdown(SHUT_WR) at the end of stdin, then read to EOF.
-            let peer = try await runProgram(PeerTool.netcat, ["-N", "127.0.0.1", server.portArgument],
-                                            input: Self.binary)
+            let peer = try await runProgram(
+                PeerTool.netcat, ["-N", "127.0.0.1", server.portArgument],
+                input: Self.binary)
             try await assertStops(server)
             return peer
         }
@@ -46,8 +48,9 @@ final class EchoPeerTests: XCTestCase {
         defer { folder.remove() }
         let path = folder.file("echo.sock")
         let (peer, outcome) = try await withEchoServer(["--unix", path]) { server in
-            let peer = try await runProgram(PeerTool.socat, ["-t", "5", "-", "UNIX-CONNECT:\(path)"],
-                                            input: Self.binary)
+            let peer = try await runProgram(
+                PeerTool.socat, ["-t", "5", "-", "UNIX-CONNECT:\(path)"],
+                input: Self.binary)
             try await assertStops(server)
             return peer
         }
@@ -62,8 +65,9 @@ final class EchoPeerTests: XCTestCase {
         let datagram = Array("one datagram\n".utf8)
         let (peer, outcome) = try await withEchoServer(["--udp"]) { server in
             // One datagram out; -t 1: wait a second for the reply after stdin ends.
-            let peer = try await runProgram(PeerTool.socat, ["-t", "1", "-", "UDP:127.0.0.1:\(server.portArgument)"],
-                                            input: datagram)
+            let peer = try await runProgram(
+                PeerTool.socat, ["-t", "1", "-", "UDP:127.0.0.1:\(server.portArgument)"],
+                input: datagram)
             try await assertStops(server)
             return peer
         }
@@ -110,7 +114,9 @@ final class EchoPeerTests: XCTestCase {
         let folder = try TemporaryFolder()
         defer { folder.remove() }
         let path = folder.file("socat.sock")
-        let (client, socat) = try await withProgram(PeerTool.socat, ["UNIX-LISTEN:\(path),fork", "PIPE"], ownProcessGroup: true) { socat in
+        let (client, socat) = try await withProgram(
+            PeerTool.socat, ["UNIX-LISTEN:\(path),fork", "PIPE"], ownProcessGroup: true
+        ) { socat in
             guard try await waitUntilSocketFile(path) else {
                 XCTFail("socat did not listen on \(path)")
                 return nil as ProcessRun?
@@ -144,7 +150,9 @@ final class EchoPeerTests: XCTestCase {
         defer { folder.remove() }
         let path = folder.file("socat-dgram.sock")
         let lines = Array("first\nsecond\n".utf8)
-        let (client, socat) = try await withProgram(PeerTool.socat, ["UNIX-RECVFROM:\(path),fork", "PIPE"], ownProcessGroup: true) { socat in
+        let (client, socat) = try await withProgram(
+            PeerTool.socat, ["UNIX-RECVFROM:\(path),fork", "PIPE"], ownProcessGroup: true
+        ) { socat in
             guard try await waitUntilSocketFile(path) else {
                 XCTFail("socat did not bind \(path)")
                 return nil as ProcessRun?
@@ -169,7 +177,8 @@ final class EchoPeerTests: XCTestCase {
     ) async throws -> ProcessRun {
         for _ in 0..<3 {
             let port = try probe()
-            let (client, socat) = try await withProgram(PeerTool.socat, [listen(port), "PIPE"], ownProcessGroup: true) { socat in
+            let (client, socat) = try await withProgram(PeerTool.socat, [listen(port), "PIPE"], ownProcessGroup: true) {
+                socat in
                 guard try await ready(port), socat.isRunning else {
                     await stopPeer(socat)
                     return nil as ProcessRun?

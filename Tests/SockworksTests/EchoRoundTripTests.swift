@@ -15,8 +15,9 @@ final class EchoRoundTripTests: XCTestCase {
         let (client, outcome) = try await withEchoServer(["--model", "iterative"]) { server in
             XCTAssertTrue(server.address.hasPrefix("127.0.0.1:"), server.address)
             XCTAssertNotEqual(server.port ?? 0, 0, "port 0 must be replaced by the port picked")
-            let client = try await runSockworks(["echo", "127.0.0.1", server.portArgument],
-                                                input: Self.text)
+            let client = try await runSockworks(
+                ["echo", "127.0.0.1", server.portArgument],
+                input: Self.text)
             try await assertStops(server)
             return client
         }
@@ -61,8 +62,9 @@ final class EchoRoundTripTests: XCTestCase {
         let (client, outcome) = try await withEchoServer(["--udp"]) { server in
             XCTAssertTrue(server.address.hasPrefix("127.0.0.1:"), server.address)
             XCTAssertNotEqual(server.port ?? 0, 0)
-            let client = try await runSockworks(["echo", "--udp", "127.0.0.1", server.portArgument],
-                                                input: lines)
+            let client = try await runSockworks(
+                ["echo", "--udp", "127.0.0.1", server.portArgument],
+                input: lines)
             try await assertStops(server)
             return client
         }
@@ -93,8 +95,9 @@ final class EchoRoundTripTests: XCTestCase {
         defer { folder.remove() }
         let data = randomBytes(10 << 20)
         let (client, outcome) = try await withEchoServer([]) { server in
-            let client = try await runSockworks(["echo", "127.0.0.1", server.portArgument],
-                                                input: data, timeout: .seconds(30))
+            let client = try await runSockworks(
+                ["echo", "127.0.0.1", server.portArgument],
+                input: data, timeout: .seconds(30))
             try await assertStops(server)
             return client
         }
@@ -112,8 +115,10 @@ final class EchoRoundTripTests: XCTestCase {
         let (clients, outcome) = try await withEchoServer(["--model", "iterative"]) { server in
             var clients: [ProcessRun] = []
             for n in 1...3 {
-                clients.append(try await runSockworks(["echo", "127.0.0.1", server.portArgument],
-                                                      input: Array("client \(n)\n".utf8)))
+                clients.append(
+                    try await runSockworks(
+                        ["echo", "127.0.0.1", server.portArgument],
+                        input: Array("client \(n)\n".utf8)))
             }
             try await assertStops(server)
             return clients
@@ -134,8 +139,9 @@ final class EchoRoundTripTests: XCTestCase {
             try first.sendAll(Array("first".utf8))
             XCTAssertEqual(try first.receive(exactly: 5), Array("first".utf8))
             let started = ContinuousClock.now
-            async let second = runSockworks(["echo", "127.0.0.1", server.portArgument],
-                                            input: Array("second\n".utf8))
+            async let second = runSockworks(
+                ["echo", "127.0.0.1", server.portArgument],
+                input: Array("second\n".utf8))
             try await Task.sleep(for: hold)
             // Still the first client's server, all the while.
             try first.sendAll(Array("again".utf8))
@@ -171,8 +177,10 @@ final class EchoRoundTripTests: XCTestCase {
 // MARK: - Shared assertions
 
 /// SIGTERM by PID, then waits; fails when the server is still running after 5 s.
-func assertStops(_ server: EchoServer, with signal: Signal = .terminate,
-                 file: StaticString = #filePath, line: UInt = #line) async throws {
+func assertStops(
+    _ server: EchoServer, with signal: Signal = .terminate,
+    file: StaticString = #filePath, line: UInt = #line
+) async throws {
     XCTAssertTrue(server.process.isRunning, "the server died before it was stopped", file: file, line: line)
     let stopped = try await server.process.stop(signal)
     XCTAssertTrue(stopped, "the server did not exit within 5 s of \(signal)", file: file, line: line)
@@ -184,14 +192,16 @@ func assertEchoed(_ client: ProcessRun, _ sent: [UInt8], file: StaticString = #f
     if sent.count <= 4096 {
         XCTAssertEqual(client.standardOutput, String(decoding: sent, as: UTF8.self), file: file, line: line)
     }
-    XCTAssertTrue(client.standardOutputBytes == sent,
-                  "\(client.standardOutputBytes.count) bytes came back for \(sent.count) sent, not the same",
-                  file: file, line: line)
+    XCTAssertTrue(
+        client.standardOutputBytes == sent,
+        "\(client.standardOutputBytes.count) bytes came back for \(sent.count) sent, not the same",
+        file: file, line: line)
     XCTAssertEqual(client.standardError, "", file: file, line: line)
 }
 
 func assertExitedZero(_ outcome: LiveOutcome, file: StaticString = #filePath, line: UInt = #line) {
     XCTAssertFalse(outcome.leftRunning, "the test left the process running", file: file, line: line)
-    XCTAssertEqual(outcome.exitCode, 0, "status \(outcome.status), stderr: \(outcome.standardError)",
-                   file: file, line: line)
+    XCTAssertEqual(
+        outcome.exitCode, 0, "status \(outcome.status), stderr: \(outcome.standardError)",
+        file: file, line: line)
 }

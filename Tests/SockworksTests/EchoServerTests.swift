@@ -23,8 +23,10 @@ final class EchoServerTests: XCTestCase {
             }
             var clients: [ProcessRun] = []
             for n in 1...2 {
-                clients.append(try await runSockworks(["echo", "127.0.0.1", server.portArgument],
-                                                      input: Array("after the reset \(n)\n".utf8)))
+                clients.append(
+                    try await runSockworks(
+                        ["echo", "127.0.0.1", server.portArgument],
+                        input: Array("after the reset \(n)\n".utf8)))
             }
             try await assertStops(server)
             return clients
@@ -117,8 +119,9 @@ final class EchoServerTests: XCTestCase {
         let content = Array("not a socket\n".utf8)
         for extra in [[], ["--udp"]] {
             try writeFile(path, content)
-            let server = try await runSockworks(["serve", "echo", "--unix", path] + extra,
-                                                timeout: .seconds(5))
+            let server = try await runSockworks(
+                ["serve", "echo", "--unix", path] + extra,
+                timeout: .seconds(5))
             XCTAssertFalse(server.timedOut, "the server started on top of a regular file \(extra)")
             XCTAssertEqual(server.exitCode, 1, "\(server.status) \(extra)")
             XCTAssertEqual(server.standardOutput, "", "no 'listening on' line when it cannot listen")
@@ -130,8 +133,10 @@ final class EchoServerTests: XCTestCase {
 
     // MARK: Helpers
 
-    private func assertSignalRemovesSocketFile(_ signal: Signal, datagram: Bool,
-                                               file: StaticString = #filePath, line: UInt = #line) async throws {
+    private func assertSignalRemovesSocketFile(
+        _ signal: Signal, datagram: Bool,
+        file: StaticString = #filePath, line: UInt = #line
+    ) async throws {
         let folder = try TemporaryFolder()
         defer { folder.remove() }
         let path = folder.file("echo.sock")

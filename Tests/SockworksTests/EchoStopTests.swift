@@ -23,7 +23,8 @@ import Testing
         var left = 0
         for round in 0..<40 {
             let path = folder.file("stop-\(round).sock")
-            let (_, outcome) = try await withEchoServer(["--unix", path] + (round % 2 == 0 ? [] : ["--udp"])) { server in
+            let (_, outcome) = try await withEchoServer(["--unix", path] + (round % 2 == 0 ? [] : ["--udp"])) {
+                server in
                 _ = try await server.process.stop(.terminate)
             }
             #expect(outcome.exitCode == 0)

@@ -1,6 +1,7 @@
 import Servers
-@testable import sockworks
 import XCTest
+
+@testable import sockworks
 
 /// List options parsed in-process: `a,b,c`, `a b c` and a mix of the two
 /// give the same values in the same order.

@@ -66,7 +66,9 @@ final class ResolveCommandTests: XCTestCase {
 
     func testByteOrder() async throws {
         guard UInt16(1).littleEndian == 1 else { throw XCTSkip("the vectors are for a little-endian host") }
-        try await assertOutput(["byteorder", "0x1234"], """
+        try await assertOutput(
+            ["byteorder", "0x1234"],
+            """
             value: 0x1234 4660
             host-byte-order: little-endian
             htons: 0x3412 13330
@@ -76,7 +78,9 @@ final class ResolveCommandTests: XCTestCase {
 
             """)
         // Wider than 16 bits: no htons/ntohs lines.
-        try await assertOutput(["byteorder", "305419896"], """
+        try await assertOutput(
+            ["byteorder", "305419896"],
+            """
             value: 0x12345678 305419896
             host-byte-order: little-endian
             htonl: 0x78563412 2018915346
@@ -100,7 +104,8 @@ final class ResolveCommandTests: XCTestCase {
 
     func testBadArgumentsExit2WithOneLine() async throws {
         let address = try await assertFails(["addr", "1.2.3"])
-        XCTAssertEqual(address, "sockworks: \"1.2.3\" is not an IPv4 or IPv6 address (see 'sockworks resolve addr --help')")
+        XCTAssertEqual(
+            address, "sockworks: \"1.2.3\" is not an IPv4 or IPv6 address (see 'sockworks resolve addr --help')")
         let port = try await assertFails(["port", "70000"])
         XCTAssertTrue(port.contains("0 to 65535"), port)
         let proto = try await assertFails(["service", "http", "--proto", "sctp"])
@@ -132,8 +137,10 @@ final class ResolveCommandTests: XCTestCase {
 
     // MARK: - Helpers
 
-    private func assertOutput(_ arguments: [String], _ expected: String,
-                              file: StaticString = #filePath, line: UInt = #line) async throws {
+    private func assertOutput(
+        _ arguments: [String], _ expected: String,
+        file: StaticString = #filePath, line: UInt = #line
+    ) async throws {
         let run = try await runSockworks(["resolve"] + arguments)
         XCTAssertEqual(run.exitCode, 0, run.standardError, file: file, line: line)
         XCTAssertEqual(run.standardOutput, expected, file: file, line: line)
@@ -157,8 +164,9 @@ final class ResolveCommandTests: XCTestCase {
     /// `getent DATABASE KEY`, split into whitespace-separated fields per line;
     /// getent follows nsswitch.conf as the C library does.
     private func getent(_ database: String, _ key: String) async throws -> [[String]] {
-        let result = try await Subprocess.run(.name("getent"), arguments: [database, key],
-                                   output: .string(limit: 1 << 20), error: .discarded)
+        let result = try await Subprocess.run(
+            .name("getent"), arguments: [database, key],
+            output: .string(limit: 1 << 20), error: .discarded)
         guard case .exited(0) = result.terminationStatus else {
             throw XCTSkip("getent \(database) \(key): \(result.terminationStatus)")
         }

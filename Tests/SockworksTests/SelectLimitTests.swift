@@ -44,8 +44,9 @@ final class SelectLimitTests: XCTestCase {
         XCTAssertGreaterThan(counts.0, 1000)
         XCTAssertLessThan(counts.0, 1024)
         XCTAssertEqual(counts.0 + counts.1, total)
-        XCTAssertTrue(outcome.standardError.contains("is not below FD_SETSIZE (1024); closed it"),
-                      outcome.standardError.suffix(500).description)
+        XCTAssertTrue(
+            outcome.standardError.contains("is not below FD_SETSIZE (1024); closed it"),
+            outcome.standardError.suffix(500).description)
         assertExitedZero(outcome)
     }
 }

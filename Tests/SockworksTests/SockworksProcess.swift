@@ -9,6 +9,7 @@ func sockworksExecutable() throws -> FilePath {
 /// Runs `sockworks ARGUMENTS` to completion with `input` on its standard
 /// input; see `runProgram`.
 func runSockworks(_ arguments: [String], input: [UInt8] = [], timeout: Duration = .seconds(10)) async throws
-    -> ProcessRun {
+    -> ProcessRun
+{
     try await runProgram(sockworksExecutable(), arguments, input: input, timeout: timeout)
 }

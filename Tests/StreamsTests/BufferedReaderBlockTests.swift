@@ -1,7 +1,8 @@
 import Glibc
 import SocketCore
-@testable import Streams
 import XCTest
+
+@testable import Streams
 
 /// Counted reads, time-outs and errors through `BufferedReader`.
 final class BufferedReaderBlockTests: XCTestCase {
@@ -20,8 +21,10 @@ final class BufferedReaderBlockTests: XCTestCase {
     /// after the bytes that were already buffered; what follows is read on.
     func testReadExactlyALargeBlock() throws {
         let block = (0..<1000).map { UInt8(truncatingIfNeeded: $0) }
-        let stream = ScriptedStream([.bytes(bytes("size\r\n") + block.prefix(10)), .bytes(Array(block.dropFirst(10))),
-                                     .bytes(bytes("after\r\n"))])
+        let stream = ScriptedStream([
+            .bytes(bytes("size\r\n") + block.prefix(10)), .bytes(Array(block.dropFirst(10))),
+            .bytes(bytes("after\r\n")),
+        ])
         let reader = BufferedReader(stream, capacity: 64)
         XCTAssertEqual(try reader.readLine(maxLength: 10), bytes("size"))
         XCTAssertEqual(try reader.read(exactly: 1000), block)
@@ -79,8 +82,9 @@ final class BufferedReaderBlockTests: XCTestCase {
     func testErrorDescriptions() {
         XCTAssertEqual(StreamError.timedOut.description, "timed out")
         XCTAssertEqual(StreamError.tooLong(maxLength: 512).description, "a line longer than 512 bytes")
-        XCTAssertEqual(StreamError.endOfStream(received: 3).description,
-                       "the stream ended after 3 bytes of an unfinished read")
+        XCTAssertEqual(
+            StreamError.endOfStream(received: 3).description,
+            "the stream ended after 3 bytes of an unfinished read")
     }
 
     /// `read(into:)` hands out buffered bytes first, then reads the stream.

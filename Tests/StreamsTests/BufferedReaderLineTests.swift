@@ -1,6 +1,7 @@
 import SocketCore
-@testable import Streams
 import XCTest
+
+@testable import Streams
 
 /// Lines through `BufferedReader`, however the bytes arrive.
 final class BufferedReaderLineTests: XCTestCase {

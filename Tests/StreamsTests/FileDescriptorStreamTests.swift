@@ -49,11 +49,15 @@ final class FileDescriptorStreamTests: XCTestCase {
 
     func testErrorsNameTheCall() throws {
         let (readEnd, writeEnd) = try FileDescriptor.pipe()
-        defer { try? readEnd.close(); try? writeEnd.close() }
+        defer {
+            try? readEnd.close()
+            try? writeEnd.close()
+        }
         let input = FileDescriptorStream(readEnd)
         XCTAssertThrowsError(try input.shutdown(.write, deadline: nil)) {
-            XCTAssertEqual("\($0)",
-                           "shutdown(descriptor \(readEnd.rawValue)): ENOTSOCK (Socket operation on non-socket)")
+            XCTAssertEqual(
+                "\($0)",
+                "shutdown(descriptor \(readEnd.rawValue)): ENOTSOCK (Socket operation on non-socket)")
         }
         // The read end of a pipe cannot be written.
         XCTAssertThrowsError(try input.write(bytes("x"), deadline: nil)) {

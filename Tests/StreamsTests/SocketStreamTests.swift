@@ -10,7 +10,10 @@ final class SocketStreamTests: XCTestCase {
     /// and a half-close reads as the end of the stream.
     func testLineConversationOverTCP() throws {
         let (client, server) = try connectedTCPPair()
-        defer { try? client.close(); try? server.close() }
+        defer {
+            try? client.close()
+            try? server.close()
+        }
         let deadline = MonotonicInstant.now + .seconds(10)
 
         let clientWriter = BufferedWriter(client)
@@ -32,7 +35,10 @@ final class SocketStreamTests: XCTestCase {
     /// much later, and the socket is still usable afterwards.
     func testReadDeadlinePassesWhenThePeerIsSilent() throws {
         let (near, far) = try Socket.pair()
-        defer { try? near.close(); try? far.close() }
+        defer {
+            try? near.close()
+            try? far.close()
+        }
         let reader = BufferedReader(near)
         let started = MonotonicInstant.now
         XCTAssertThrowsError(try reader.readLine(maxLength: 100, deadline: started + .milliseconds(200))) {
@@ -50,7 +56,10 @@ final class SocketStreamTests: XCTestCase {
     /// buffers are full, instead of blocking in send(2).
     func testWriteDeadlinePassesWhenThePeerDoesNotRead() throws {
         let (near, far) = try Socket.pair()
-        defer { try? near.close(); try? far.close() }
+        defer {
+            try? near.close()
+            try? far.close()
+        }
         let block = [UInt8](repeating: 0x5A, count: 16 << 20)
         let started = MonotonicInstant.now
         XCTAssertThrowsError(try near.write(block, deadline: started + .milliseconds(200))) {
@@ -65,7 +74,10 @@ final class SocketStreamTests: XCTestCase {
     /// over) waits in poll with or without a deadline.
     func testNonBlockingSocketWaitsForBytes() throws {
         let (near, far) = try Socket.pair()
-        defer { try? near.close(); try? far.close() }
+        defer {
+            try? near.close()
+            try? far.close()
+        }
         try near.setNonBlocking(true)
         let writer = try PosixThread.start {
             usleep(50_000)
@@ -84,7 +96,10 @@ final class SocketStreamTests: XCTestCase {
     /// blocks and the writer's write-through.
     func testLargeTransferOverTCP() throws {
         let (client, server) = try connectedTCPPair()
-        defer { try? client.close(); try? server.close() }
+        defer {
+            try? client.close()
+            try? server.close()
+        }
         let block = (0..<(1 << 20)).map { UInt8(truncatingIfNeeded: $0 &* 31) }
         let sender = try PosixThread.start {
             let writer = BufferedWriter(server)

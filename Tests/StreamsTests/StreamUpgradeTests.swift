@@ -9,7 +9,10 @@ import XCTest
 final class StreamUpgradeTests: XCTestCase {
     func testUpgradeInPlaceAfterAReply() throws {
         let (client, server) = try connectedTCPPair()
-        defer { try? client.close(); try? server.close() }
+        defer {
+            try? client.close()
+            try? server.close()
+        }
         let deadline = MonotonicInstant.now + .seconds(10)
         let serverSide = try PosixThread.start {
             let reader = BufferedReader(server)
@@ -39,7 +42,10 @@ final class StreamUpgradeTests: XCTestCase {
     /// socket's.
     func testDeadlinesPassThroughAWrapper() throws {
         let (near, far) = try Socket.pair()
-        defer { try? near.close(); try? far.close() }
+        defer {
+            try? near.close()
+            try? far.close()
+        }
         let reader = BufferedReader(MaskedStream(near))
         let started = MonotonicInstant.now
         XCTAssertThrowsError(try reader.readLine(maxLength: 100, deadline: started + .milliseconds(100))) {

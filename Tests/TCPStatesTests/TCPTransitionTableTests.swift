@@ -109,10 +109,12 @@ final class TCPTransitionTableTests: XCTestCase {
     }
 
     func testDescriptions() {
-        XCTAssertEqual(TCPMachineState.all.map(\.description), [
-            "CLOSED", "LISTEN", "SYN-SENT", "SYN-RECEIVED", "SYN-RECEIVED", "ESTABLISHED",
-            "FIN-WAIT-1", "FIN-WAIT-2", "CLOSE-WAIT", "CLOSING", "LAST-ACK", "TIME-WAIT",
-        ])
+        XCTAssertEqual(
+            TCPMachineState.all.map(\.description),
+            [
+                "CLOSED", "LISTEN", "SYN-SENT", "SYN-RECEIVED", "SYN-RECEIVED", "ESTABLISHED",
+                "FIN-WAIT-1", "FIN-WAIT-2", "CLOSE-WAIT", "CLOSING", "LAST-ACK", "TIME-WAIT",
+            ])
         XCTAssertEqual("\(TCPEvent.finACKShort)", "segment FIN+ACK (acknowledging less than was sent)")
         XCTAssertEqual("\(TCPSegment([]))", "(no flags)")
         XCTAssertEqual("\(TCPSegment([.rst, .syn, .ack]))", "SYN+RST+ACK")

@@ -55,7 +55,8 @@ public func readFile(_ path: String) throws -> [UInt8] {
 
 /// Creates or replaces the file at `path` (mode 0600) with `bytes`.
 public func writeFile(_ path: String, _ bytes: [UInt8]) throws {
-    let fd = try FileDescriptor.open(FilePath(path), .writeOnly, options: [.create, .truncate, .closeOnExec],
-                                     permissions: [.ownerReadWrite])
+    let fd = try FileDescriptor.open(
+        FilePath(path), .writeOnly, options: [.create, .truncate, .closeOnExec],
+        permissions: [.ownerReadWrite])
     try fd.closeAfter { _ = try fd.writeAll(bytes) }
 }

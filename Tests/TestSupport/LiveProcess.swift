@@ -9,8 +9,10 @@ public struct LiveProcess: Sendable {
     /// Sends a signal by PID (to the process group when `withProgram` made one).
     public let signal: @Sendable (Signal) throws -> Void
 
-    public init(processIdentifier: ProcessIdentifier, output: OutputCollector,
-                signal: @escaping @Sendable (Signal) throws -> Void) {
+    public init(
+        processIdentifier: ProcessIdentifier, output: OutputCollector,
+        signal: @escaping @Sendable (Signal) throws -> Void
+    ) {
         self.processIdentifier = processIdentifier
         self.output = output
         self.signal = signal
@@ -43,8 +45,9 @@ public struct LiveProcess: Sendable {
             output.text.contains(text) || output.ended
         }
         guard arrived, output.text.contains(text) else {
-            throw TestFailure("no \(text.debugDescription) on standard output within \(timeout): "
-                                + output.text.debugDescription)
+            throw TestFailure(
+                "no \(text.debugDescription) on standard output within \(timeout): "
+                    + output.text.debugDescription)
         }
     }
 

@@ -8,11 +8,13 @@ public func onOwnThread<Value: Sendable>(_ work: @escaping @Sendable () throws -
     try await withCheckedThrowingContinuation { continuation in
         let box = Unmanaged.passRetained(ThreadWork { continuation.resume(with: Result { try work() }) })
         var thread = pthread_t()
-        let result = pthread_create(&thread, nil, { context in
-            let work = Unmanaged<ThreadWork>.fromOpaque(context!).takeRetainedValue()
-            work.run()
-            return nil
-        }, box.toOpaque())
+        let result = pthread_create(
+            &thread, nil,
+            { context in
+                let work = Unmanaged<ThreadWork>.fromOpaque(context!).takeRetainedValue()
+                work.run()
+                return nil
+            }, box.toOpaque())
         if result == 0 {
             pthread_detach(thread)
         } else {

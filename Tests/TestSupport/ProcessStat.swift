@@ -24,8 +24,9 @@ public struct ProcessStat: Sendable {
         guard let close = text.lastIndex(of: ")") else { return nil }
         let fields = text[text.index(after: close)...].split(separator: " ")
         guard fields.count > 19, let state = fields[0].first, let parent = pid_t(fields[1]),
-              let group = pid_t(fields[2]), let session = pid_t(fields[3]), let tty = Int32(fields[4]),
-              let startTime = UInt64(fields[19]) else { return nil }
+            let group = pid_t(fields[2]), let session = pid_t(fields[3]), let tty = Int32(fields[4]),
+            let startTime = UInt64(fields[19])
+        else { return nil }
         self.state = state
         self.parent = parent
         self.group = group

@@ -24,7 +24,8 @@ public func runProgram(
 ) async throws -> ProcessRun {
     ignoreSIGPIPEInTests()
     let command = launcher + [executable.string] + arguments
-    let inputFile = try input.isEmpty
+    let inputFile =
+        try input.isEmpty
         ? FileDescriptor.open("/dev/null", .readOnly, options: .closeOnExec) : unlinkedFile(holding: input)
     let result = try await run(
         .path(FilePath(command[0])),
@@ -37,8 +38,9 @@ public func runProgram(
         try? execution.send(signal: .kill)
         return true
     }
-    return ProcessRun(status: result.terminationStatus, standardOutputBytes: result.standardOutput,
-                      standardError: result.standardError, timedOut: result.closureResult)
+    return ProcessRun(
+        status: result.terminationStatus, standardOutputBytes: result.standardOutput,
+        standardError: result.standardError, timedOut: result.closureResult)
 }
 
 /// A descriptor, at offset 0, of a file in /tmp that holds `bytes` and has no
@@ -47,8 +49,9 @@ public func runProgram(
 /// meanwhile, and only this run's child may get it.
 private func unlinkedFile(holding bytes: [UInt8]) throws -> FileDescriptor {
     let path = FilePath("/tmp/sockworks-input-\(getpid())-\(UInt64.random(in: 0...UInt64.max))")
-    let file = try FileDescriptor.open(path, .readWrite, options: [.create, .exclusiveCreate, .closeOnExec],
-                                       permissions: [.ownerReadWrite])
+    let file = try FileDescriptor.open(
+        path, .readWrite, options: [.create, .exclusiveCreate, .closeOnExec],
+        permissions: [.ownerReadWrite])
     unlink(path.string)
     do {
         _ = try file.writeAll(bytes)

@@ -25,7 +25,10 @@ public final class TemporaryFolder: Sendable {
 
     /// A path in the folder no earlier call returned: `stem-1`, `stem-2`, ...
     public func uniquePath(_ stem: String) -> String {
-        let n = counter.withLock { value -> Int in value += 1; return value }
+        let n = counter.withLock { value -> Int in
+            value += 1
+            return value
+        }
         return file("\(stem)-\(n)")
     }
 

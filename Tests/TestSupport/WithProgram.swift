@@ -28,8 +28,9 @@ public func withProgram<Value: Sendable>(
         error: .string(limit: 1 << 20)
     ) { execution in
         let collector = OutputCollector()
-        let live = LiveProcess(processIdentifier: execution.processIdentifier, output: collector,
-                               signal: { try execution.send(signal: $0, toProcessGroup: ownProcessGroup) })
+        let live = LiveProcess(
+            processIdentifier: execution.processIdentifier, output: collector,
+            signal: { try execution.send(signal: $0, toProcessGroup: ownProcessGroup) })
         return try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask {
                 // Ends at EOF, or with an error when swift-subprocess cancels
@@ -53,7 +54,8 @@ public func withProgram<Value: Sendable>(
         }
     }
     let (value, leftRunning, output) = result.closureResult
-    let outcome = LiveOutcome(status: result.terminationStatus, standardOutput: output,
-                              standardError: result.standardError, leftRunning: leftRunning)
+    let outcome = LiveOutcome(
+        status: result.terminationStatus, standardOutput: output,
+        standardError: result.standardError, leftRunning: leftRunning)
     return (value, outcome)
 }

@@ -38,7 +38,9 @@ public struct ChecksumBenchmark: Sendable {
     public func run(progress: (String) -> Void = { _ in }) throws(BenchError) -> ChecksumResults {
         var measurements: [Measurement] = []
         for size in configuration.sizes {
-            progress("checksum: \(formatSize(size)), \(configuration.kernels.count) kernels x \(configuration.rounds) rounds")
+            progress(
+                "checksum: \(formatSize(size)), \(configuration.kernels.count) kernels x \(configuration.rounds) rounds"
+            )
             let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: max(size, 1), alignment: 64)
             defer { buffer.deallocate() }
             var random = SplitMix64(seed: UInt64(size))
@@ -74,13 +76,15 @@ public struct ChecksumBenchmark: Sendable {
         }
         for case .path(let path) in configuration.kernels {
             guard let function = path.function,
-                  sc_checksum_fold(function(bytes.baseAddress, bytes.count, 0)) == expected else {
+                sc_checksum_fold(function(bytes.baseAddress, bytes.count, 0)) == expected
+            else {
                 throw BenchError("checksum path \(path) disagrees with the scalar path at \(bytes.count) B")
             }
         }
         if bytes.count <= ChecksumKernel.textbookExactLimit,
-           sb_checksum_textbook(bytes.baseAddress, bytes.count) != expected
-            || sb_checksum_textbook_unvectorized(bytes.baseAddress, bytes.count) != expected {
+            sb_checksum_textbook(bytes.baseAddress, bytes.count) != expected
+                || sb_checksum_textbook_unvectorized(bytes.baseAddress, bytes.count) != expected
+        {
             throw BenchError("a textbook loop disagrees with the scalar path at \(bytes.count) B")
         }
     }

@@ -20,9 +20,11 @@ public struct ChecksumReport {
         }
         var table = TextTable(header: ["GB/s (median of \(rounds))"] + sizes.map(formatSize))
         for kernel in kernels where kernel != .callFloor {
-            table.add([kernel.description] + sizes.map { size in
-                results.measurement(kernel, size).map { fixed($0.gigabytesPerSecond, 2) } ?? "-"
-            })
+            table.add(
+                [kernel.description]
+                    + sizes.map { size in
+                        results.measurement(kernel, size).map { fixed($0.gigabytesPerSecond, 2) } ?? "-"
+                    })
         }
 
         var ratios = TextTable(header: ["ratio"] + sizes.map(formatSize))
@@ -32,24 +34,32 @@ public struct ChecksumReport {
             (.dispatched, .textbookScalar, "dispatched / textbook, not vectorized"),
             (.dispatched, .path(.scalar), "dispatched / scalar"),
         ] {
-            ratios.add([label] + sizes.map { size in
-                results.ratio(kernel, over: baseline, at: size).map { fixed($0, 2) } ?? "-"
-            })
+            ratios.add(
+                [label]
+                    + sizes.map { size in
+                        results.ratio(kernel, over: baseline, at: size).map { fixed($0, 2) } ?? "-"
+                    })
         }
         var perCall = TextTable(header: ["ns per call"] + sizes.map(formatSize))
         for kernel in kernels {
-            perCall.add([kernel.description] + sizes.map { size in
-                results.measurement(kernel, size).map { fixed($0.nanosecondsPerCall, 2) } ?? "-"
-            })
+            perCall.add(
+                [kernel.description]
+                    + sizes.map { size in
+                        results.measurement(kernel, size).map { fixed($0.nanosecondsPerCall, 2) } ?? "-"
+                    })
         }
 
         let clock = coreGHz > 0 ? ", core clock measured at \(fixed(coreGHz, 2)) GHz" : ""
-        var lines = ["Internet checksum, one run on \(cpu)\(clock)", "", table.render(), "", ratios.render(), "",
-                     perCall.render(), ""]
+        var lines = [
+            "Internet checksum, one run on \(cpu)\(clock)", "", table.render(), "", ratios.render(), "",
+            perCall.render(), "",
+        ]
         if coreGHz > 0, let small = results.measurement(.dispatched, 64),
-           let floor = results.measurement(.callFloor, 64) {
-            lines.append("At 64 B: dispatched \(fixed(small.nanosecondsPerCall * coreGHz, 1)) cycles per call, "
-                + "of which an empty call costs \(fixed(floor.nanosecondsPerCall * coreGHz, 1)).")
+            let floor = results.measurement(.callFloor, 64)
+        {
+            lines.append(
+                "At 64 B: dispatched \(fixed(small.nanosecondsPerCall * coreGHz, 1)) cycles per call, "
+                    + "of which an empty call costs \(fixed(floor.nanosecondsPerCall * coreGHz, 1)).")
             lines.append("")
         }
         if sizes.contains(where: { $0 > ChecksumKernel.textbookExactLimit }) {
@@ -61,7 +71,8 @@ public struct ChecksumReport {
         for goal in results.goals {
             let verdict = goal.met.map { $0 ? "met" : "MISSED" } ?? "not measured"
             let measured = goal.measured.map { fixed($0, 3) } ?? "-"
-            lines.append("  \(goal.text): \(measured) (goal \(goal.atLeast ? ">=" : "<=") \(fixed(goal.target, 1))) \(verdict)")
+            lines.append(
+                "  \(goal.text): \(measured) (goal \(goal.atLeast ? ">=" : "<=") \(fixed(goal.target, 1))) \(verdict)")
         }
         return lines.joined(separator: "\n") + "\n"
     }

@@ -32,21 +32,29 @@ public struct ChecksumResults: Sendable {
     public var goals: [Goal] {
         var goals: [Goal] = []
         for (size, target) in [(1500, 0.5), (64 * 1024, 0.9), (16 * 1024 * 1024, 0.9)] {
-            goals.append(Goal(text: "dispatched / read limit at \(formatSize(size))",
-                              measured: ratio(.dispatched, over: .readLimit, at: size),
-                              target: target, atLeast: true))
+            goals.append(
+                Goal(
+                    text: "dispatched / read limit at \(formatSize(size))",
+                    measured: ratio(.dispatched, over: .readLimit, at: size),
+                    target: target, atLeast: true))
         }
         for size in [1500, 64 * 1024] {
-            goals.append(Goal(text: "dispatched / textbook at \(formatSize(size))",
-                              measured: ratio(.dispatched, over: .textbook, at: size),
-                              target: 5, atLeast: true))
-            goals.append(Goal(text: "dispatched / textbook, not vectorized, at \(formatSize(size))",
-                              measured: ratio(.dispatched, over: .textbookScalar, at: size),
-                              target: 5, atLeast: true))
+            goals.append(
+                Goal(
+                    text: "dispatched / textbook at \(formatSize(size))",
+                    measured: ratio(.dispatched, over: .textbook, at: size),
+                    target: 5, atLeast: true))
+            goals.append(
+                Goal(
+                    text: "dispatched / textbook, not vectorized, at \(formatSize(size))",
+                    measured: ratio(.dispatched, over: .textbookScalar, at: size),
+                    target: 5, atLeast: true))
         }
-        goals.append(Goal(text: "dispatched ns per 64-byte call",
-                          measured: measurement(.dispatched, 64)?.nanosecondsPerCall,
-                          target: 2.5, atLeast: false))
+        goals.append(
+            Goal(
+                text: "dispatched ns per 64-byte call",
+                measured: measurement(.dispatched, 64)?.nanosecondsPerCall,
+                target: 2.5, atLeast: false))
         return goals
     }
 }
@@ -76,9 +84,10 @@ extension ChecksumResults {
             benchmark: "checksum", cpu: cpu,
             activePath: ChecksumKernel.dispatched.description,
             results: measurements.map {
-                Record(kernel: $0.kernel.key, name: $0.kernel.description, size: $0.size,
-                       gbPerSecond: $0.gigabytesPerSecond, nsPerCall: $0.nanosecondsPerCall,
-                       samples: $0.samples)
+                Record(
+                    kernel: $0.kernel.key, name: $0.kernel.description, size: $0.size,
+                    gbPerSecond: $0.gigabytesPerSecond, nsPerCall: $0.nanosecondsPerCall,
+                    samples: $0.samples)
             })
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
@@ -91,7 +100,8 @@ extension ChecksumResults {
     public var csv: String {
         var lines = ["kernel,size,gb_per_s,ns_per_call"]
         for m in measurements {
-            lines.append("\(m.kernel.key),\(m.size),\(fixed(m.gigabytesPerSecond, 3)),\(fixed(m.nanosecondsPerCall, 2))")
+            lines.append(
+                "\(m.kernel.key),\(m.size),\(fixed(m.gigabytesPerSecond, 3)),\(fixed(m.nanosecondsPerCall, 2))")
         }
         return lines.joined(separator: "\n") + "\n"
     }

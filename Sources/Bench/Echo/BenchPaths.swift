@@ -48,7 +48,7 @@ public enum BenchPaths {
             built += "/" + part
             do throws(SystemError) {
                 _ = try SystemCall.value("mkdir", built) { mkdir(built, 0o755) }
-            } catch where error.code == EEXIST {
+            } catch  where error.code == EEXIST {
                 continue
             } catch {
                 throw BenchError("cannot create a folder: \(error)")
@@ -77,9 +77,11 @@ public enum BenchPaths {
     /// Runs gnuplot on the chart script in `folder`; false when gnuplot is
     /// missing or fails.
     public static func renderCharts(in folder: String) async -> Bool {
-        guard let result = try? await Subprocess.run(
-            .name("gnuplot"), arguments: [EchoChart.scriptFile], workingDirectory: FilePath(folder),
-            output: .discarded, error: .discarded) else { return false }
+        guard
+            let result = try? await Subprocess.run(
+                .name("gnuplot"), arguments: [EchoChart.scriptFile], workingDirectory: FilePath(folder),
+                output: .discarded, error: .discarded)
+        else { return false }
         return result.terminationStatus == .exited(0)
     }
 }
@@ -97,22 +99,29 @@ public enum PeerBuilder {
         }
         switch name {
         case "asyncio":
-            guard (try? await Subprocess.run(.name("python3"), arguments: ["-c", "import asyncio"],
-                                             output: .discarded, error: .discarded))?.terminationStatus == .exited(0) else {
+            guard
+                (try? await Subprocess.run(
+                    .name("python3"), arguments: ["-c", "import asyncio"],
+                    output: .discarded, error: .discarded))?.terminationStatus == .exited(0)
+            else {
                 return .failure("python3 with asyncio is not installed")
             }
-            return .success(EchoTarget(name: "asyncio", isPeer: true,
-                                       command: ["python3", root + "/Benchmarks/Peers/asyncio-echo.py"]))
+            return .success(
+                EchoTarget(
+                    name: "asyncio", isPeer: true,
+                    command: ["python3", root + "/Benchmarks/Peers/asyncio-echo.py"]))
         case "nio":
             let package = root + "/Benchmarks/Peers/NIOEchoServer"
             let binary = package + "/.build/release/NIOEchoServer"
             if access(binary, X_OK) != 0 {
-                progress("building the SwiftNIO echo server (swift build -c release in \(package); a few minutes, once)")
+                progress(
+                    "building the SwiftNIO echo server (swift build -c release in \(package); a few minutes, once)")
                 let built = try? await Subprocess.run(
                     .name("swift"), arguments: ["build", "-c", "release", "--package-path", package],
                     output: .discarded, error: .string(limit: 1 << 20))
                 guard built?.terminationStatus == .exited(0), access(binary, X_OK) == 0 else {
-                    let why = built?.standardError.split(separator: "\n").last.map(String.init) ?? "swift is not on PATH"
+                    let why =
+                        built?.standardError.split(separator: "\n").last.map(String.init) ?? "swift is not on PATH"
                     return .failure("building NIOEchoServer failed: \(why)")
                 }
             }

@@ -54,11 +54,17 @@ public struct EchoBenchmark: Sendable {
                         for run in 1...c.runs {
                             done += 1
                             let left = perRun * (total - done + 1)
-                            progress("[\(done)/\(total)] \(target.name), \(connections) connections, run \(run) of \(c.runs); about \(Self.format(left)) left")
-                            var measured = try await measure(target, server: server.running, connections: connections, run: run)
+                            progress(
+                                "[\(done)/\(total)] \(target.name), \(connections) connections, run \(run) of \(c.runs); about \(Self.format(left)) left"
+                            )
+                            var measured = try await measure(
+                                target, server: server.running, connections: connections, run: run)
                             if measured.disturbed {
-                                progress("[\(done)/\(total)] \(target.name): other load during the run (\(fixed(measured.otherLoadCPUs, 2)) CPU), repeating it")
-                                measured = try await measure(target, server: server.running, connections: connections, run: run)
+                                progress(
+                                    "[\(done)/\(total)] \(target.name): other load during the run (\(fixed(measured.otherLoadCPUs, 2)) CPU), repeating it"
+                                )
+                                measured = try await measure(
+                                    target, server: server.running, connections: connections, run: run)
                             }
                             finished(measured)
                             runs.append(measured)
@@ -71,7 +77,8 @@ public struct EchoBenchmark: Sendable {
                 }
                 if c.idleConnections > 0 {
                     progress("\(target.name): memory with \(c.idleConnections) idle connections")
-                    idle.append(try await IdleMemoryProbe(connections: c.idleConnections, cpu: c.serverCPU).measure(target))
+                    idle.append(
+                        try await IdleMemoryProbe(connections: c.idleConnections, cpu: c.serverCPU).measure(target))
                 }
             } catch {
                 done = done - (runs.count - before) + c.connections.count * c.runs
@@ -81,7 +88,9 @@ public struct EchoBenchmark: Sendable {
         return (runs, idle)
     }
 
-    private func measure(_ target: EchoTarget, server: RunningServer, connections: Int, run: Int) async throws -> EchoRun {
+    private func measure(_ target: EchoTarget, server: RunningServer, connections: Int, run: Int) async throws
+        -> EchoRun
+    {
         let c = configuration
         let arguments = [
             "--port", "\(server.port)", "--connections", "\(connections)", "--size", "\(c.size)",

@@ -46,8 +46,10 @@ public struct IdleMemory: Codable, Sendable, Equatable {
         case baselinePSSKiB = "baseline_pss_kib", loadedPSSKiB = "loaded_pss_kib"
     }
 
-    public init(server: String, connections: Int, baselineRSSKiB: Int, loadedRSSKiB: Int,
-                baselinePSSKiB: Int, loadedPSSKiB: Int) {
+    public init(
+        server: String, connections: Int, baselineRSSKiB: Int, loadedRSSKiB: Int,
+        baselinePSSKiB: Int, loadedPSSKiB: Int
+    ) {
         self.server = server
         self.connections = connections
         self.baselineRSSKiB = baselineRSSKiB

@@ -48,18 +48,23 @@ public struct EchoReport: Sendable {
     var goalLines: [String] {
         let measured = goals.filter { $0.measured != nil }
         guard !measured.isEmpty else { return [] }
-        return ["", "Goals (same run):"] + measured.map { goal in
-            let verdict = goal.met == true ? "met" : "missed"
-            return "  \(goal.text): \(fixed(goal.measured!, 2)) (goal ≤ \(fixed(goal.target, 2))): \(verdict)"
-        }
+        return ["", "Goals (same run):"]
+            + measured.map { goal in
+                let verdict = goal.met == true ? "met" : "missed"
+                return "  \(goal.text): \(fixed(goal.measured!, 2)) (goal ≤ \(fixed(goal.target, 2))): \(verdict)"
+            }
     }
 
     var idleLines: [String] {
         guard !idle.isEmpty else { return [] }
-        return ["", "Memory per idle connection (PSS growth with \(idle[0].connections) open):"] + idle.map { entry in
-            let goal = entry.goal.map { entry.bytesPerConnection <= $0 ? " (goal ≤ 4 KiB: met)" : " (goal ≤ 4 KiB: missed)" } ?? ""
-            return "  \(entry.server): \(fixed(entry.bytesPerConnection, 0)) B\(goal)"
-        }
+        return ["", "Memory per idle connection (PSS growth with \(idle[0].connections) open):"]
+            + idle.map { entry in
+                let goal =
+                    entry.goal.map {
+                        entry.bytesPerConnection <= $0 ? " (goal ≤ 4 KiB: met)" : " (goal ≤ 4 KiB: missed)"
+                    } ?? ""
+                return "  \(entry.server): \(fixed(entry.bytesPerConnection, 0)) B\(goal)"
+            }
     }
 
     /// A Markdown section for the README: the command, the date, the table,
@@ -67,7 +72,8 @@ public struct EchoReport: Sendable {
     public var markdown: String {
         var lines = ["Measured \(date) on \(machine) with `\(command)`:", ""]
         lines.append("| " + Self.header.joined(separator: " | ") + " |")
-        lines.append("|" + Self.header.enumerated().map { $0.offset == 0 ? "---" : "---:" }.joined(separator: "|") + "|")
+        lines.append(
+            "|" + Self.header.enumerated().map { $0.offset == 0 ? "---" : "---:" }.joined(separator: "|") + "|")
         for summary in summaries { lines.append("| " + Self.cells(summary).joined(separator: " | ") + " |") }
         lines += goalLines.map { $0.hasPrefix("  ") ? "- " + $0.dropFirst(2) : $0 }
         lines += idleLines.map { $0.hasPrefix("  ") ? "- " + $0.dropFirst(2) : $0 }
@@ -79,7 +85,7 @@ public struct EchoReport: Sendable {
         var lines = [
             "server,peer,connections,size,depth,run,seconds,requests,req_per_s,p50_us,p90_us,p99_us,max_us,"
                 + "server_cpu_s,server_us_per_req,load_cpu_s,load_us_per_req,peak_rss_kib,pss_kib,errors,"
-                + "unserved,other_load_cpus,disturbed",
+                + "unserved,other_load_cpus,disturbed"
         ]
         for r in runs {
             let fields: [String] = [

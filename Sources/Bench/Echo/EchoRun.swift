@@ -94,7 +94,8 @@ public struct Latency: Codable, Sendable, Equatable {
 extension EchoRun {
     /// One progress line: `poll 128 conns: 101234 req/s, server 9.81 µs/req, ...`.
     public var summaryLine: String {
-        var line = "\(server) \(connections) conns: \(fixed(requestsPerSecond, 0)) req/s, server "
+        var line =
+            "\(server) \(connections) conns: \(fixed(requestsPerSecond, 0)) req/s, server "
             + "\(fixed(serverMicrosPerRequest, 2)) µs/req, load \(fixed(loadMicrosPerRequest, 2)) µs/req, "
             + "p99 \(fixed(latency.p99, 1)) µs"
         if errors + unserved > 0 { line += ", \(errors) errors, \(unserved) unserved" }

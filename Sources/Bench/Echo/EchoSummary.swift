@@ -10,8 +10,9 @@ public struct EchoSummary: Sendable, Equatable {
     public var serverMicrosPerRequest: Double { median(runs.map(\.serverMicrosPerRequest)) }
     public var loadMicrosPerRequest: Double { median(runs.map(\.loadMicrosPerRequest)) }
     public var latency: Latency {
-        Latency(p50: median(runs.map(\.latency.p50)), p90: median(runs.map(\.latency.p90)),
-                p99: median(runs.map(\.latency.p99)), max: runs.map(\.latency.max).max() ?? 0)
+        Latency(
+            p50: median(runs.map(\.latency.p50)), p90: median(runs.map(\.latency.p90)),
+            p99: median(runs.map(\.latency.p99)), max: runs.map(\.latency.max).max() ?? 0)
     }
     public var peakRSSKiB: Int { runs.map(\.serverPeakRSSKiB).max() ?? 0 }
     public var pssKiB: Int { runs.map(\.serverPSSKiB).max() ?? 0 }
@@ -36,8 +37,10 @@ public struct EchoSummary: Sendable, Equatable {
             let own = runs.filter { $0.server == server }
             for connections in Set(own.map(\.connections)).sorted() {
                 let group = own.filter { $0.connections == connections }
-                summaries.append(EchoSummary(server: server, isPeer: group[0].isPeer,
-                                             connections: connections, runs: group))
+                summaries.append(
+                    EchoSummary(
+                        server: server, isPeer: group[0].isPeer,
+                        connections: connections, runs: group))
             }
         }
         return summaries

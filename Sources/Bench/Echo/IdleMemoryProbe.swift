@@ -38,9 +38,10 @@ struct IdleMemoryProbe {
             }
             try await Task.sleep(for: .milliseconds(200))
             let loaded = server.tree.memory()
-            return IdleMemory(server: target.name, connections: count,
-                              baselineRSSKiB: baseline.residentKiB, loadedRSSKiB: loaded.residentKiB,
-                              baselinePSSKiB: baseline.proportionalKiB, loadedPSSKiB: loaded.proportionalKiB)
+            return IdleMemory(
+                server: target.name, connections: count,
+                baselineRSSKiB: baseline.residentKiB, loadedRSSKiB: loaded.residentKiB,
+                baselinePSSKiB: baseline.proportionalKiB, loadedPSSKiB: loaded.proportionalKiB)
         }
     }
 }

@@ -14,8 +14,10 @@ public struct LoadGenerator: Sendable {
     public var requestLimit: Int
     public var connectTimeout: Duration = .seconds(10)
 
-    public init(address: SocketAddress, connections: Int, size: Int, depth: Int, warmup: Duration,
-                duration: Duration, requestLimit: Int = 0) {
+    public init(
+        address: SocketAddress, connections: Int, size: Int, depth: Int, warmup: Duration,
+        duration: Duration, requestLimit: Int = 0
+    ) {
         self.address = address
         self.connections = connections
         self.size = size
@@ -37,23 +39,23 @@ public struct LoadGenerator: Sendable {
         let code: Int32
         do {
             code = try withExtendedLifetime(box) { () throws(SocketError) -> Int32 in
-            try address.withUnsafeSockAddr { pointer, length in
-                var config = lg_config()
-                config.address = pointer
-                config.address_length = UInt32(length)
-                config.connections = UInt32(connections)
-                config.size = UInt32(size)
-                config.depth = UInt32(depth)
-                config.connect_timeout_ns = Self.nanoseconds(connectTimeout)
-                config.warmup_ns = Self.nanoseconds(warmup)
-                config.duration_ns = Self.nanoseconds(duration)
-                config.request_limit = UInt64(requestLimit)
-                config.window = { context, opened in
-                    Unmanaged<WindowBox>.fromOpaque(context!).takeUnretainedValue().call(opened != 0)
+                try address.withUnsafeSockAddr { pointer, length in
+                    var config = lg_config()
+                    config.address = pointer
+                    config.address_length = UInt32(length)
+                    config.connections = UInt32(connections)
+                    config.size = UInt32(size)
+                    config.depth = UInt32(depth)
+                    config.connect_timeout_ns = Self.nanoseconds(connectTimeout)
+                    config.warmup_ns = Self.nanoseconds(warmup)
+                    config.duration_ns = Self.nanoseconds(duration)
+                    config.request_limit = UInt64(requestLimit)
+                    config.window = { context, opened in
+                        Unmanaged<WindowBox>.fromOpaque(context!).takeUnretainedValue().call(opened != 0)
+                    }
+                    config.window_context = Unmanaged.passUnretained(box).toOpaque()
+                    return lg_run(&config, &result)
                 }
-                config.window_context = Unmanaged.passUnretained(box).toOpaque()
-                return lg_run(&config, &result)
-            }
             }
         } catch {
             throw BenchError("load generator: \(error)")

@@ -20,8 +20,10 @@ public struct LoadReport: Codable, Sendable, Equatable {
         case cpuUserNs = "cpu_user_ns", cpuSystemNs = "cpu_system_ns"
     }
 
-    public init(requests: UInt64, windowNs: UInt64, p50Ns: UInt64, p90Ns: UInt64, p99Ns: UInt64, maxNs: UInt64,
-                corrupted: UInt64, failed: UInt64, unserved: UInt64, cpuUserNs: UInt64, cpuSystemNs: UInt64) {
+    public init(
+        requests: UInt64, windowNs: UInt64, p50Ns: UInt64, p90Ns: UInt64, p99Ns: UInt64, maxNs: UInt64,
+        corrupted: UInt64, failed: UInt64, unserved: UInt64, cpuUserNs: UInt64, cpuSystemNs: UInt64
+    ) {
         self.requests = requests
         self.windowNs = windowNs
         self.p50Ns = p50Ns
@@ -44,8 +46,9 @@ public struct LoadReport: Codable, Sendable, Equatable {
     }
 
     public var latency: Latency {
-        Latency(p50: Double(p50Ns) / 1000, p90: Double(p90Ns) / 1000, p99: Double(p99Ns) / 1000,
-                max: Double(maxNs) / 1000)
+        Latency(
+            p50: Double(p50Ns) / 1000, p90: Double(p90Ns) / 1000, p99: Double(p99Ns) / 1000,
+            max: Double(maxNs) / 1000)
     }
 
     public var cpuSeconds: Double { Double(cpuUserNs + cpuSystemNs) / 1e9 }

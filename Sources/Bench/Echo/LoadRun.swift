@@ -69,7 +69,8 @@ struct LoadRun {
             throw Failure.noReport("\(result.terminationStatus): \(result.standardError)")
         }
         guard let start, let end,
-              let report = try? JSONDecoder().decode(LoadReport.self, from: Data(lastLine.utf8)) else {
+            let report = try? JSONDecoder().decode(LoadReport.self, from: Data(lastLine.utf8))
+        else {
             throw Failure.noReport("unexpected output \(lastLine.debugDescription)")
         }
         var busy: Duration?

@@ -60,7 +60,8 @@ public func withServer<Result: Sendable>(
         let first = String(decoding: received.prefix { $0 != UInt8(ascii: "\n") }, as: UTF8.self)
         let prefix = "listening on "
         guard first.hasPrefix(prefix), let colon = first.lastIndex(of: ":"),
-              let port = UInt16(first[first.index(after: colon)...].filter { !$0.isWhitespace }) else {
+            let port = UInt16(first[first.index(after: colon)...].filter { !$0.isWhitespace })
+        else {
             try? execution.send(signal: .kill)
             throw ServerProcessError.noAddress(first, stderr: "")
         }

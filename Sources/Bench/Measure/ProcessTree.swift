@@ -88,8 +88,9 @@ public struct CPUTime: Sendable, Equatable {
         let fields = text[text.index(after: close)...].split(separator: " ")
         // fields[0] is field 3 (state); utime is field 14.
         guard fields.count > 14,
-              let utime = Int64(fields[11]), let stime = Int64(fields[12]),
-              let cutime = Int64(fields[13]), let cstime = Int64(fields[14]) else { return nil }
+            let utime = Int64(fields[11]), let stime = Int64(fields[12]),
+            let cutime = Int64(fields[13]), let cstime = Int64(fields[14])
+        else { return nil }
         let tick = Duration.seconds(1) / Int(sysconf(Int32(_SC_CLK_TCK)))
         user = tick * (utime + cutime)
         system = tick * (stime + cstime)

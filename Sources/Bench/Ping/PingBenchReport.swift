@@ -29,8 +29,10 @@ public struct PingBenchReport: Sendable {
             return Row(
                 name: program.name,
                 probesPerSecond: medianOrNaN(flood.map(\.probesPerSecond)),
-                reportedProbesPerSecond: medianOrNaN(flood.map {
-                    Double($0.transmitted) * 1000 / Double(max($0.reportedMilliseconds, 1)) }),
+                reportedProbesPerSecond: medianOrNaN(
+                    flood.map {
+                        Double($0.transmitted) * 1000 / Double(max($0.reportedMilliseconds, 1))
+                    }),
                 cpuMicrosecondsPerProbe: medianOrNaN(flood.map { $0.cpuSeconds * 1e6 / Double($0.transmitted) }),
                 singleCPUMilliseconds: medianOrNaN(single.map { $0.cpuSeconds * 1000 }),
                 singleWallMilliseconds: medianOrNaN(single.map { $0.wallSeconds * 1000 }))
@@ -45,28 +47,36 @@ public struct PingBenchReport: Sendable {
     private func ratio(_ value: KeyPath<Row, Double>) -> Double? {
         let rows = rows
         guard let ours = rows.first(where: { $0.name != reference }),
-              let theirs = rows.first(where: { $0.name == reference }) else { return nil }
+            let theirs = rows.first(where: { $0.name == reference })
+        else { return nil }
         return ours[keyPath: value] / theirs[keyPath: value]
     }
 
     public var text: String {
         let c = results.configuration
-        var table = TextTable(header: ["program", "flood probes/s", "(own time)", "CPU µs/probe",
-                                       "-c 1 CPU ms", "-c 1 wall ms"])
+        var table = TextTable(header: [
+            "program", "flood probes/s", "(own time)", "CPU µs/probe",
+            "-c 1 CPU ms", "-c 1 wall ms",
+        ])
         for row in rows {
-            table.add([row.name, fixed(row.probesPerSecond, 0), fixed(row.reportedProbesPerSecond, 0),
-                       fixed(row.cpuMicrosecondsPerProbe, 2), fixed(row.singleCPUMilliseconds, 2),
-                       fixed(row.singleWallMilliseconds, 2)])
+            table.add([
+                row.name, fixed(row.probesPerSecond, 0), fixed(row.reportedProbesPerSecond, 0),
+                fixed(row.cpuMicrosecondsPerProbe, 2), fixed(row.singleCPUMilliseconds, 2),
+                fixed(row.singleWallMilliseconds, 2),
+            ])
         }
-        var text = "ping -f -q -c \(c.floodProbes) \(c.host): median of \(c.floodRounds) runs each; "
+        var text =
+            "ping -f -q -c \(c.floodProbes) \(c.host): median of \(c.floodRounds) runs each; "
             + "-c 1: median of \(c.singleRuns) runs each; programs take turns.\n"
             + "probes/s = probes / process wall time (start-up included); own time = the program's `time Nms`.\n\n"
             + table.render() + "\n\n"
         if let floodRatio {
-            text += "flood rate icmpping/\(reference): \(fixed(floodRatio, 2)) (goal >= 1.00: \(floodRatio >= 1 ? "met" : "missed"))\n"
+            text +=
+                "flood rate icmpping/\(reference): \(fixed(floodRatio, 2)) (goal >= 1.00: \(floodRatio >= 1 ? "met" : "missed"))\n"
         }
         if let singleCPURatio {
-            text += "-c 1 process time icmpping/\(reference): \(fixed(singleCPURatio, 2)) (goal <= 2.00: \(singleCPURatio <= 2 ? "met" : "missed"))\n"
+            text +=
+                "-c 1 process time icmpping/\(reference): \(fixed(singleCPURatio, 2)) (goal <= 2.00: \(singleCPURatio <= 2 ? "met" : "missed"))\n"
         }
         return text
     }
@@ -79,7 +89,8 @@ public struct PingBenchReport: Sendable {
                 + "\"single_cpu_ms\":\(fixed(row.singleCPUMilliseconds, 3)),"
                 + "\"single_wall_ms\":\(fixed(row.singleWallMilliseconds, 3))}"
         }
-        let ratios = "\"flood_ratio\":\(floodRatio.map { fixed($0, 3) } ?? "null"),"
+        let ratios =
+            "\"flood_ratio\":\(floodRatio.map { fixed($0, 3) } ?? "null"),"
             + "\"single_cpu_ratio\":\(singleCPURatio.map { fixed($0, 3) } ?? "null")"
         return "{\"programs\":[\(entries.joined(separator: ","))],\(ratios)}"
     }

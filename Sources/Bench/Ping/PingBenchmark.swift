@@ -34,7 +34,9 @@ public struct PingBenchmark: Sendable {
             for program in alternating(programs, round) {
                 let run = try await PingProgramRun.measure(program, flood)
                 guard run.received == run.transmitted else {
-                    throw BenchError("\(program.name) lost \(run.transmitted - run.received) of \(run.transmitted) probes on \(configuration.host)")
+                    throw BenchError(
+                        "\(program.name) lost \(run.transmitted - run.received) of \(run.transmitted) probes on \(configuration.host)"
+                    )
                 }
                 results.flood[program.name, default: []].append(run)
             }

@@ -30,17 +30,21 @@ public struct PingProgramRun: Sendable, Equatable {
 
     /// Runs `program` with `arguments`; fails when it exits with a status
     /// other than 0 or prints no iputils summary.
-    public static func measure(_ program: PingProgram, _ arguments: [String]) async throws(BenchError) -> PingProgramRun {
+    public static func measure(_ program: PingProgram, _ arguments: [String]) async throws(BenchError) -> PingProgramRun
+    {
         let before = childrenCPUSeconds()
         let start = MonotonicInstant.now
         let status: TerminationStatus
         let output: String
         let errorText: String
         do {
-            let result = try await Subprocess.run(.path(.init(program.path)), arguments: .init(arguments),
-                                                  output: .string(limit: 1 << 20), error: .string(limit: 1 << 16))
-            (status, output, errorText) = (result.terminationStatus, result.standardOutput,
-                                           result.standardError)
+            let result = try await Subprocess.run(
+                .path(.init(program.path)), arguments: .init(arguments),
+                output: .string(limit: 1 << 20), error: .string(limit: 1 << 16))
+            (status, output, errorText) = (
+                result.terminationStatus, result.standardOutput,
+                result.standardError
+            )
         } catch {
             throw BenchError("cannot run \(program.path): \(error)")
         }
@@ -51,8 +55,9 @@ public struct PingProgramRun: Sendable, Equatable {
             let why = errorText.split(separator: "\n").last.map(String.init) ?? output
             throw BenchError("\(program.name) \(arguments.joined(separator: " ")): \(status): \(why)")
         }
-        return PingProgramRun(transmitted: summary.transmitted, received: summary.received,
-                              reportedMilliseconds: summary.milliseconds, wallSeconds: wall, cpuSeconds: cpu)
+        return PingProgramRun(
+            transmitted: summary.transmitted, received: summary.received,
+            reportedMilliseconds: summary.milliseconds, wallSeconds: wall, cpuSeconds: cpu)
     }
 
     private static func childrenCPUSeconds() -> Double {
@@ -81,9 +86,9 @@ struct PingSummaryLine: Equatable {
         else { return nil }
         let fields = line.split(separator: ",").map { $0.split(separator: " ") }
         guard let transmitted = fields.first?.first.flatMap({ Int($0) }),
-              fields.count >= 2, let received = fields[1].first.flatMap({ Int($0) }),
-              let time = fields.last, time.count == 2, time[0] == "time", time[1].hasSuffix("ms"),
-              let milliseconds = Int(time[1].dropLast(2))
+            fields.count >= 2, let received = fields[1].first.flatMap({ Int($0) }),
+            let time = fields.last, time.count == 2, time[0] == "time", time[1].hasSuffix("ms"),
+            let milliseconds = Int(time[1].dropLast(2))
         else { return nil }
         self.transmitted = transmitted
         self.received = received

@@ -19,7 +19,9 @@ public struct CallgrindProfile: Sendable, Equatable {
             && a.functions.map(\.instructions) == b.functions.map(\.instructions)
     }
 
-    static let allocators: Set<String> = ["malloc", "calloc", "realloc", "posix_memalign", "aligned_alloc", "memalign", "valloc"]
+    static let allocators: Set<String> = [
+        "malloc", "calloc", "realloc", "posix_memalign", "aligned_alloc", "memalign", "valloc",
+    ]
 
     public init(parsing text: String) {
         // Objects, files and functions are compressed in separate id spaces.
@@ -61,7 +63,9 @@ public struct CallgrindProfile: Sendable, Equatable {
             } else if let equals = line.firstIndex(of: "="), line[..<equals].allSatisfy(\.isLetter) {
                 // File and object names: only their compression ids matter.
                 let key = line[..<equals]
-                let kind: Character? = ["fl", "fi", "fe", "cfi", "cfl"].contains(key) ? "f"
+                let kind: Character? =
+                    ["fl", "fi", "fe", "cfi", "cfl"].contains(key)
+                    ? "f"
                     : ["ob", "cob"].contains(key) ? "o" : nil
                 if let kind { _ = resolve(line[line.index(after: equals)...], kind: kind) }
             }

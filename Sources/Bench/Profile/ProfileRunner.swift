@@ -18,8 +18,10 @@ public struct ProfileRunner: Sendable {
     public var serverCPU: Int?
     public var loadCPU: Int?
 
-    public init(serverCommand: [String], loadCommand: [String], connections: Int, requests: Int, folder: String,
-                serverCPU: Int?, loadCPU: Int?) {
+    public init(
+        serverCommand: [String], loadCommand: [String], connections: Int, requests: Int, folder: String,
+        serverCPU: Int?, loadCPU: Int?
+    ) {
         self.serverCommand = serverCommand
         self.loadCommand = loadCommand
         self.connections = connections
@@ -47,8 +49,9 @@ public struct ProfileRunner: Sendable {
         let straceIdle = try await straceRun(requests: fewer, file: folder + "/strace-baseline.txt")
         progress("instructions: callgrind over \(requests) requests (slow: valgrind runs the server ~50x slower)")
         let (callgrindFile, profile) = try await callgrindRun()
-        return Result(requests: requests, syscallRequests: requests - fewer,
-                      syscalls: straceLoaded.subtracting(straceIdle), profile: profile, callgrindFile: callgrindFile)
+        return Result(
+            requests: requests, syscallRequests: requests - fewer,
+            syscalls: straceLoaded.subtracting(straceIdle), profile: profile, callgrindFile: callgrindFile)
     }
 
     private func target(_ prefix: [String]) -> EchoTarget {
@@ -57,8 +60,10 @@ public struct ProfileRunner: Sendable {
 
     private func load(_ server: RunningServer, requests: Int) async throws {
         // No warm-up and no time limit: exactly `requests` requests.
-        let arguments = ["--port", "\(server.port)", "--connections", "\(connections)", "--size", "64",
-                         "--warmup", "0", "--duration", "600", "--requests", "\(requests)"]
+        let arguments = [
+            "--port", "\(server.port)", "--connections", "\(connections)", "--size", "64",
+            "--warmup", "0", "--duration", "600", "--requests", "\(requests)",
+        ]
         _ = try await LoadRun(command: loadCommand + arguments, cpu: loadCPU).run(against: server)
     }
 
@@ -84,16 +89,20 @@ public struct ProfileRunner: Sendable {
     private func callgrindRun() async throws -> (String, CallgrindProfile) {
         let executable = serverCommand[0]
         let stripped = folder + "/server-nodebug"
-        let strip = try await Subprocess.run(.name("objcopy"), arguments: ["--strip-debug", executable, stripped],
-                                             output: .discarded, error: .string(limit: 1 << 16))
+        let strip = try await Subprocess.run(
+            .name("objcopy"), arguments: ["--strip-debug", executable, stripped],
+            output: .discarded, error: .string(limit: 1 << 16))
         guard strip.terminationStatus == .exited(0) else {
             throw BenchError("objcopy --strip-debug failed: \(strip.standardError)")
         }
         let out = folder + "/callgrind.out"
-        let valgrind = ["valgrind", "--tool=callgrind", "--trace-children=yes", "--instr-atstart=no",
-                        "--callgrind-out-file=\(out).%p"]
+        let valgrind = [
+            "valgrind", "--tool=callgrind", "--trace-children=yes", "--instr-atstart=no",
+            "--callgrind-out-file=\(out).%p",
+        ]
         let command = valgrind + [stripped] + serverCommand.dropFirst()
-        let pid = try await withServer(EchoTarget(name: "profiled", isPeer: false, command: command), cpu: serverCPU) { server in
+        let pid = try await withServer(EchoTarget(name: "profiled", isPeer: false, command: command), cpu: serverCPU) {
+            server in
             try await control(["-i", "on", "\(server.pid)"])
             try await load(server, requests: requests)
             try await control(["-i", "off", "\(server.pid)"])
@@ -108,8 +117,9 @@ public struct ProfileRunner: Sendable {
     }
 
     private func control(_ arguments: [String]) async throws {
-        let result = try await Subprocess.run(.name("callgrind_control"), arguments: Arguments(arguments),
-                                              output: .discarded, error: .string(limit: 1 << 16))
+        let result = try await Subprocess.run(
+            .name("callgrind_control"), arguments: Arguments(arguments),
+            output: .discarded, error: .string(limit: 1 << 16))
         guard result.terminationStatus == .exited(0) else {
             throw BenchError("callgrind_control \(arguments.joined(separator: " ")) failed: \(result.standardError)")
         }
@@ -120,10 +130,12 @@ public struct ProfileRunner: Sendable {
 /// (from the toolchain); an empty map when it is not there.
 public func demangle(_ names: [String]) async -> [String: String] {
     let mangled = names.filter { $0.hasPrefix("$s") }
-    guard !mangled.isEmpty, let result = try? await Subprocess.run(
-        .name("swift"), arguments: Arguments(["demangle", "--simplified", "--compact"] + mangled),
-        output: .string(limit: 1 << 20), error: .discarded),
-        result.terminationStatus == TerminationStatus.exited(0) else { return [:] }
+    guard !mangled.isEmpty,
+        let result = try? await Subprocess.run(
+            .name("swift"), arguments: Arguments(["demangle", "--simplified", "--compact"] + mangled),
+            output: .string(limit: 1 << 20), error: .discarded),
+        result.terminationStatus == TerminationStatus.exited(0)
+    else { return [:] }
     let lines = result.standardOutput.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
     guard lines.count >= mangled.count else { return [:] }
     return Dictionary(zip(mangled, lines.prefix(mangled.count)), uniquingKeysWith: { first, _ in first })

@@ -14,7 +14,8 @@ public struct StraceSummary: Sendable, Equatable {
         rows = text.split(separator: "\n").compactMap { line in
             let fields = line.split(separator: " ", omittingEmptySubsequences: true)
             guard fields.count == 5 || fields.count == 6, let name = fields.last, name != "total",
-                  Double(fields[0]) != nil, let calls = Int(fields[3]) else { return nil }
+                Double(fields[0]) != nil, let calls = Int(fields[3])
+            else { return nil }
             let errors = fields.count == 6 ? Int(fields[4]) ?? 0 : 0
             return Row(name: String(name), calls: calls, errors: errors)
         }
@@ -27,10 +28,11 @@ public struct StraceSummary: Sendable, Equatable {
     /// What `self` has beyond `baseline`, call by call: the work of the
     /// requests alone, without start-up and shutdown.
     public func subtracting(_ baseline: StraceSummary) -> StraceSummary {
-        StraceSummary(rows: rows.compactMap { row in
-            let calls = row.calls - baseline.calls(row.name)
-            let errors = row.errors - (baseline.rows.first { $0.name == row.name }?.errors ?? 0)
-            return calls > 0 ? Row(name: row.name, calls: calls, errors: max(0, errors)) : nil
-        }.sorted { $0.calls > $1.calls })
+        StraceSummary(
+            rows: rows.compactMap { row in
+                let calls = row.calls - baseline.calls(row.name)
+                let errors = row.errors - (baseline.rows.first { $0.name == row.name }?.errors ?? 0)
+                return calls > 0 ? Row(name: row.name, calls: calls, errors: max(0, errors)) : nil
+            }.sorted { $0.calls > $1.calls })
     }
 }

@@ -10,8 +10,10 @@ public enum CaptureInterface {
     /// address the kernel picks for them (or the `-I ADDRESS` given); a
     /// scoped link-local target (`fe80::1%eth0`) through its scope's
     /// interface, whatever other link has the same address.
-    public static func name(for target: IPAddress, scopeID: UInt32 = 0, device: String?,
-                            source: IPAddress?) throws(CaptureError) -> String {
+    public static func name(
+        for target: IPAddress, scopeID: UInt32 = 0, device: String?,
+        source: IPAddress?
+    ) throws(CaptureError) -> String {
         if let device { return device }
         let interfaces: [NetworkInterface]
         do {
@@ -22,7 +24,8 @@ public enum CaptureInterface {
         let local = isLoopbackAddress(target) || interfaces.contains { $0.addresses.contains(target) }
         if local {
             guard let loopback = interfaces.first(where: \.isLoopback) else {
-                throw CaptureError("\(target) is an address of this host, but there is no loopback interface to capture on")
+                throw CaptureError(
+                    "\(target) is an address of this host, but there is no loopback interface to capture on")
             }
             return loopback.name
         }
@@ -35,8 +38,9 @@ public enum CaptureInterface {
         }
         var from = source
         if from == nil {
-            let route = PingTarget(name: target.description, address: target, displayedAddress: target.description,
-                                   scopeID: scopeID)
+            let route = PingTarget(
+                name: target.description, address: target, displayedAddress: target.description,
+                scopeID: scopeID)
             do {
                 from = try route.sourceAddress(device: nil)
             } catch {

@@ -33,9 +33,11 @@ public struct CaptureRecorder<Inner: PingReporter>: PingReporter {
             }
         case .reply(let reply):
             if let host {
-                records[host.index].events.append(.reply(ToolReply(
-                    sequence: reply.reply.sequence, payload: reply.data, kind: reply.kind,
-                    roundTripMicroseconds: reply.roundTrip)))
+                records[host.index].events.append(
+                    .reply(
+                        ToolReply(
+                            sequence: reply.reply.sequence, payload: reply.data, kind: reply.kind,
+                            roundTripMicroseconds: reply.roundTrip)))
             }
         case .summary:
             // The capture's clock: pcap stamps packets with the real-time clock.

@@ -16,8 +16,10 @@ public final class WireCapture: Sendable {
     private let reader: PosixThread.Joinable
     private let finished = Mutex(false)
 
-    private init(interface: String, filter: String, handle: PcapHandle, sink: CaptureSink,
-                 reader: PosixThread.Joinable) {
+    private init(
+        interface: String, filter: String, handle: PcapHandle, sink: CaptureSink,
+        reader: PosixThread.Joinable
+    ) {
         self.interface = interface
         self.filter = filter
         self.handle = handle
@@ -30,8 +32,10 @@ public final class WireCapture: Sendable {
     /// one of `hosts` owns, writes them to `file` (pcap format, nanosecond
     /// time stamps where the system has them) when given, and starts
     /// reading. `bufferBytes`: the kernel's ring (see `bufferBytes(intervalMilliseconds:)`).
-    public static func start(interface: String, filter: String, hosts: [CapturedHost],
-                             file: String?, bufferBytes: Int = 8 << 20) throws(CaptureError) -> WireCapture {
+    public static func start(
+        interface: String, filter: String, hosts: [CapturedHost],
+        file: String?, bufferBytes: Int = 8 << 20
+    ) throws(CaptureError) -> WireCapture {
         var errors = [CChar](repeating: 0, count: Int(PCAP_ERRBUF_SIZE))
         guard let pcap = pcap_create(interface, &errors) else {
             throw CaptureError("capture on \(interface): \(text(errors))")
@@ -71,13 +75,16 @@ public final class WireCapture: Sendable {
         if let file {
             dumper = pcap_dump_open(pcap, file)
             // pcap's message names the file.
-            guard dumper != nil else { throw failure("cannot write the capture: \(String(cString: pcap_geterr(pcap)))") }
+            guard dumper != nil else {
+                throw failure("cannot write the capture: \(String(cString: pcap_geterr(pcap)))")
+            }
         }
 
         let nanoseconds = pcap_get_tstamp_precision(pcap) == Int32(PCAP_TSTAMP_PRECISION_NANO)
         let handle = PcapHandle(pcap)
-        let sink = CaptureSink(link: link, hosts: hosts, nanoseconds: nanoseconds,
-                               dumper: dumper, file: file)
+        let sink = CaptureSink(
+            link: link, hosts: hosts, nanoseconds: nanoseconds,
+            dumper: dumper, file: file)
         do {
             let reader = try PosixThread.start { [handle, sink] in handle.loop(into: sink) }
             return WireCapture(interface: interface, filter: filter, handle: handle, sink: sink, reader: reader)
@@ -105,7 +112,12 @@ public final class WireCapture: Sendable {
     /// and no more than 250 ms without a new packet. Then reads whatever
     /// the kernel still holds without waiting, and closes the file.
     public func finish(requests: Int, replies: Int) -> WireLog {
-        guard finished.withLock({ done in defer { done = true }; return !done }) else { return sink.log(dropped: 0) }
+        guard
+            finished.withLock({ done in
+                defer { done = true }
+                return !done
+            })
+        else { return sink.log(dropped: 0) }
         let start = Clocks.monotonic()
         var lastCount = -1
         var quietSince = start
@@ -252,7 +264,7 @@ private final class CaptureSink: @unchecked Sendable {
         // The kernel filter passes only ours, but a packet can reach the
         // ring between activation and the filter's installation.
         guard let echo = WireEcho.parse(frame, link: link, timestamp: timestamp),
-              hosts.contains(where: { $0.owns(echo) })
+            hosts.contains(where: { $0.owns(echo) })
         else { return }
         if let dumper { pcap_dump(UnsafeMutablePointer<UInt8>(dumper), header, bytes) }
         state.withLock { state in

@@ -21,9 +21,11 @@ public struct WireEcho: Sendable, Equatable {
     /// The capture's time stamp, in nanoseconds of the real-time clock.
     public var timestamp: Int64
 
-    public init(isReply: Bool, identifier: UInt16, sequence: UInt16, payload: [UInt8], checksumIsValid: Bool,
-                headerChecksumIsValid: Bool = true, isFragment: Bool = false,
-                source: IPAddress, destination: IPAddress, timestamp: Int64) {
+    public init(
+        isReply: Bool, identifier: UInt16, sequence: UInt16, payload: [UInt8], checksumIsValid: Bool,
+        headerChecksumIsValid: Bool = true, isFragment: Bool = false,
+        source: IPAddress, destination: IPAddress, timestamp: Int64
+    ) {
         self.isReply = isReply
         self.identifier = identifier
         self.sequence = sequence
@@ -47,32 +49,39 @@ public struct WireEcho: Sendable, Equatable {
             let fragment = header.moreFragments || header.fragmentOffset != 0
             // A later fragment has no ICMP header to read.
             guard header.fragmentOffset == 0,
-                  let message = try? ICMPMessage.parseV4(Array(packet[range])) else { return nil }
-            return echo(message, header: header.checksumIsValid, fragment: fragment,
-                        source: .v4(header.source), destination: .v4(header.destination), timestamp: timestamp)
+                let message = try? ICMPMessage.parseV4(Array(packet[range]))
+            else { return nil }
+            return echo(
+                message, header: header.checksumIsValid, fragment: fragment,
+                source: .v4(header.source), destination: .v4(header.destination), timestamp: timestamp)
         case .v6:
             // The capture filter passes only ICMPv6 right after the fixed
             // header (next header 58): no extension headers to walk.
             guard let (header, range) = try? IPv6Header.parse(packet), header.nextHeader == 58,
-                  let message = try? ICMPMessage.parseV6(Array(packet[range]), source: header.source,
-                                                         destination: header.destination)
+                let message = try? ICMPMessage.parseV6(
+                    Array(packet[range]), source: header.source,
+                    destination: header.destination)
             else { return nil }
-            return echo(message, header: true, fragment: false,
-                        source: .v6(header.source), destination: .v6(header.destination), timestamp: timestamp)
+            return echo(
+                message, header: true, fragment: false,
+                source: .v6(header.source), destination: .v6(header.destination), timestamp: timestamp)
         }
     }
 
-    private static func echo(_ message: ICMPMessage, header: Bool, fragment: Bool, source: IPAddress,
-                             destination: IPAddress, timestamp: Int64) -> WireEcho? {
+    private static func echo(
+        _ message: ICMPMessage, header: Bool, fragment: Bool, source: IPAddress,
+        destination: IPAddress, timestamp: Int64
+    ) -> WireEcho? {
         let isReply: Bool
         switch message.kind {
         case .echoRequest: isReply = false
         case .echoReply: isReply = true
         case .error, .other: return nil
         }
-        return WireEcho(isReply: isReply, identifier: message.identifier, sequence: message.sequence,
-                        payload: message.body, checksumIsValid: message.checksumIsValid,
-                        headerChecksumIsValid: header, isFragment: fragment,
-                        source: source, destination: destination, timestamp: timestamp)
+        return WireEcho(
+            isReply: isReply, identifier: message.identifier, sequence: message.sequence,
+            payload: message.body, checksumIsValid: message.checksumIsValid,
+            headerChecksumIsValid: header, isFragment: fragment,
+            source: source, destination: destination, timestamp: timestamp)
     }
 }

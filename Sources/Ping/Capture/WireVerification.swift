@@ -66,9 +66,11 @@ public struct WireVerification: Sendable, Equatable {
                 let index = replies.take(reply.sequence) { wire.echoes[$0].payload == reply.payload }
                 guard let index else {
                     let other = replies.take(reply.sequence) { _ in true }
-                    result.disagree(reply.sequence, other == nil
-                        ? "reply reported, not seen on the wire"
-                        : "reply reported with other data than the one on the wire")
+                    result.disagree(
+                        reply.sequence,
+                        other == nil
+                            ? "reply reported, not seen on the wire"
+                            : "reply reported with other data than the one on the wire")
                     continue
                 }
                 let echo = wire.echoes[index]
@@ -101,7 +103,9 @@ public struct WireVerification: Sendable, Equatable {
             // counted: one with a bad checksum is rightly left out (a ping
             // socket's kernel drops it unseen).
             guard echo.timestamp < end, echo.checksumIsValid, echo.headerChecksumIsValid else { continue }
-            result.disagree(echo.sequence, "reply on the wire \(milliseconds(end - echo.timestamp)) ms before the run ended, not reported")
+            result.disagree(
+                echo.sequence,
+                "reply on the wire \(milliseconds(end - echo.timestamp)) ms before the run ended, not reported")
         }
         return result
     }
@@ -123,7 +127,8 @@ public struct WireVerification: Sendable, Equatable {
     /// then how many more), each starting `capture: ` and ending with
     /// `ending` (` (to HOST)` when several hosts are pinged) and a newline.
     public func text(limit: Int = 10, ending: String = "") -> String {
-        var line = "capture: \(requestsSeen)/\(requestsSent) requests and \(repliesSeen)/\(repliesCounted) replies"
+        var line =
+            "capture: \(requestsSeen)/\(requestsSent) requests and \(repliesSeen)/\(repliesCounted) replies"
             + " on the wire, " + (badChecksums == 0 ? "checksums valid" : "\(badChecksums) bad checksums")
         if let wire = averageWireRoundTrip {
             line += "; wire RTT avg \(Self.milliseconds(wire)) ms"
@@ -131,7 +136,9 @@ public struct WireVerification: Sendable, Equatable {
         }
         var lines = [line]
         lines += disagreements.prefix(limit).map { "capture: \($0)" }
-        if disagreements.count > limit { lines.append("capture: and \(disagreements.count - limit) more disagreements") }
+        if disagreements.count > limit {
+            lines.append("capture: and \(disagreements.count - limit) more disagreements")
+        }
         return lines.map { $0 + ending + "\n" }.joined()
     }
 

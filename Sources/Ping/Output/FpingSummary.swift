@@ -27,8 +27,14 @@ public enum FpingSummary {
     /// below 100, none above (printf rounding).
     static func time(_ microseconds: Int) -> String {
         let milliseconds = Double(microseconds) / 1000
-        let format = milliseconds < 1 ? "%.3f" : milliseconds < 10 ? "%.2f" : milliseconds < 100 ? "%.1f"
-            : milliseconds < 1_000_000 ? "%.0f" : "%.3e"
+        let format =
+            milliseconds < 1
+            ? "%.3f"
+            : milliseconds < 10
+                ? "%.2f"
+                : milliseconds < 100
+                    ? "%.1f"
+                    : milliseconds < 1_000_000 ? "%.0f" : "%.3e"
         var buffer = [CChar](repeating: 0, count: 32)
         _ = withVaList([milliseconds]) { vsnprintf(&buffer, buffer.count, format, $0) }
         return String(nulTerminated: buffer)

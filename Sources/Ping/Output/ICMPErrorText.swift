@@ -38,13 +38,14 @@ public enum ICMPErrorText {
             }
         case 4: return "Source Quench"
         case 5:
-            let kind = switch code {
-            case 0: "Redirect Network"
-            case 1: "Redirect Host"
-            case 2: "Redirect Type of Service and Network"
-            case 3: "Redirect Type of Service and Host"
-            default: "Redirect, Bad Code: \(code)"
-            }
+            let kind =
+                switch code {
+                case 0: "Redirect Network"
+                case 1: "Redirect Host"
+                case 2: "Redirect Type of Service and Network"
+                case 3: "Redirect Type of Service and Host"
+                default: "Redirect, Bad Code: \(code)"
+                }
             return "\(kind)(New nexthop: \(IPv4Text.dotted(info)))"
         case 8: return "Echo Request"
         case 11:
@@ -67,31 +68,34 @@ public enum ICMPErrorText {
     static func ipv6(type: UInt8, code: UInt8, info: UInt32) -> String {
         switch type {
         case 1:
-            let reason = switch code {
-            case 0: "No route"
-            case 1: "Administratively prohibited"
-            case 2: "Beyond scope of source address"
-            case 3: "Address unreachable"
-            case 4: "Port unreachable"
-            default: "Unknown code \(code)"
-            }
+            let reason =
+                switch code {
+                case 0: "No route"
+                case 1: "Administratively prohibited"
+                case 2: "Beyond scope of source address"
+                case 3: "Address unreachable"
+                case 4: "Port unreachable"
+                default: "Unknown code \(code)"
+                }
             return "Destination unreachable: \(reason)"
         case 2:
             return "Packet too big: mtu=\(info)" + (code != 0 ? ", code=\(code)" : "")
         case 3:
-            let reason = switch code {
-            case 0: "Hop limit"
-            case 1: "Defragmentation failure"
-            default: "code \(code)"
-            }
+            let reason =
+                switch code {
+                case 0: "Hop limit"
+                case 1: "Defragmentation failure"
+                default: "code \(code)"
+                }
             return "Time exceeded: \(reason)"
         case 4:
-            let reason = switch code {
-            case 0: "Wrong header field "
-            case 1: "Unknown header "
-            case 2: "Unknown option "
-            default: "code \(code) "
-            }
+            let reason =
+                switch code {
+                case 0: "Wrong header field "
+                case 1: "Unknown header "
+                case 2: "Unknown option "
+                default: "code \(code) "
+                }
             return "Parameter problem: \(reason)at \(info)"
         case 128: return "Echo request"
         case 129: return "Echo reply"

@@ -18,8 +18,10 @@ public struct JSONReporter: PingReporter {
     let write: (String) -> Void
     let wallClock: () -> (Int, Int)
 
-    public init(options: PingOptions, write: @escaping (String) -> Void = { TextOutput.write($0, to: 1) },
-                wallClock: @escaping () -> (Int, Int) = TextReporter.now) {
+    public init(
+        options: PingOptions, write: @escaping (String) -> Void = { TextOutput.write($0, to: 1) },
+        wallClock: @escaping () -> (Int, Int) = TextReporter.now
+    ) {
         self.options = options
         self.write = write
         self.wallClock = wallClock
@@ -62,8 +64,11 @@ public struct JSONReporter: PingReporter {
             line.add("from", report.sender?.description)
             line.add("icmp_type", Int(report.type))
             line.add("icmp_code", Int(report.code))
-            line.add("message", ICMPErrorText.describe(version: report.version, type: report.type,
-                                                       code: report.code, info: report.info))
+            line.add(
+                "message",
+                ICMPErrorText.describe(
+                    version: report.version, type: report.type,
+                    code: report.code, info: report.info))
             // Redirects and source quenches are shown, not counted (iputils).
             line.add("counted", !report.isNotice)
             write(line.line)
@@ -71,9 +76,11 @@ public struct JSONReporter: PingReporter {
             guard !options.quiet else { return }
             var line = start("local_error", target)
             line.add("errno", Int(error.errorCode))
-            line.add("message", error.errorCode == UInt32(EMSGSIZE)
-                ? "message too long, mtu=\(error.info)"
-                : errnoMessage(Int32(bitPattern: error.errorCode)))
+            line.add(
+                "message",
+                error.errorCode == UInt32(EMSGSIZE)
+                    ? "message too long, mtu=\(error.info)"
+                    : errnoMessage(Int32(bitPattern: error.errorCode)))
             write(line.line)
         case .summary(let summary):
             write(Self.summary(summary, start: start("summary", summary.target)))
@@ -144,9 +151,11 @@ public struct JSONReporter: PingReporter {
         line.add("replies_counted", verification.repliesCounted)
         line.add("replies_on_wire", verification.repliesSeen)
         line.add("bad_checksums", verification.badChecksums)
-        line.add("wire_rtt_avg_ms", microsecondsAsMilliseconds: verification.averageWireRoundTrip.map { Int($0 / 1000) })
-        line.add("tool_overhead_avg_ms",
-                 microsecondsAsMilliseconds: verification.averageOverhead.map { Int($0 / 1000) })
+        line.add(
+            "wire_rtt_avg_ms", microsecondsAsMilliseconds: verification.averageWireRoundTrip.map { Int($0 / 1000) })
+        line.add(
+            "tool_overhead_avg_ms",
+            microsecondsAsMilliseconds: verification.averageOverhead.map { Int($0 / 1000) })
         line.add("agrees", verification.agrees)
         line.addRaw("disagreements", "[" + verification.disagreements.map(JSONLine.quoted).joined(separator: ",") + "]")
         return line.line
@@ -176,8 +185,10 @@ public struct JSONReporter: PingReporter {
         line.add("jitter_ms", microsecondsAsMilliseconds: timed ? s.jitter : nil)
         line.add("ewma_ms", microsecondsAsMilliseconds: timed ? s.movingAverage : nil)
         // iputils' `ipg`: the mean gap between probes sent.
-        line.add("ipg_ms", microsecondsAsMilliseconds: s.transmitted > 1
-            ? Int(summary.elapsedNanoseconds / 1000) / (s.transmitted - 1) : nil)
+        line.add(
+            "ipg_ms",
+            microsecondsAsMilliseconds: s.transmitted > 1
+                ? Int(summary.elapsedNanoseconds / 1000) / (s.transmitted - 1) : nil)
         // iputils' `pipe`: the most probes seen in flight at once.
         line.add("pipe", max(s.pipeSize, 0))
         line.add("exit_status", Int(summary.exitStatus))

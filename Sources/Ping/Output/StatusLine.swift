@@ -11,7 +11,8 @@ public enum StatusLine {
         // iputils prints times whenever something was received, and so a
         // minimum of LONG_MAX when no reply carried a time; ours waits for one.
         if s.received > 0, timed, let average = s.average {
-            line += ", min/avg/ewma/max = \(NumberText.milliseconds(s.minimum))/\(NumberText.milliseconds(average))"
+            line +=
+                ", min/avg/ewma/max = \(NumberText.milliseconds(s.minimum))/\(NumberText.milliseconds(average))"
                 + "/\(NumberText.milliseconds(s.movingAverage))/\(NumberText.milliseconds(s.maximum)) ms"
         }
         return line + "\n"
@@ -23,7 +24,9 @@ extension TextReporter {
     /// before its newline, as the other lines that do not name their host.
     public mutating func reportStatus(_ statistics: PingStatistics, timed: Bool, about host: PingHost?) {
         var line = StatusLine.text(statistics, timed: timed)
-        if severalHosts, let host { line.insert(contentsOf: " (to \(host.target.name))", at: line.index(before: line.endIndex)) }
+        if severalHosts, let host {
+            line.insert(contentsOf: " (to \(host.target.name))", at: line.index(before: line.endIndex))
+        }
         writeError(line)
     }
 }

@@ -19,10 +19,12 @@ public struct TextReporter: PingReporter {
     /// The wall clock for `-D`, as (seconds, microseconds).
     let wallClock: () -> (Int, Int)
 
-    public init(options: PingOptions, severalHosts: Bool = false, program: String = "icmpping",
-                write: @escaping (String) -> Void = { TextOutput.write($0, to: 1) },
-                writeError: @escaping (String) -> Void = { TextOutput.write($0, to: 2) },
-                wallClock: @escaping () -> (Int, Int) = TextReporter.now) {
+    public init(
+        options: PingOptions, severalHosts: Bool = false, program: String = "icmpping",
+        write: @escaping (String) -> Void = { TextOutput.write($0, to: 1) },
+        writeError: @escaping (String) -> Void = { TextOutput.write($0, to: 2) },
+        wallClock: @escaping () -> (Int, Int) = TextReporter.now
+    ) {
         self.options = options
         self.severalHosts = severalHosts
         self.program = program
@@ -55,7 +57,9 @@ public struct TextReporter: PingReporter {
         let target = host?.target
         switch event {
         case .pattern(let bytes):
-            if !options.quiet { write("PATTERN: 0x" + bytes.map { NumberText.padded(Int($0), 2, hex: true) }.joined() + "\n") }
+            if !options.quiet {
+                write("PATTERN: 0x" + bytes.map { NumberText.padded(Int($0), 2, hex: true) }.joined() + "\n")
+            }
         case .header(let target, let options, let source):
             write(Self.header(target, options, source: source))
         case .sent:
@@ -71,15 +75,20 @@ public struct TextReporter: PingReporter {
                 write(event.kind == .corrupted ? "\u{8}C" : "\u{8} \u{8}")
             } else {
                 var line = Self.replyLine(event, payloadSize: options.payloadSize)
-                if event.differentAddress, severalHosts { line.insert(contentsOf: to(target), at: line.index(before: line.endIndex)) }
+                if event.differentAddress, severalHosts {
+                    line.insert(contentsOf: to(target), at: line.index(before: line.endIndex))
+                }
                 write(stamp + line)
             }
         case .error(let report, let from):
             guard !options.quiet else { return }
-            let text = ICMPErrorText.describe(version: report.version,
-                                              type: report.type, code: report.code, info: report.info)
+            let text = ICMPErrorText.describe(
+                version: report.version,
+                type: report.type, code: report.code, info: report.info)
             if report.isNotice {
-                if !options.flood { write("\(stamp)From \(from ?? "?"): icmp_seq=\(report.sequence) \(text)\(to(target))\n") }
+                if !options.flood {
+                    write("\(stamp)From \(from ?? "?"): icmp_seq=\(report.sequence) \(text)\(to(target))\n")
+                }
             } else if options.flood {
                 write("\u{8}E")
             } else {
@@ -87,7 +96,10 @@ public struct TextReporter: PingReporter {
             }
         case .localError(let error):
             guard !options.quiet else { return }
-            if options.flood { write("E"); return }
+            if options.flood {
+                write("E")
+                return
+            }
             if error.errorCode == UInt32(EMSGSIZE) {
                 writeError("\(program): local error: message too long, mtu=\(error.info)\(to(target))\n")
             } else {
@@ -108,7 +120,8 @@ public struct TextReporter: PingReporter {
     /// `PING 127.0.0.1 (127.0.0.1) 56(84) bytes of data.` (IPv4) or
     /// `PING ::1(::1) 56 data bytes` (IPv6).
     public static func header(_ target: PingTarget, _ options: PingOptions, source: IPAddress?) -> String {
-        let from = options.device != nil || options.source != nil
+        let from =
+            options.device != nil || options.source != nil
             ? "from \(source.map(\.description) ?? "") \(options.device ?? ""): " : ""
         if case .v4 = target.address {
             let total = options.payloadSize + 8 + 20
@@ -146,7 +159,8 @@ public struct TextReporter: PingReporter {
         var comma = ""
         let timed = s.received > 0 && summary.timed && !s.samples.isEmpty
         if timed, let average = s.average, let deviation = s.meanDeviation {
-            text += "rtt min/avg/max/mdev = \(NumberText.milliseconds(s.minimum))/\(NumberText.milliseconds(average))"
+            text +=
+                "rtt min/avg/max/mdev = \(NumberText.milliseconds(s.minimum))/\(NumberText.milliseconds(average))"
                 + "/\(NumberText.milliseconds(s.maximum))/\(NumberText.milliseconds(deviation)) ms"
             comma = ", "
         }
@@ -162,7 +176,8 @@ public struct TextReporter: PingReporter {
         text += "\n"
         if timed, let ranks = s.percentiles([50, 90, 99]) {
             let (p50, p90, p99) = (ranks[0], ranks[1], ranks[2])
-            text += "rtt p50/p90/p99/jitter = \(NumberText.milliseconds(p50))/\(NumberText.milliseconds(p90))"
+            text +=
+                "rtt p50/p90/p99/jitter = \(NumberText.milliseconds(p50))/\(NumberText.milliseconds(p90))"
                 + "/\(NumberText.milliseconds(p99))/\(NumberText.milliseconds(s.jitter ?? 0)) ms\n"
         }
         return text

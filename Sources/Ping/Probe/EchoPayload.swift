@@ -49,7 +49,8 @@ public struct EchoPayload: Sendable, Equatable {
         let seconds = payload.loadUnaligned(fromByteOffset: 0, as: Int64.self)
         let nanoseconds = payload.loadUnaligned(fromByteOffset: 8, as: Int64.self)
         guard seconds >= 0, seconds < Int64.max / 1_000_000_000 - 1,
-              (0..<1_000_000_000).contains(nanoseconds) else { return nil }
+            (0..<1_000_000_000).contains(nanoseconds)
+        else { return nil }
         return seconds * 1_000_000_000 + nanoseconds
     }
 
@@ -65,9 +66,11 @@ public struct EchoPayload: Sendable, Equatable {
         let start = Self.timestampSize
         guard size > start else { return nil }
         // The common case, intact data, compared where it lies.
-        let intact = payload.count >= size && fill.withUnsafeBytes { sent in
-            memcmp(payload.baseAddress! + start, sent.baseAddress! + start, size - start) == 0
-        }
+        let intact =
+            payload.count >= size
+            && fill.withUnsafeBytes { sent in
+                memcmp(payload.baseAddress! + start, sent.baseAddress! + start, size - start) == 0
+            }
         if intact { return nil }
         guard let index = (start..<size).first(where: { $0 >= payload.count || payload[$0] != fill[$0] }) else {
             return nil

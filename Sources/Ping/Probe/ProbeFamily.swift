@@ -56,19 +56,23 @@ public struct ProbeFamily: Sendable {
     /// a raw IPv4 socket's datagram carries its own). A method rather than
     /// an entry of the table above: a stored closure is called through its
     /// context, retained and released for every datagram of a flood.
-    func classify(_ bytes: UnsafeRawBufferPointer, sender: @autoclosure () -> SocketAddress?, hopLimit: Int?,
-                  raw: Bool, identity: ProbeIdentity) -> ReceivedPacket {
+    func classify(
+        _ bytes: UnsafeRawBufferPointer, sender: @autoclosure () -> SocketAddress?, hopLimit: Int?,
+        raw: Bool, identity: ProbeIdentity
+    ) -> ReceivedPacket {
         // A raw IPv4 socket hands over the IP header (the sender, the TTL).
         if version == .v4, raw { return ReplyClassifier.ipv4Packet(bytes, identity: identity) }
         switch sender() {
         case .ipv4(let address, _)?:
-            return ReplyClassifier.icmp(bytes, sender: .v4(address), hopLimit: hopLimit,
-                                        checksumIsVerified: true, identity: identity)
+            return ReplyClassifier.icmp(
+                bytes, sender: .v4(address), hopLimit: hopLimit,
+                checksumIsVerified: true, identity: identity)
         case .ipv6(let address, _, let scope)?:
             // Both kinds of ICMPv6 socket get the message without the IPv6
             // header, checksum verified by the kernel (RFC 3542 section 3.1).
-            let packet = ReplyClassifier.icmp(bytes, sender: .v6(address), hopLimit: hopLimit,
-                                              checksumIsVerified: true, identity: identity)
+            let packet = ReplyClassifier.icmp(
+                bytes, sender: .v6(address), hopLimit: hopLimit,
+                checksumIsVerified: true, identity: identity)
             return scope == 0 ? packet : packet.fromScope(scope)
         case .unix?, nil:
             return .ignored(.malformed)

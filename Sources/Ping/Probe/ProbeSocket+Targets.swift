@@ -9,8 +9,10 @@ extension ProbeSocket {
     /// target of a family decides, as for one target; the rest of the family
     /// then uses the same kind. Every socket is configured; on failure the
     /// ones already opened are closed.
-    public static func open(for targets: [PingTarget], kind: ProbeSocketKind, hopLimit: Int?, device: String?,
-                            source: IPAddress?) throws(ProbeSocketError) -> [ProbeSocket] {
+    public static func open(
+        for targets: [PingTarget], kind: ProbeSocketKind, hopLimit: Int?, device: String?,
+        source: IPAddress?
+    ) throws(ProbeSocketError) -> [ProbeSocket] {
         var opened: [ProbeSocket] = []
         do throws(ProbeSocketError) {
             for target in targets {

@@ -46,11 +46,14 @@ public final class ProbeSocket: Sendable {
                 let socket = try Socket(family: family.socketFamily, type: .datagram, protocol: family.socketProtocol)
                 return ProbeSocket(socket: socket, family: family, isRaw: false)
             } catch {
-                let fallsBack = error.code == EACCES || error.code == EPROTONOSUPPORT
+                let fallsBack =
+                    error.code == EACCES || error.code == EPROTONOSUPPORT
                     || (error.code == EAFNOSUPPORT && family.version == .v4)
                 guard kind == .automatic, fallsBack else {
-                    throw ProbeSocketError(underlying: error, hint: error.code == EACCES
-                        ? "this group may not open ICMP datagram sockets (sysctl net.ipv4.ping_group_range)" : nil)
+                    throw ProbeSocketError(
+                        underlying: error,
+                        hint: error.code == EACCES
+                            ? "this group may not open ICMP datagram sockets (sysctl net.ipv4.ping_group_range)" : nil)
                 }
             }
         }
@@ -59,9 +62,11 @@ public final class ProbeSocket: Sendable {
             return ProbeSocket(socket: socket, family: family, isRaw: true)
         } catch {
             let denied = error.code == EPERM || error.code == EACCES
-            throw ProbeSocketError(underlying: error, hint: denied
-                ? "a raw ICMP socket needs root or CAP_NET_RAW (or allow ICMP datagram sockets: sysctl net.ipv4.ping_group_range)"
-                : nil)
+            throw ProbeSocketError(
+                underlying: error,
+                hint: denied
+                    ? "a raw ICMP socket needs root or CAP_NET_RAW (or allow ICMP datagram sockets: sysctl net.ipv4.ping_group_range)"
+                    : nil)
         }
     }
 
@@ -87,8 +92,10 @@ public final class ProbeSocket: Sendable {
 
     /// Receives one datagram into `buffer`, what the kernel said of it into
     /// `message` (see `Socket.receiveMessage(into:message:waiting:)`).
-    func receive(into buffer: UnsafeMutableRawBufferPointer, message: inout ReceivedMessage,
-                 waiting: Bool) throws(SocketError) -> IOResult<Int> {
+    func receive(
+        into buffer: UnsafeMutableRawBufferPointer, message: inout ReceivedMessage,
+        waiting: Bool
+    ) throws(SocketError) -> IOResult<Int> {
         try socket.receiveMessage(into: buffer, message: &message, waiting: waiting)
     }
 
@@ -99,7 +106,8 @@ public final class ProbeSocket: Sendable {
     public func wireIdentifier(requested identifier: UInt16) throws(SocketError) -> UInt16 {
         guard !isRaw else { return identifier }
         if let port = try socket.localAddress.port, port != 0 { return port }
-        let anywhere: IPAddress = family.version == .v4
+        let anywhere: IPAddress =
+            family.version == .v4
             ? .v4(IPv4Address(rawValue: 0)) : .v6(IPv6Address(bytes: [UInt8](repeating: 0, count: 16)))
         try socket.bind(to: SocketAddress(anywhere, port: 0))
         return try socket.localAddress.port ?? 0

@@ -102,33 +102,41 @@ public enum ReplyClassifier {
         guard let header = try? IPv4HeaderFields.parse(bytes), header.protocol == 1 else {
             return .ignored(.malformed)
         }
-        return icmp(header.payload(in: bytes), at: header.payloadOffset, sender: .v4(header.source),
-                    hopLimit: Int(header.timeToLive), checksumIsVerified: false, identity: identity)
+        return icmp(
+            header.payload(in: bytes), at: header.payloadOffset, sender: .v4(header.source),
+            hopLimit: Int(header.timeToLive), checksumIsVerified: false, identity: identity)
     }
 
     /// An ICMP or ICMPv6 message without its IP header: what a datagram
     /// socket (v4 and v6) and a raw ICMPv6 socket receive.
     /// `checksumIsVerified`: the kernel has already dropped bad checksums
     /// (ping sockets, raw ICMPv6 sockets), so the codec need not check.
-    public static func icmp(_ bytes: [UInt8], sender: IPAddress, hopLimit: Int?, checksumIsVerified: Bool,
-                            identity: ProbeIdentity) -> ReceivedPacket {
+    public static func icmp(
+        _ bytes: [UInt8], sender: IPAddress, hopLimit: Int?, checksumIsVerified: Bool,
+        identity: ProbeIdentity
+    ) -> ReceivedPacket {
         bytes.withUnsafeBytes {
             icmp($0, sender: sender, hopLimit: hopLimit, checksumIsVerified: checksumIsVerified, identity: identity)
         }
     }
 
     /// `icmp` of bytes in a receive buffer, read in place.
-    public static func icmp(_ bytes: UnsafeRawBufferPointer, sender: IPAddress, hopLimit: Int?,
-                            checksumIsVerified: Bool, identity: ProbeIdentity) -> ReceivedPacket {
-        icmp(bytes, at: 0, sender: sender, hopLimit: hopLimit, checksumIsVerified: checksumIsVerified,
-             identity: identity)
+    public static func icmp(
+        _ bytes: UnsafeRawBufferPointer, sender: IPAddress, hopLimit: Int?,
+        checksumIsVerified: Bool, identity: ProbeIdentity
+    ) -> ReceivedPacket {
+        icmp(
+            bytes, at: 0, sender: sender, hopLimit: hopLimit, checksumIsVerified: checksumIsVerified,
+            identity: identity)
     }
 
     /// `icmp` of a message that starts `offset` bytes into the datagram
     /// classified (after an IP header), so that a reply's `dataOffset`
     /// points into that datagram.
-    static func icmp(_ bytes: UnsafeRawBufferPointer, at offset: Int, sender: IPAddress, hopLimit: Int?,
-                     checksumIsVerified: Bool, identity: ProbeIdentity) -> ReceivedPacket {
+    static func icmp(
+        _ bytes: UnsafeRawBufferPointer, at offset: Int, sender: IPAddress, hopLimit: Int?,
+        checksumIsVerified: Bool, identity: ProbeIdentity
+    ) -> ReceivedPacket {
         let header: ICMPHeader
         do {
             header = try identity.version == .v4 ? ICMPHeader.parseV4(bytes) : ICMPHeader.parseV6(bytes)
@@ -141,9 +149,11 @@ public enum ReplyClassifier {
                 return .ignored(.foreignIdentifier)
             }
             let checksumIsValid = checksumIsVerified || (identity.version == .v4 && header.checksumIsValid)
-            return .reply(EchoReply(sequence: header.sequence, icmpLength: bytes.count, hopLimit: hopLimit,
-                                    checksumIsValid: checksumIsValid, dataOffset: offset + ICMPHeader.length,
-                                    sender: sender))
+            return .reply(
+                EchoReply(
+                    sequence: header.sequence, icmpLength: bytes.count, hopLimit: hopLimit,
+                    checksumIsValid: checksumIsValid, dataOffset: offset + ICMPHeader.length,
+                    sender: sender))
         case .error:
             return error(bytes, sender: sender, identity: identity)
         case .echoRequest, .other:
@@ -153,8 +163,10 @@ public enum ReplyClassifier {
 
     /// An ICMP error in `bytes` (its header already read): whether it
     /// quotes one of our requests. Rare enough to parse whole.
-    private static func error(_ bytes: UnsafeRawBufferPointer, sender: IPAddress,
-                              identity: ProbeIdentity) -> ReceivedPacket {
+    private static func error(
+        _ bytes: UnsafeRawBufferPointer, sender: IPAddress,
+        identity: ProbeIdentity
+    ) -> ReceivedPacket {
         let parsed: ICMPMessage
         do {
             parsed = try identity.version == .v4 ? ICMPMessage.parseV4(bytes) : ICMPMessage.parseV6(bytes)
@@ -162,32 +174,38 @@ public enum ReplyClassifier {
             return .ignored(.malformed)
         }
         guard let quote = parsed.quote, let quoted = quote.icmp,
-              quoted.type == echoRequestType(identity.version),
-              quote.destination == identity.target
+            quoted.type == echoRequestType(identity.version),
+            quote.destination == identity.target
         else { return .ignored(.foreignQuote) }
         if let identifier = identity.identifier, quoted.identifier != identifier {
             return .ignored(.foreignQuote)
         }
-        return .error(ErrorReport(version: identity.version, sequence: quoted.sequence, sender: sender,
-                                  type: parsed.type, code: parsed.code, info: info(of: parsed),
-                                  isNotice: identity.version == .v4 && (parsed.type == 4 || parsed.type == 5)))
+        return .error(
+            ErrorReport(
+                version: identity.version, sequence: quoted.sequence, sender: sender,
+                type: parsed.type, code: parsed.code, info: info(of: parsed),
+                isNotice: identity.version == .v4 && (parsed.type == 4 || parsed.type == 5)))
     }
 
     /// An entry of a datagram socket's error queue: the kernel matched an
     /// ICMP error to a request of ours and hands back that request's ICMP
     /// header (`quoted`) and the address it was sent to (`destination`).
     /// Local errors (EMSGSIZE ...) are not packets: the caller reports them.
-    public static func queuedError(_ error: ExtendedError, quoted: [UInt8], destination: IPAddress?,
-                                   identity: ProbeIdentity) -> ReceivedPacket {
+    public static func queuedError(
+        _ error: ExtendedError, quoted: [UInt8], destination: IPAddress?,
+        identity: ProbeIdentity
+    ) -> ReceivedPacket {
         guard error.origin == .icmp || error.origin == .icmpv6 else { return .ignored(.otherType) }
         guard quoted.count >= 8, destination == identity.target,
-              quoted[0] == echoRequestType(identity.version)
+            quoted[0] == echoRequestType(identity.version)
         else { return .ignored(.foreignQuote) }
         let identifier = UInt16(quoted[4]) << 8 | UInt16(quoted[5])
         if let ours = identity.identifier, identifier != ours { return .ignored(.foreignQuote) }
-        return .error(ErrorReport(version: identity.version, sequence: UInt16(quoted[6]) << 8 | UInt16(quoted[7]),
-                                  sender: error.offender?.ipAddress, type: error.type, code: error.code,
-                                  info: error.info, isNotice: false))
+        return .error(
+            ErrorReport(
+                version: identity.version, sequence: UInt16(quoted[6]) << 8 | UInt16(quoted[7]),
+                sender: error.offender?.ipAddress, type: error.type, code: error.code,
+                info: error.info, isNotice: false))
     }
 
     static func echoRequestType(_ version: ICMPVersion) -> UInt8 { version == .v4 ? 8 : 128 }

@@ -23,15 +23,19 @@ final class RequestBuffer {
     /// The request `sequence` stamped with `sentAt` (monotonic ns); valid
     /// until the next call. IPv6 leaves the checksum to the kernel, which
     /// computes it on raw and datagram ICMPv6 sockets alike.
-    func request(_ version: ICMPVersion, identifier: UInt16, sequence: UInt16,
-                 sentAt: Int64) -> UnsafeRawBufferPointer {
+    func request(
+        _ version: ICMPVersion, identifier: UInt16, sequence: UInt16,
+        sentAt: Int64
+    ) -> UnsafeRawBufferPointer {
         // Both buffers were allocated for `payload.size`: no slicing needed.
         let payloadBytes = UnsafeMutableRawBufferPointer(start: data.baseAddress, count: payload.size)
         payload.stamp(sentAt, into: payloadBytes)
         // The payload size is checked when options are read, so packing
         // cannot fail.
-        let count = (try? ICMPMessage.packEcho(version, identifier: identifier, sequence: sequence,
-                                               payload: UnsafeRawBufferPointer(payloadBytes), into: packet)) ?? 0
+        let count =
+            (try? ICMPMessage.packEcho(
+                version, identifier: identifier, sequence: sequence,
+                payload: UnsafeRawBufferPointer(payloadBytes), into: packet)) ?? 0
         return UnsafeRawBufferPointer(start: packet.baseAddress, count: count)
     }
 }

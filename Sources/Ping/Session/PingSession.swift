@@ -37,15 +37,19 @@ public struct PingSession<Reporter: PingReporter> {
     private let requests: RequestBuffer
 
     /// One host on one socket.
-    public init(options: PingOptions, target: PingTarget, probe: ProbeSocket, reporter: Reporter,
-                identifier: UInt16 = UInt16.random(in: 0...UInt16.max)) {
+    public init(
+        options: PingOptions, target: PingTarget, probe: ProbeSocket, reporter: Reporter,
+        identifier: UInt16 = UInt16.random(in: 0...UInt16.max)
+    ) {
         self.init(options: options, targets: [(target, probe)], reporter: reporter, identifier: identifier)
     }
 
     /// Several hosts, each with its socket (hosts may share a raw one).
     /// Host k's requests carry identifier `identifier` + k.
-    public init(options: PingOptions, targets: [(PingTarget, ProbeSocket)], reporter: Reporter,
-                identifier: UInt16 = UInt16.random(in: 0...UInt16.max)) {
+    public init(
+        options: PingOptions, targets: [(PingTarget, ProbeSocket)], reporter: Reporter,
+        identifier: UInt16 = UInt16.random(in: 0...UInt16.max)
+    ) {
         precondition(!targets.isEmpty, "a run pings at least one host")
         self.options = options
         self.reporter = reporter
@@ -56,9 +60,10 @@ public struct PingSession<Reporter: PingReporter> {
         let start = Clocks.monotonic()
         let interval = Int64(options.effectiveIntervalMilliseconds) * 1_000_000
         runs = targets.enumerated().map { index, pair in
-            TargetRun(target: pair.0, probe: pair.1, socket: sockets.firstIndex { $0 === pair.1 } ?? 0,
-                      identifier: identifier &+ UInt16(truncatingIfNeeded: index),
-                      start: start + interval * Int64(index) / Int64(targets.count), options: options)
+            TargetRun(
+                target: pair.0, probe: pair.1, socket: sockets.firstIndex { $0 === pair.1 } ?? 0,
+                identifier: identifier &+ UInt16(truncatingIfNeeded: index),
+                start: start + interval * Int64(index) / Int64(targets.count), options: options)
         }
         hosts = targets.indices.map { PingHost($0, targets[$0].0) }
     }
@@ -68,8 +73,10 @@ public struct PingSession<Reporter: PingReporter> {
     /// 0 when every host answered as iputils asks of one, 1 otherwise.
     /// `statusRequested` true (once per SIGQUIT) reports each host's counts
     /// so far.
-    public mutating func run(shouldStop: () -> Bool = { false },
-                             statusRequested: () -> Bool = { false }) throws(SocketError) -> Int32 {
+    public mutating func run(
+        shouldStop: () -> Bool = { false },
+        statusRequested: () -> Bool = { false }
+    ) throws(SocketError) -> Int32 {
         // Read from a local: handed from the property to the hosts' mutating
         // methods, the options were copied on every turn of the loop.
         let options = self.options
@@ -151,13 +158,15 @@ public struct PingSession<Reporter: PingReporter> {
         let transmitted = runs[index].statistics.transmitted
         let sequence = UInt16(truncatingIfNeeded: transmitted + 1)
         if options.reportOutstanding, transmitted > 0,
-           !runs[index].statistics.isAnswered(UInt16(truncatingIfNeeded: transmitted)) {
+            !runs[index].statistics.isAnswered(UInt16(truncatingIfNeeded: transmitted))
+        {
             reporter.report(.outstanding(sequence: UInt16(truncatingIfNeeded: transmitted)), about: host(index))
         }
         runs[index].statistics.willSend(sequence)
         let sentAt = Clocks.monotonic()
-        let request = requests.request(probe.family.version, identifier: runs[index].identifier, sequence: sequence,
-                                       sentAt: sentAt)
+        let request = requests.request(
+            probe.family.version, identifier: runs[index].identifier, sequence: sequence,
+            sentAt: sentAt)
         do {
             // A full send buffer drops the probe; iputils counts it as sent too.
             _ = try probe.send(request, to: runs[index].destination)
@@ -187,9 +196,11 @@ public struct PingSession<Reporter: PingReporter> {
         while count < 256 {
             do {
                 let waiting = firstWaiting && count == 0
-                guard try probe.receive(into: buffer.bytes, message: &received, waiting: waiting)
-                    .value != nil else { break }
-            } catch where !probe.isRaw {
+                guard
+                    try probe.receive(into: buffer.bytes, message: &received, waiting: waiting)
+                        .value != nil
+                else { break }
+            } catch  where !probe.isRaw {
                 // A ping socket reports a queued ICMP error as the errno of
                 // the next receive (EHOSTUNREACH ...): the error queue says more.
                 failed = true
@@ -212,7 +223,10 @@ public struct PingSession<Reporter: PingReporter> {
             // Flood: the probe in flight is answered, so the next one goes
             // out now rather than after one more receive that finds nothing.
             if options.effectiveIntervalMilliseconds == 0, runs[index].statistics.inFlight == 0,
-               runs[index].mayStillSend(options) { return }
+                runs[index].mayStillSend(options)
+            {
+                return
+            }
         }
         // An error queue entry makes poll report the socket readable while
         // recvmsg finds nothing: read the queue then, or the loop would spin.
@@ -230,12 +244,15 @@ public struct PingSession<Reporter: PingReporter> {
     /// holds what the kernel said of the datagram. Mutating only so that
     /// the receive loop calls it on the session in place: a non-mutating
     /// call from there copies the whole session (some 700 bytes) first.
-    private mutating func classify(_ bytes: UnsafeRawBufferPointer, on socket: Int, _ probe: ProbeSocket,
-                                   host: inout Int) -> ReceivedPacket {
+    private mutating func classify(
+        _ bytes: UnsafeRawBufferPointer, on socket: Int, _ probe: ProbeSocket,
+        host: inout Int
+    ) -> ReceivedPacket {
         var packet = ReceivedPacket.ignored(.otherType)
         for index in runs.indices where runs[index].socket == socket {
-            packet = probe.family.classify(bytes, sender: received.sender, hopLimit: received.hopLimit,
-                                           raw: probe.isRaw, identity: runs[index].identity)
+            packet = probe.family.classify(
+                bytes, sender: received.sender, hopLimit: received.hopLimit,
+                raw: probe.isRaw, identity: runs[index].identity)
             if case .ignored = packet { continue }
             host = index
             return packet
@@ -256,9 +273,10 @@ public struct PingSession<Reporter: PingReporter> {
                 reporter.report(.localError(error), about: host(index))
                 continue
             }
-            let packet = ReplyClassifier.queuedError(error, quoted: buffer.prefix(message.count),
-                                                     destination: message.sender?.ipAddress,
-                                                     identity: runs[index].identity)
+            let packet = ReplyClassifier.queuedError(
+                error, quoted: buffer.prefix(message.count),
+                destination: message.sender?.ipAddress,
+                identity: runs[index].identity)
             if case .error(let report) = packet {
                 found += 1
                 handleError(report, for: index)
@@ -269,18 +287,22 @@ public struct PingSession<Reporter: PingReporter> {
 
     /// Counts an echo reply and reports it. `data` is its echo data, where
     /// it was received: the send time and the fill are checked there.
-    private mutating func handleReply(_ reply: EchoReply, data: UnsafeRawBufferPointer, for index: Int,
-                                      arrival: Int64) {
+    private mutating func handleReply(
+        _ reply: EchoReply, data: UnsafeRawBufferPointer, for index: Int,
+        arrival: Int64
+    ) {
         // A host that is done counts nothing more: for one host, iputils
         // would have exited.
         guard !runs[index].isDone else { return }
         var roundTrip: Int?
         if payload.isTimed, let sent = EchoPayload.sendTime(in: data), sent <= arrival,
-           sent >= arrival - 3_600_000_000_000 * 24 {
+            sent >= arrival - 3_600_000_000_000 * 24
+        {
             roundTrip = Int((arrival - sent) / 1000)
         }
-        let kind = runs[index].statistics.recordReply(sequence: reply.sequence, roundTrip: roundTrip,
-                                                      checksumIsValid: reply.checksumIsValid)
+        let kind = runs[index].statistics.recordReply(
+            sequence: reply.sequence, roundTrip: roundTrip,
+            checksumIsValid: reply.checksumIsValid)
         guard reporter.showsEachProbe else { return }
         let truncated = reply.icmpLength < payload.size + 8
         var event = ReplyEvent(

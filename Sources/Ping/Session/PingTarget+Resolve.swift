@@ -40,8 +40,9 @@ extension PingTarget {
             var names = AddressNames(numeric: numeric || host.contains(":"))
             displayed = names.text(address, scopeID: scopeID)
         }
-        return PingTarget(name: literal ? host : (found.canonicalName ?? host), address: address,
-                          displayedAddress: displayed, typedName: host, scopeID: scopeID)
+        return PingTarget(
+            name: literal ? host : (found.canonicalName ?? host), address: address,
+            displayedAddress: displayed, typedName: host, scopeID: scopeID)
     }
 
     /// The source address the kernel picks to reach this target (through

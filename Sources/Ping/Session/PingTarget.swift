@@ -25,10 +25,14 @@ public struct PingTarget: Sendable, Equatable {
         init(_ fields: Fields) { self.fields = fields }
     }
 
-    public init(name: String, address: IPAddress, displayedAddress: String, typedName: String? = nil,
-                scopeID: UInt32 = 0) {
-        box = Box(Fields(name: name, address: address, displayedAddress: displayedAddress,
-                         typedName: typedName ?? name, scopeID: scopeID))
+    public init(
+        name: String, address: IPAddress, displayedAddress: String, typedName: String? = nil,
+        scopeID: UInt32 = 0
+    ) {
+        box = Box(
+            Fields(
+                name: name, address: address, displayedAddress: displayedAddress,
+                typedName: typedName ?? name, scopeID: scopeID))
     }
 
     /// A new shared object with one field changed.

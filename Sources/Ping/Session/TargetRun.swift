@@ -25,16 +25,19 @@ struct TargetRun {
     /// Nothing more is sent or counted for this host.
     var isDone = false
 
-    init(target: PingTarget, probe: ProbeSocket, socket: Int, identifier: UInt16, start: Int64,
-         options: PingOptions) {
+    init(
+        target: PingTarget, probe: ProbeSocket, socket: Int, identifier: UInt16, start: Int64,
+        options: PingOptions
+    ) {
         self.target = target
         self.probe = probe
         self.socket = socket
         self.identifier = identifier
         self.start = start
         nextSend = start
-        identity = ProbeIdentity(version: probe.family.version, identifier: probe.isRaw ? identifier : nil,
-                                 target: target.address)
+        identity = ProbeIdentity(
+            version: probe.family.version, identifier: probe.isRaw ? identifier : nil,
+            target: target.address)
         destination = target.socketAddress
         // A target typed as an address is printed numerically (iputils).
         names = AddressNames(numeric: options.numeric || options.flood || target.isAddressLiteral)
@@ -72,7 +75,8 @@ struct TargetRun {
     /// the flood wait, or sooner when answered.
     mutating func didSend(at now: Int64, interval: Int64, options: PingOptions) {
         lastSend = now
-        nextSend = interval == 0 ? now + PingTiming.floodWaitNanoseconds : start + Int64(statistics.transmitted) * interval
+        nextSend =
+            interval == 0 ? now + PingTiming.floodWaitNanoseconds : start + Int64(statistics.transmitted) * interval
         if !mayStillSend(options) { exitAt = now + lingerAfterLastProbe(options) }
     }
 
@@ -84,8 +88,9 @@ struct TargetRun {
         let twiceSlowest = Int64(statistics.maximum) * 2_000
         // Not below the flood wait: iputils' few hundred µs after a fast
         // flood can end the run with the last reply already on its way.
-        return max(twiceSlowest, Int64(options.effectiveIntervalMilliseconds) * 1_000_000,
-                   PingTiming.floodWaitNanoseconds)
+        return max(
+            twiceSlowest, Int64(options.effectiveIntervalMilliseconds) * 1_000_000,
+            PingTiming.floodWaitNanoseconds)
     }
 
     /// iputils `finish`: 0 when a reply came (and, with `-w` and `-c`, all

@@ -24,9 +24,10 @@ public struct DatagramEchoClient: Sendable {
     /// the lines end early (a line longer than `ByteLines.maxLength`, or a
     /// failed read), the lines before have had their exchange, and then this
     /// throws, naming `inputName`.
-    public func run(socket: Socket, lines: ByteLines, output: FileDescriptor,
-                    inputName: String = "standard input") throws(EchoError) -> Int
-    {
+    public func run(
+        socket: Socket, lines: ByteLines, output: FileDescriptor,
+        inputName: String = "standard input"
+    ) throws(EchoError) -> Int {
         let missing = try exchange(socket: socket, lines: lines, output: output)
         if let failure = lines.failure { throw EchoError("\(inputName): \(failure)") }
         return missing
@@ -42,7 +43,7 @@ public struct DatagramEchoClient: Sendable {
             do throws(SocketError) {
                 _ = try socket.send(datagram)
                 reply = try awaitEcho(of: datagram, on: socket, buffer: &buffer)
-            } catch where error.code == ECONNREFUSED {
+            } catch  where error.code == ECONNREFUSED {
                 missing += 1
                 reportMissing(index + 1, error)
                 continue

@@ -50,13 +50,16 @@ enum BlockingConnection {
     ) -> Interest {
         let wants = connection.wants
         var set = PollSet()
-        let socketEvents: PollEvents = switch connection.interest {
-        case .read: .readable
-        case .write: .writable
-        case .idle, .close: []
-        }
+        let socketEvents: PollEvents =
+            switch connection.interest {
+            case .read: .readable
+            case .write: .writable
+            case .idle, .close: []
+            }
         _ = set.append(connection.descriptor, events: socketEvents)
-        let waited = wants.waitsOn.map { set.append($0.descriptor, events: $0.readiness == .readable ? .readable : .writable) }
+        let waited = wants.waitsOn.map {
+            set.append($0.descriptor, events: $0.readiness == .readable ? .readable : .writable)
+        }
         let wake = inbox.descriptor.map { set.append($0, events: .readable) }
         let outcome: WaitOutcome
         do {

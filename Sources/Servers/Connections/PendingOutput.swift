@@ -1,3 +1,4 @@
+import Glibc
 import SocketCore
 
 /// The output of one connection that the kernel has not taken yet, in
@@ -50,5 +51,3 @@ struct PendingOutput {
         return true
     }
 }
-
-import Glibc

@@ -142,9 +142,10 @@ final class StreamConnection<Session: StreamSession> {
         if !io.output.isEmpty {
             defer { io.output.removeAll() }
             if pending == nil && io.output.head.isEmpty {
-                let taken = try io.output.tail.withUnsafeBytes { bytes in
-                    Result { () throws(SocketError) in try socket.send(bytes) }
-                }.get().value ?? 0
+                let taken =
+                    try io.output.tail.withUnsafeBytes { bytes in
+                        Result { () throws(SocketError) in try socket.send(bytes) }
+                    }.get().value ?? 0
                 if taken < io.output.tail.count {
                     pending = PendingOutput([.bytes(Array(io.output.tail[taken...]))])
                 }

@@ -65,8 +65,9 @@ public final class PidFile: Sendable {
                 try? SystemCall.close(descriptor)
                 // The holder empties the file when it takes the lock and
                 // writes its pid once it serves (after detaching).
-                throw ServerError("pidfile \(path) is held by "
-                    + (holder.map { "pid \($0)" } ?? "a process that has not written its pid yet"))
+                throw ServerError(
+                    "pidfile \(path) is held by "
+                        + (holder.map { "pid \($0)" } ?? "a process that has not written its pid yet"))
             }
             guard isSameFile(descriptor, path) else {
                 try? SystemCall.close(descriptor)

@@ -6,8 +6,10 @@ public struct EchoHandler: StreamHandler, DatagramHandler {
 
     public func open(peer: SocketAddress) -> EchoSession { EchoSession() }
 
-    public func received(_ datagram: UnsafeRawBufferPointer, from sender: SocketAddress,
-                         output: inout [UInt8]) -> Bool {
+    public func received(
+        _ datagram: UnsafeRawBufferPointer, from sender: SocketAddress,
+        output: inout [UInt8]
+    ) -> Bool {
         output.append(contentsOf: datagram)
         return true
     }

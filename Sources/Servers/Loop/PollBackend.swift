@@ -36,10 +36,11 @@ struct PollBackend: ReadinessBackend {
         for entry in 0..<set.count {
             let events = set.ready(at: entry)
             guard !events.isEmpty else { continue }
-            report.append(ReadyDescriptor(
-                descriptor: set.descriptor(at: entry),
-                readable: !events.isDisjoint(with: [.readable, .error, .hangUp]),
-                writable: events.contains(.writable)))
+            report.append(
+                ReadyDescriptor(
+                    descriptor: set.descriptor(at: entry),
+                    readable: !events.isDisjoint(with: [.readable, .error, .hangUp]),
+                    writable: events.contains(.writable)))
         }
         return report.ready
     }

@@ -51,8 +51,10 @@ struct ReadinessLoop<Handler: StreamHandler, Backend: ReadinessBackend> {
         } catch {
             throw ServerError("\(Backend.name): \(error)")
         }
-        for (descriptor, what) in [(listening, "listener"), (wakeDescriptor, "wake-up eventfd"),
-                                   (lifelineDescriptor ?? -1, "lifeline")] where descriptor >= 0 {
+        for (descriptor, what) in [
+            (listening, "listener"), (wakeDescriptor, "wake-up eventfd"),
+            (lifelineDescriptor ?? -1, "lifeline"),
+        ] where descriptor >= 0 {
             guard backend.watch(descriptor, for: .read) else {
                 throw ServerError("\(Backend.name): cannot watch the \(what) (descriptor \(descriptor))")
             }
@@ -110,8 +112,10 @@ struct ReadinessLoop<Handler: StreamHandler, Backend: ReadinessBackend> {
         }
     }
 
-    private mutating func socketReady(_ connection: Connection, _ event: ReadyDescriptor,
-                                      buffer: UnsafeMutableRawBufferPointer) {
+    private mutating func socketReady(
+        _ connection: Connection, _ event: ReadyDescriptor,
+        buffer: UnsafeMutableRawBufferPointer
+    ) {
         let next: Interest
         switch connection.interest {
         // With output queued, an error or hang-up is the send's to report.
@@ -140,7 +144,7 @@ struct ReadinessLoop<Handler: StreamHandler, Backend: ReadinessBackend> {
         let now = MonotonicInstant.now
         while let due = deadlines.popDue(now: now) {
             guard let connection = connection(at: due.descriptor), connection.generation == due.generation,
-                  connection.armedDeadline == due.instant
+                connection.armedDeadline == due.instant
             else { continue }  // moved, cleared, or the connection is gone
             update(connection, to: connection.deadlinePassed(io: &io))
         }
@@ -170,9 +174,11 @@ struct ReadinessLoop<Handler: StreamHandler, Backend: ReadinessBackend> {
             }
             let descriptor = accepted.socket.withUnsafeFileDescriptor { $0 }
             guard backend.watch(descriptor, for: .read) else {
-                let why = Backend.name == "select"
+                let why =
+                    Backend.name == "select"
                     ? "is not below FD_SETSIZE (\(DescriptorSet.capacity))" : "cannot be watched"
-                ServerLog.warning("""
+                ServerLog.warning(
+                    """
                     \(Backend.name): descriptor \(descriptor) of the connection from \(accepted.peer) \(why); \
                     closed it
                     """)
@@ -224,7 +230,8 @@ struct ReadinessLoop<Handler: StreamHandler, Backend: ReadinessBackend> {
                     Self.place(connection, at: waited.descriptor, in: &waiting)
                     connection.watchedDescriptor = waited
                 } else {
-                    ServerLog.warning("connection from \(connection.peer): cannot wait on descriptor \(waited.descriptor)")
+                    ServerLog.warning(
+                        "connection from \(connection.peer): cannot wait on descriptor \(waited.descriptor)")
                     close(connection)
                 }
             }

@@ -52,11 +52,13 @@ public struct EpollCServer: StreamServer {
                 let counters = ee_server_counters(server)
                 ee_server_free(server)
                 if counters.shed > 0 {
-                    ServerLog.warning("epoll-c worker \(index): closed \(counters.shed) connection(s) while out of descriptors")
+                    ServerLog.warning(
+                        "epoll-c worker \(index): closed \(counters.shed) connection(s) while out of descriptors")
                 }
                 if counters.accept_errors > 0 {
                     let last = SocketError(code: counters.last_accept_error, call: "accept4")
-                    ServerLog.warning("epoll-c worker \(index): \(counters.accept_errors) failed accept(s), the last \(last)")
+                    ServerLog.warning(
+                        "epoll-c worker \(index): \(counters.accept_errors) failed accept(s), the last \(last)")
                 }
                 return result == 0 ? nil : ServerError("epoll-c: \(SocketError(code: -result, call: "sc_loop_run"))")
             }

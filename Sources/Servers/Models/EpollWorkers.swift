@@ -1,4 +1,5 @@
 import SocketCore
+import Synchronization
 
 /// The listeners of an epoll model's workers: the one it was given, and
 /// for each further worker a socket bound to the same address with
@@ -51,8 +52,6 @@ enum EpollWorkers {
         if let error = failures.first { throw error }
     }
 }
-
-import Synchronization
 
 final class FirstFailure: Sendable {
     private let error = Mutex<ServerError?>(nil)

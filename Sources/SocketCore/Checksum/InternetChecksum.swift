@@ -32,15 +32,19 @@ public struct InternetChecksum: Sendable, Equatable {
 
     /// Adds the IPv4 pseudo-header of RFC 768 (UDP) for a transport message
     /// of `length` bytes. Add it before or after the message itself.
-    public mutating func addPseudoHeader(source: IPv4Address, destination: IPv4Address,
-                                         protocol number: UInt8, length: UInt16) {
+    public mutating func addPseudoHeader(
+        source: IPv4Address, destination: IPv4Address,
+        protocol number: UInt8, length: UInt16
+    ) {
         let src = source.bytes, dst = destination.bytes
         accumulator = addWhole(sc_checksum_pseudo_ipv4(src, dst, number, length))
     }
 
     /// Adds the IPv6 pseudo-header of RFC 8200 section 8.1 (UDP, ICMPv6).
-    public mutating func addPseudoHeader(source: IPv6Address, destination: IPv6Address,
-                                         nextHeader: UInt8, length: UInt32) {
+    public mutating func addPseudoHeader(
+        source: IPv6Address, destination: IPv6Address,
+        nextHeader: UInt8, length: UInt32
+    ) {
         accumulator = addWhole(sc_checksum_pseudo_ipv6(source.bytes, destination.bytes, nextHeader, length))
     }
 

@@ -65,9 +65,11 @@ public final class EventLoop {
     {
         let box = Unmanaged.passRetained(Box(io: handler))
         var id: sc_watch_id = 0
-        let result = sc_loop_watch(loop, descriptor, events.rawValue, { _, _, _, events, context in
-            Unmanaged<Box>.fromOpaque(context!).takeUnretainedValue().io!(LoopEvents(rawValue: events))
-        }, box.toOpaque(), &id)
+        let result = sc_loop_watch(
+            loop, descriptor, events.rawValue,
+            { _, _, _, events, context in
+                Unmanaged<Box>.fromOpaque(context!).takeUnretainedValue().io!(LoopEvents(rawValue: events))
+            }, box.toOpaque(), &id)
         guard result == 0 else {
             box.release()
             throw SocketError(code: -result, call: "sc_loop_watch", detail: "descriptor \(descriptor)")
@@ -85,12 +87,15 @@ public final class EventLoop {
         throws(SocketError) -> ID
     {
         var id: sc_watch_id = 0
-        let result = sc_loop_watch(loop, descriptor, events.rawValue, { _, _, fd, events, context in
-            let events = LoopEvents(rawValue: events)
-            Unmanaged<LoopReport>.fromOpaque(context!).takeUnretainedValue().append(ReadyDescriptor(
-                descriptor: fd, readable: !events.isDisjoint(with: [.readable, .error, .hangUp]),
-                writable: events.contains(.writable)))
-        }, Unmanaged.passUnretained(report).toOpaque(), &id)
+        let result = sc_loop_watch(
+            loop, descriptor, events.rawValue,
+            { _, _, fd, events, context in
+                let events = LoopEvents(rawValue: events)
+                Unmanaged<LoopReport>.fromOpaque(context!).takeUnretainedValue().append(
+                    ReadyDescriptor(
+                        descriptor: fd, readable: !events.isDisjoint(with: [.readable, .error, .hangUp]),
+                        writable: events.contains(.writable)))
+            }, Unmanaged.passUnretained(report).toOpaque(), &id)
         guard result == 0 else {
             throw SocketError(code: -result, call: "sc_loop_watch", detail: "descriptor \(descriptor)")
         }
@@ -119,12 +124,14 @@ public final class EventLoop {
     {
         let box = Unmanaged.passRetained(Box(timer: handler, repeats: period != nil))
         var id: sc_watch_id = 0
-        let result = sc_loop_timer(loop, Self.nanoseconds(delay), period.map(Self.nanoseconds) ?? 0, { loop, id, context in
-            let box = Unmanaged<Box>.fromOpaque(context!).takeUnretainedValue()
-            box.timer!()
-            // The C loop has released a one-shot timer before calling it.
-            if !box.repeats, let owner = box.owner { owner.boxes.removeValue(forKey: box.id)?.release() }
-        }, box.toOpaque(), &id)
+        let result = sc_loop_timer(
+            loop, Self.nanoseconds(delay), period.map(Self.nanoseconds) ?? 0,
+            { loop, id, context in
+                let box = Unmanaged<Box>.fromOpaque(context!).takeUnretainedValue()
+                box.timer!()
+                // The C loop has released a one-shot timer before calling it.
+                if !box.repeats, let owner = box.owner { owner.boxes.removeValue(forKey: box.id)?.release() }
+            }, box.toOpaque(), &id)
         guard result == 0 else {
             box.release()
             throw SocketError(code: -result, call: "sc_loop_timer")
@@ -163,9 +170,11 @@ public final class EventLoop {
         let box = Unmanaged.passRetained(Box(timer: handler))
         if let old = wakeBox { old.release() }
         wakeBox = box
-        sc_loop_on_wake(loop, { _, context in
-            Unmanaged<Box>.fromOpaque(context!).takeUnretainedValue().timer!()
-        }, box.toOpaque())
+        sc_loop_on_wake(
+            loop,
+            { _, context in
+                Unmanaged<Box>.fromOpaque(context!).takeUnretainedValue().timer!()
+            }, box.toOpaque())
     }
     private var wakeBox: Unmanaged<Box>?
 
@@ -212,7 +221,9 @@ public final class LoopReport {
     }
 
     /// What was reported since the last `clear`; valid until the next change.
-    public var ready: UnsafeBufferPointer<ReadyDescriptor> { UnsafeBufferPointer(start: entries, count: filled.pointee) }
+    public var ready: UnsafeBufferPointer<ReadyDescriptor> {
+        UnsafeBufferPointer(start: entries, count: filled.pointee)
+    }
 
     /// Empties the report and makes room for at least `count` descriptors.
     public func clear(reserving count: Int = 0) {

@@ -32,13 +32,16 @@ public struct NetworkInterface: Sendable, Equatable {
             defer { entry = current.pointee.ifa_next }
             let name = String(cString: current.pointee.ifa_name)
             let flags = Int32(bitPattern: current.pointee.ifa_flags)
-            var interface = found[name] ?? NetworkInterface(
-                name: name, isLoopback: flags & Int32(IFF_LOOPBACK) != 0, isUp: flags & Int32(IFF_UP) != 0,
-                addresses: [])
+            var interface =
+                found[name]
+                ?? NetworkInterface(
+                    name: name, isLoopback: flags & Int32(IFF_LOOPBACK) != 0, isUp: flags & Int32(IFF_UP) != 0,
+                    addresses: [])
             if found[name] == nil { order.append(name) }
             if let address = current.pointee.ifa_addr.flatMap(Self.ipAddress) {
-                interface = NetworkInterface(name: name, isLoopback: interface.isLoopback, isUp: interface.isUp,
-                                             addresses: interface.addresses + [address])
+                interface = NetworkInterface(
+                    name: name, isLoopback: interface.isLoopback, isUp: interface.isUp,
+                    addresses: interface.addresses + [address])
             }
             found[name] = interface
         }
@@ -48,11 +51,12 @@ public struct NetworkInterface: Sendable, Equatable {
     /// The IP address of an `ifa_addr`; nil for a link-layer (AF_PACKET)
     /// entry.
     private static func ipAddress(_ address: UnsafeMutablePointer<sockaddr>) -> IPAddress? {
-        let length = switch Int32(address.pointee.sa_family) {
-        case AF_INET: MemoryLayout<sockaddr_in>.size
-        case AF_INET6: MemoryLayout<sockaddr_in6>.size
-        default: 0
-        }
+        let length =
+            switch Int32(address.pointee.sa_family) {
+            case AF_INET: MemoryLayout<sockaddr_in>.size
+            case AF_INET6: MemoryLayout<sockaddr_in6>.size
+            default: 0
+            }
         guard length > 0 else { return nil }
         return SocketAddressStorage(copying: UnsafeRawBufferPointer(start: address, count: length)).address?.ipAddress
     }

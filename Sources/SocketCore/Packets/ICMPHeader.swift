@@ -73,11 +73,12 @@ public struct ICMPHeader: Equatable, Sendable {
 
 extension ICMPMessage.Kind {
     init(_ kind: sc_icmp_kind) {
-        self = switch kind {
-        case SC_ICMP_KIND_ECHO_REQUEST: .echoRequest
-        case SC_ICMP_KIND_ECHO_REPLY: .echoReply
-        case SC_ICMP_KIND_ERROR: .error
-        default: .other
-        }
+        self =
+            switch kind {
+            case SC_ICMP_KIND_ECHO_REQUEST: .echoRequest
+            case SC_ICMP_KIND_ECHO_REPLY: .echoReply
+            case SC_ICMP_KIND_ERROR: .error
+            default: .other
+            }
     }
 }

@@ -88,14 +88,18 @@ public struct ICMPMessage: Equatable, Sendable {
 
     /// Parses an ICMPv6 message, verifying its checksum when the addresses
     /// of the carrying IPv6 header are given.
-    public static func parseV6(_ bytes: [UInt8], source: IPv6Address? = nil,
-                               destination: IPv6Address? = nil) throws(PacketError) -> ICMPMessage {
+    public static func parseV6(
+        _ bytes: [UInt8], source: IPv6Address? = nil,
+        destination: IPv6Address? = nil
+    ) throws(PacketError) -> ICMPMessage {
         try withBytes(bytes) { (raw) throws(PacketError) in try parseV6(raw, source: source, destination: destination) }
     }
 
     /// `parseV6` of bytes in a buffer of the caller's (no copy but the body's).
-    public static func parseV6(_ bytes: UnsafeRawBufferPointer, source: IPv6Address? = nil,
-                               destination: IPv6Address? = nil) throws(PacketError) -> ICMPMessage {
+    public static func parseV6(
+        _ bytes: UnsafeRawBufferPointer, source: IPv6Address? = nil,
+        destination: IPv6Address? = nil
+    ) throws(PacketError) -> ICMPMessage {
         var c = sc_icmp()
         let result: Int32
         if let source, let destination {
@@ -110,17 +114,20 @@ public struct ICMPMessage: Equatable, Sendable {
     /// An echo request or reply with its checksum computed. For ICMPv6 the
     /// checksum needs both addresses; without them it is left 0 for the
     /// kernel of a raw ICMPv6 socket to fill in (RFC 3542 section 3.1).
-    public static func echo(_ version: ICMPVersion, reply: Bool = false, identifier: UInt16,
-                            sequence: UInt16, payload: [UInt8],
-                            source: IPv6Address? = nil, destination: IPv6Address? = nil)
+    public static func echo(
+        _ version: ICMPVersion, reply: Bool = false, identifier: UInt16,
+        sequence: UInt16, payload: [UInt8],
+        source: IPv6Address? = nil, destination: IPv6Address? = nil
+    )
         throws(PacketError) -> [UInt8]
     {
         var out = [UInt8](repeating: 0, count: Int(SC_ICMP_HEADER_LENGTH) + payload.count)
         let written = out.withUnsafeMutableBytes { raw in
             payload.withUnsafeBytes { payloadBytes in
                 Result { () throws(PacketError) in
-                    try packEcho(version, reply: reply, identifier: identifier, sequence: sequence,
-                                 payload: payloadBytes, into: raw, source: source, destination: destination)
+                    try packEcho(
+                        version, reply: reply, identifier: identifier, sequence: sequence,
+                        payload: payloadBytes, into: raw, source: source, destination: destination)
                 }
             }
         }
@@ -129,26 +136,31 @@ public struct ICMPMessage: Equatable, Sendable {
 
     /// `echo` into a buffer of the caller's (a flood sends tens of thousands
     /// of requests): returns the bytes written, 8 + the payload's.
-    public static func packEcho(_ version: ICMPVersion, reply: Bool = false, identifier: UInt16,
-                                sequence: UInt16, payload: UnsafeRawBufferPointer,
-                                into buffer: UnsafeMutableRawBufferPointer,
-                                source: IPv6Address? = nil, destination: IPv6Address? = nil)
+    public static func packEcho(
+        _ version: ICMPVersion, reply: Bool = false, identifier: UInt16,
+        sequence: UInt16, payload: UnsafeRawBufferPointer,
+        into buffer: UnsafeMutableRawBufferPointer,
+        source: IPv6Address? = nil, destination: IPv6Address? = nil
+    )
         throws(PacketError) -> Int
     {
         let result: Int32
         switch version {
         case .v4:
             let type = UInt8(reply ? SC_ICMP_ECHO_REPLY : SC_ICMP_ECHO_REQUEST)
-            result = sc_icmp4_echo_pack(buffer.baseAddress, buffer.count, type, identifier, sequence,
-                                        payload.baseAddress, payload.count)
+            result = sc_icmp4_echo_pack(
+                buffer.baseAddress, buffer.count, type, identifier, sequence,
+                payload.baseAddress, payload.count)
         case .v6:
             let type = UInt8(reply ? SC_ICMP6_ECHO_REPLY : SC_ICMP6_ECHO_REQUEST)
             if let source, let destination {
-                result = sc_icmp6_echo_pack(buffer.baseAddress, buffer.count, type, identifier, sequence,
-                                            payload.baseAddress, payload.count, source.bytes, destination.bytes)
+                result = sc_icmp6_echo_pack(
+                    buffer.baseAddress, buffer.count, type, identifier, sequence,
+                    payload.baseAddress, payload.count, source.bytes, destination.bytes)
             } else {
-                result = sc_icmp6_echo_pack(buffer.baseAddress, buffer.count, type, identifier, sequence,
-                                            payload.baseAddress, payload.count, nil, nil)
+                result = sc_icmp6_echo_pack(
+                    buffer.baseAddress, buffer.count, type, identifier, sequence,
+                    payload.baseAddress, payload.count, nil, nil)
             }
         }
         return try checkCore(result, "sc_icmp_echo_pack")
@@ -156,8 +168,10 @@ public struct ICMPMessage: Equatable, Sendable {
 
     /// An ICMPv4 error of `type` and `code` quoting `original` (its IP header
     /// and at least 8 bytes more), checksum computed.
-    public static func errorV4(type: UInt8, code: UInt8, restOfHeader: UInt32 = 0,
-                               quoting original: [UInt8]) throws(PacketError) -> [UInt8] {
+    public static func errorV4(
+        type: UInt8, code: UInt8, restOfHeader: UInt32 = 0,
+        quoting original: [UInt8]
+    ) throws(PacketError) -> [UInt8] {
         var out = [UInt8](repeating: 0, count: Int(SC_ICMP_HEADER_LENGTH) + original.count)
         let result = out.withUnsafeMutableBytes {
             sc_icmp4_error_pack($0.baseAddress, $0.count, type, code, restOfHeader, original, original.count)

@@ -20,8 +20,10 @@ public struct IPv4Address: RawRepresentable, Hashable, Sendable, CustomStringCon
 
     /// The four bytes in network order, as they appear on the wire.
     public var bytes: [UInt8] {
-        [UInt8(rawValue >> 24), UInt8(truncatingIfNeeded: rawValue >> 16),
-         UInt8(truncatingIfNeeded: rawValue >> 8), UInt8(truncatingIfNeeded: rawValue)]
+        [
+            UInt8(rawValue >> 24), UInt8(truncatingIfNeeded: rawValue >> 16),
+            UInt8(truncatingIfNeeded: rawValue >> 8), UInt8(truncatingIfNeeded: rawValue),
+        ]
     }
 
     /// Reads four network-order bytes.
@@ -104,9 +106,13 @@ public enum IPAddress: Hashable, Sendable, CustomStringConvertible {
 
     /// Parses either form of address text.
     public init?(_ text: String) {
-        if let v4 = IPv4Address(text) { self = .v4(v4) }
-        else if let v6 = IPv6Address(text) { self = .v6(v6) }
-        else { return nil }
+        if let v4 = IPv4Address(text) {
+            self = .v4(v4)
+        } else if let v6 = IPv6Address(text) {
+            self = .v6(v6)
+        } else {
+            return nil
+        }
     }
 
     public var bytes: [UInt8] {

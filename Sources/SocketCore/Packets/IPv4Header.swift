@@ -25,8 +25,10 @@ public struct IPv4Header: Equatable, Sendable {
     /// Whether the parsed header's checksum verified; true for a built one.
     public internal(set) var checksumIsValid: Bool = true
 
-    public init(totalLength: UInt16, protocol number: UInt8, source: IPv4Address,
-                destination: IPv4Address, timeToLive: UInt8 = 64) {
+    public init(
+        totalLength: UInt16, protocol number: UInt8, source: IPv4Address,
+        destination: IPv4Address, timeToLive: UInt8 = 64
+    ) {
         self.totalLength = totalLength
         self.protocol = number
         self.source = source
@@ -48,7 +50,8 @@ public struct IPv4Header: Equatable, Sendable {
         source = withUnsafeBytes(of: c.src) { IPv4Address(bytes: $0) }
         destination = withUnsafeBytes(of: c.dst) { IPv4Address(bytes: $0) }
         let optionCount = Int(c.header_length) - 20
-        options = optionCount > 0 && c.options != nil
+        options =
+            optionCount > 0 && c.options != nil
             ? Array(UnsafeBufferPointer(start: c.options, count: optionCount)) : []
     }
 
@@ -77,7 +80,8 @@ public struct IPv4Header: Equatable, Sendable {
         c.tos = typeOfService
         c.total_length = totalLength
         c.id = identification
-        c.fragment = (dontFragment ? UInt16(SC_IPV4_FLAG_DF) : 0)
+        c.fragment =
+            (dontFragment ? UInt16(SC_IPV4_FLAG_DF) : 0)
             | (moreFragments ? UInt16(SC_IPV4_FLAG_MF) : 0)
             | (fragmentOffset & UInt16(SC_IPV4_OFFSET_MASK))
         c.ttl = timeToLive

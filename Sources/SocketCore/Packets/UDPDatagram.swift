@@ -35,16 +35,18 @@ public struct UDPDatagram: Equatable, Sendable {
     /// The datagram's bytes with its checksum over the IPv4 pseudo-header.
     public func packed(source: IPv4Address, destination: IPv4Address) throws(PacketError) -> [UInt8] {
         try pack { buf, cap in
-            sc_udp_pack4(buf, cap, source.bytes, destination.bytes, sourcePort, destinationPort,
-                         payload, payload.count)
+            sc_udp_pack4(
+                buf, cap, source.bytes, destination.bytes, sourcePort, destinationPort,
+                payload, payload.count)
         }
     }
 
     /// The datagram's bytes with its checksum over the IPv6 pseudo-header.
     public func packed(source: IPv6Address, destination: IPv6Address) throws(PacketError) -> [UInt8] {
         try pack { buf, cap in
-            sc_udp_pack6(buf, cap, source.bytes, destination.bytes, sourcePort, destinationPort,
-                         payload, payload.count)
+            sc_udp_pack6(
+                buf, cap, source.bytes, destination.bytes, sourcePort, destinationPort,
+                payload, payload.count)
         }
     }
 

@@ -14,9 +14,10 @@ public enum ProcFS {
         var chunk = [UInt8](repeating: 0, count: 8192)
         while true {
             // A read error (ESRCH: the process ended meanwhile) ends the text.
-            let count = (try? syscallValue("read", path) {
-                chunk.withUnsafeMutableBytes { Glibc.read(descriptor, $0.baseAddress, $0.count) }
-            }) ?? 0
+            let count =
+                (try? syscallValue("read", path) {
+                    chunk.withUnsafeMutableBytes { Glibc.read(descriptor, $0.baseAddress, $0.count) }
+                }) ?? 0
             guard count > 0 else { break }
             bytes += chunk[..<count]
         }

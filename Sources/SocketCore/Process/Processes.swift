@@ -111,7 +111,9 @@ public enum Processes {
     /// that forked it, and re-parented orphans to any thread.
     public static func children() -> [pid_t] {
         ProcFS.numericEntries("/proc/self/task").flatMap { task in
-            (ProcFS.read("/proc/self/task/\(task)/children") ?? "").split(separator: " ").compactMap { pid_t($0.trimmingSpaces) }
+            (ProcFS.read("/proc/self/task/\(task)/children") ?? "").split(separator: " ").compactMap {
+                pid_t($0.trimmingSpaces)
+            }
         }
     }
 }

@@ -65,8 +65,9 @@ public final class SpawnedProcess: Sendable {
         // Ours are the other ends: the child holds its own copies now, and
         // a copy left open here would keep its input from ever ending.
         for pipe in [input, output, errors] { try? pipe?.childEnd.close() }
-        return SpawnedProcess(pid: pid, standardInput: input?.parentEnd, standardOutput: output?.parentEnd,
-                              standardError: errors?.parentEnd)
+        return SpawnedProcess(
+            pid: pid, standardInput: input?.parentEnd, standardOutput: output?.parentEnd,
+            standardError: errors?.parentEnd)
     }
 
     /// Waits for the child to end and reaps it (waitpid(2)). Once reaped,
@@ -77,7 +78,7 @@ public final class SpawnedProcess: Sendable {
         var status: Int32 = 0
         do {
             _ = try syscallValue("waitpid", "\(pid)") { waitpid(pid, &status, 0) }
-        } catch where error.code == ECHILD {
+        } catch  where error.code == ECHILD {
             // Another thread's wait() may have reaped it just now.
             if let known = reaped.withLock({ $0 }) { return known }
             throw error

@@ -23,7 +23,8 @@ public struct DescriptorSet: Sendable {
         guard Self.fits(descriptor) else { return false }
         withUnsafeMutableBytes(of: &raw) { bits in
             let (word, mask) = Self.position(descriptor)
-            bits.storeBytes(of: bits.load(fromByteOffset: word, as: UInt.self) | mask, toByteOffset: word, as: UInt.self)
+            bits.storeBytes(
+                of: bits.load(fromByteOffset: word, as: UInt.self) | mask, toByteOffset: word, as: UInt.self)
         }
         return true
     }
@@ -32,7 +33,8 @@ public struct DescriptorSet: Sendable {
         guard Self.fits(descriptor) else { return }
         withUnsafeMutableBytes(of: &raw) { bits in
             let (word, mask) = Self.position(descriptor)
-            bits.storeBytes(of: bits.load(fromByteOffset: word, as: UInt.self) & ~mask, toByteOffset: word, as: UInt.self)
+            bits.storeBytes(
+                of: bits.load(fromByteOffset: word, as: UInt.self) & ~mask, toByteOffset: word, as: UInt.self)
         }
     }
 

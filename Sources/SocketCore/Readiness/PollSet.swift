@@ -78,9 +78,10 @@ public struct PollSet: Sendable {
         let outcome: Result<IOResult<Int32>, SocketError> = entries.withUnsafeMutableBufferPointer { entries in
             let table = entries.baseAddress
             do throws(SocketError) {
-                return .success(try syscall("poll", interrupt: .wouldBlock, wouldBlock: []) {
-                    Glibc.poll(table, count, milliseconds(until: deadline))
-                })
+                return .success(
+                    try syscall("poll", interrupt: .wouldBlock, wouldBlock: []) {
+                        Glibc.poll(table, count, milliseconds(until: deadline))
+                    })
             } catch {
                 return .failure(error)
             }

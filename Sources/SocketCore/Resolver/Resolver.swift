@@ -108,18 +108,20 @@ extension Resolver {
     static func hostEntry(address: IPAddress, lookup: ResolverError.Lookup, bufferSize: Int)
         throws(ResolverError) -> HostEntry
     {
-        let family = switch address {
-        case .v4: AF_INET
-        case .v6: AF_INET6
-        }
+        let family =
+            switch address {
+            case .v4: AF_INET
+            case .v6: AF_INET6
+            }
         let bytes = address.bytes  // network order: what struct in_addr / in6_addr hold
         return try withGrowingBuffer(bufferSize, lookup, "gethostbyaddr_r", address.description) { buffer, size in
             var host = hostent()
             var found: UnsafeMutablePointer<hostent>?
             var hostError: Int32 = 0
             let status = bytes.withUnsafeBytes { raw in
-                gethostbyaddr_r(raw.baseAddress, socklen_t(raw.count), family,
-                                &host, buffer, size, &found, &hostError)
+                gethostbyaddr_r(
+                    raw.baseAddress, socklen_t(raw.count), family,
+                    &host, buffer, size, &found, &hostError)
             }
             return hostOutcome(status, found, hostError)
         }
@@ -147,8 +149,9 @@ extension Resolver {
             var entry = servent()
             var found: UnsafeMutablePointer<servent>?
             // The port goes in as htons(port) widened to int, as C passes it.
-            let status = getservbyport_r(Int32(port.bigEndian), transport?.rawValue,
-                                         &entry, buffer, size, &found)
+            let status = getservbyport_r(
+                Int32(port.bigEndian), transport?.rawValue,
+                &entry, buffer, size, &found)
             return databaseOutcome(status, found.map { ServiceEntry($0.pointee) })
         }
     }
@@ -263,9 +266,10 @@ extension Resolver {
 
     /// Swift would cut a name at an embedded NUL on its way to C and look up
     /// a different name; refuse it instead, as Python does.
-    static func checkName(_ name: String, _ lookup: ResolverError.Lookup, _ function: String,
-                          subject: String? = nil) throws(ResolverError)
-    {
+    static func checkName(
+        _ name: String, _ lookup: ResolverError.Lookup, _ function: String,
+        subject: String? = nil
+    ) throws(ResolverError) {
         if name.utf8.contains(0) {
             throw ResolverError(lookup, function, subject ?? name, .system(EINVAL))
         }
@@ -301,7 +305,8 @@ extension Resolver {
     static func trimmingWhitespace(_ text: String) -> String {
         let isSpace: (Character) -> Bool = { $0.isWhitespace }
         guard let start = text.firstIndex(where: { !isSpace($0) }),
-              let end = text.lastIndex(where: { !isSpace($0) }) else { return "" }
+            let end = text.lastIndex(where: { !isSpace($0) })
+        else { return "" }
         return String(text[start...end])
     }
 }
@@ -334,23 +339,26 @@ extension HostEntry {
                 next += 1
             }
         }
-        self.init(name: String(cString: host.h_name), aliases: strings(host.h_aliases),
-                  addresses: addresses)
+        self.init(
+            name: String(cString: host.h_name), aliases: strings(host.h_aliases),
+            addresses: addresses)
     }
 }
 
 extension ServiceEntry {
     init(_ entry: servent) {
         // s_port holds the port in network order in the low 16 bits of an int.
-        self.init(name: String(cString: entry.s_name), aliases: strings(entry.s_aliases),
-                  port: UInt16(bigEndian: UInt16(truncatingIfNeeded: entry.s_port)),
-                  protocolName: String(cString: entry.s_proto))
+        self.init(
+            name: String(cString: entry.s_name), aliases: strings(entry.s_aliases),
+            port: UInt16(bigEndian: UInt16(truncatingIfNeeded: entry.s_port)),
+            protocolName: String(cString: entry.s_proto))
     }
 }
 
 extension ProtocolEntry {
     init(_ entry: protoent) {
-        self.init(name: String(cString: entry.p_name), aliases: strings(entry.p_aliases),
-                  number: entry.p_proto)
+        self.init(
+            name: String(cString: entry.p_name), aliases: strings(entry.p_aliases),
+            number: entry.p_proto)
     }
 }

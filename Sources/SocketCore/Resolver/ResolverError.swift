@@ -62,7 +62,8 @@ public struct ResolverError: Error, Hashable, Sendable, CustomStringConvertible 
     public var description: String {
         // String(reflecting:) quotes and escapes, so a name with a newline
         // still gives one line.
-        subject.isEmpty ? "\(lookup.rawValue): \(message)"
+        subject.isEmpty
+            ? "\(lookup.rawValue): \(message)"
             : "\(lookup.rawValue) \(String(reflecting: subject)): \(message)"
     }
 

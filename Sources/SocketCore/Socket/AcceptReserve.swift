@@ -62,7 +62,8 @@ public final class AcceptReserve: Sendable {
         spare = -1
         var shed = 0
         while shed < limit, (try? listener.waitUntilReadable(timeout: .zero)) == true,
-              let connection = try? listener.accept(nonBlocking: true).value {
+            let connection = try? listener.accept(nonBlocking: true).value
+        {
             try? connection.close()
             shed += 1
         }

@@ -56,8 +56,10 @@ public struct ExtendedError: Sendable, Equatable {
     /// Who sent the ICMP error (`SO_EE_OFFENDER`), when known.
     public var offender: SocketAddress?
 
-    public init(errorCode: UInt32, origin: Origin, type: UInt8, code: UInt8, info: UInt32,
-                offender: SocketAddress?) {
+    public init(
+        errorCode: UInt32, origin: Origin, type: UInt8, code: UInt8, info: UInt32,
+        offender: SocketAddress?
+    ) {
         self.errorCode = errorCode
         self.origin = origin
         self.type = type
@@ -92,12 +94,13 @@ public struct ExtendedError: Sendable, Equatable {
 
     init(_ record: Record) {
         errorCode = record.errorCode
-        origin = switch record.origin {
-        case 1: .local
-        case 2: .icmp
-        case 3: .icmpv6
-        default: .other(record.origin)
-        }
+        origin =
+            switch record.origin {
+            case 1: .local
+            case 2: .icmp
+            case 3: .icmpv6
+            default: .other(record.origin)
+            }
         type = record.type
         code = record.code
         info = record.info

@@ -16,7 +16,7 @@ extension Socket {
         }
         do throws(SocketError) {
             try bind(storage, address)
-        } catch where error.code == EADDRINUSE {
+        } catch  where error.code == EADDRINUSE {
             guard try UnixSocketFile.removeIfStale(path, type: type) else { throw error }
             try bind(storage, address)
         }

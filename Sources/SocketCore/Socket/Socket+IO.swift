@@ -62,8 +62,10 @@ extension Socket {
     /// Sends one datagram to `address` (sendto(2), `MSG_NOSIGNAL`). With
     /// `waiting` false a full send buffer gives `.wouldBlock` even on a
     /// blocking socket (`MSG_DONTWAIT`).
-    public func send(_ bytes: UnsafeRawBufferPointer, to address: SocketAddress,
-                     waiting: Bool = true) throws(SocketError) -> IOResult<Int> {
+    public func send(
+        _ bytes: UnsafeRawBufferPointer, to address: SocketAddress,
+        waiting: Bool = true
+    ) throws(SocketError) -> IOResult<Int> {
         let storage = try SocketAddressStorage(address, call: "sendto")
         let flags = Int32(MSG_NOSIGNAL) | (waiting ? 0 : Int32(MSG_DONTWAIT))
         return try withUnsafeFileDescriptor { descriptor throws(SocketError) in

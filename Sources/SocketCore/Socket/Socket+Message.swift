@@ -23,11 +23,13 @@ extension Socket {
     // Inlinable (a prober calls it for every reply), down to the recvmsg
     // below, which stays in this module.
     @inlinable
-    public func receiveMessage(into buffer: UnsafeMutableRawBufferPointer, message: inout ReceivedMessage,
-                               waiting: Bool = true) throws(SocketError) -> IOResult<Int>
-    {
-        try receiveMessage(into: buffer, message: &message, flags: waiting ? 0 : Int32(MSG_DONTWAIT),
-                           call: "recvmsg")
+    public func receiveMessage(
+        into buffer: UnsafeMutableRawBufferPointer, message: inout ReceivedMessage,
+        waiting: Bool = true
+    ) throws(SocketError) -> IOResult<Int> {
+        try receiveMessage(
+            into: buffer, message: &message, flags: waiting ? 0 : Int32(MSG_DONTWAIT),
+            call: "recvmsg")
     }
 
     /// Reads one entry of the error queue (`MSG_ERRQUEUE`, never waits):
@@ -39,15 +41,18 @@ extension Socket {
     {
         var message = ReceivedMessage()
         let flags = Int32(MSG_ERRQUEUE) | Int32(MSG_DONTWAIT)
-        guard try receiveMessage(into: buffer, message: &message, flags: flags, call: "recvmsg(MSG_ERRQUEUE)")
-            .value != nil else { return .wouldBlock }
+        guard
+            try receiveMessage(into: buffer, message: &message, flags: flags, call: "recvmsg(MSG_ERRQUEUE)")
+                .value != nil
+        else { return .wouldBlock }
         return .processed(message)
     }
 
     @usableFromInline
-    func receiveMessage(into buffer: UnsafeMutableRawBufferPointer, message: inout ReceivedMessage,
-                        flags: Int32, call: String) throws(SocketError) -> IOResult<Int>
-    {
+    func receiveMessage(
+        into buffer: UnsafeMutableRawBufferPointer, message: inout ReceivedMessage,
+        flags: Int32, call: String
+    ) throws(SocketError) -> IOResult<Int> {
         // What this datagram may not bring is cleared; the rest is written
         // below. (Not `message = ReceivedMessage()`: that copies all of
         // an empty message, sender room included, over it.)
@@ -65,10 +70,11 @@ extension Socket {
 
     /// recvmsg(2) into `buffer`, the sender and the control messages into
     /// `message`.
-    private func receiveMessage(into buffer: UnsafeMutableRawBufferPointer, control: UnsafeMutableRawBufferPointer,
-                                message received: inout ReceivedMessage, flags: Int32,
-                                call: String) throws(SocketError) -> IOResult<Int>
-    {
+    private func receiveMessage(
+        into buffer: UnsafeMutableRawBufferPointer, control: UnsafeMutableRawBufferPointer,
+        message received: inout ReceivedMessage, flags: Int32,
+        call: String
+    ) throws(SocketError) -> IOResult<Int> {
         var messageFlags: Int32 = 0
         var controlLength = 0
         let result = try withUnsafeFileDescriptor { descriptor throws(SocketError) in
@@ -116,7 +122,7 @@ enum ControlMessages {
             case (SOL_SOCKET, SO_TIMESTAMPNS) where data.count >= MemoryLayout<timespec>.size:
                 message.kernelTimestamp = data.loadUnaligned(as: timespec.self)
             case (Int32(IPPROTO_IP), IP_TTL) where data.count >= 4,
-                 (Int32(IPPROTO_IPV6), IPV6_HOPLIMIT) where data.count >= 4:
+                (Int32(IPPROTO_IPV6), IPV6_HOPLIMIT) where data.count >= 4:
                 message.hopLimit = Int(data.loadUnaligned(as: Int32.self))
             case (Int32(IPPROTO_IP), IP_RECVERR), (Int32(IPPROTO_IPV6), IPV6_RECVERR):
                 message.errorRecord = ExtendedError.Record(data)
@@ -128,8 +134,10 @@ enum ControlMessages {
 
     /// Calls `body` with each message's level, type and data; stops at the
     /// first header whose length is impossible.
-    static func forEach(_ bytes: UnsafeRawBufferPointer,
-                        _ body: (Int32, Int32, UnsafeRawBufferPointer) -> Void) {
+    static func forEach(
+        _ bytes: UnsafeRawBufferPointer,
+        _ body: (Int32, Int32, UnsafeRawBufferPointer) -> Void
+    ) {
         var offset = 0
         while offset + headerSize <= bytes.count {
             let length = bytes.loadUnaligned(fromByteOffset: offset, as: Int.self)

@@ -57,8 +57,10 @@ public final class Socket: Sendable {
         _ = try syscallValue("socketpair", "\(SocketFamily.unix), \(type)") {
             Glibc.socketpair(AF_UNIX, type.rawValue | Int32(SOCK_CLOEXEC.rawValue), 0, &descriptors)
         }
-        return (Socket(adopting: descriptors[0], family: .unix, type: type),
-                Socket(adopting: descriptors[1], family: .unix, type: type))
+        return (
+            Socket(adopting: descriptors[0], family: .unix, type: type),
+            Socket(adopting: descriptors[1], family: .unix, type: type)
+        )
     }
 
     /// Lends the descriptor to `body`, for calls SocketCore does not wrap

@@ -12,8 +12,8 @@ extension SocketAddress: LosslessStringConvertible {
             self = .unix(path: text)
         } else if text.hasPrefix("[") {
             guard let close = text.lastIndex(of: "]"),
-                  text[text.index(after: close)...].hasPrefix(":"),
-                  let port = Self.port(text[text.index(close, offsetBy: 2)...])
+                text[text.index(after: close)...].hasPrefix(":"),
+                let port = Self.port(text[text.index(close, offsetBy: 2)...])
             else { return nil }
             let inside = text[text.index(after: text.startIndex)..<close]
             let parts = inside.split(separator: "%", maxSplits: 1, omittingEmptySubsequences: false)
@@ -26,8 +26,8 @@ extension SocketAddress: LosslessStringConvertible {
             self = .ipv6(address, port: port, scopeID: scopeID)
         } else {
             guard let colon = text.lastIndex(of: ":"),
-                  let address = IPv4Address(String(text[..<colon])),
-                  let port = Self.port(text[text.index(after: colon)...])
+                let address = IPv4Address(String(text[..<colon])),
+                let port = Self.port(text[text.index(after: colon)...])
             else { return nil }
             self = .ipv4(address, port: port)
         }

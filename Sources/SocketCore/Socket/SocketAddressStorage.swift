@@ -70,12 +70,14 @@ struct SocketAddressStorage {
             switch Int32(raw.load(as: sa_family_t.self)) {
             case AF_INET where length >= MemoryLayout<sockaddr_in>.size:
                 let c = raw.load(as: sockaddr_in.self)
-                return .ipv4(IPv4Address(rawValue: UInt32(bigEndian: c.sin_addr.s_addr)),
-                             port: UInt16(bigEndian: c.sin_port))
+                return .ipv4(
+                    IPv4Address(rawValue: UInt32(bigEndian: c.sin_addr.s_addr)),
+                    port: UInt16(bigEndian: c.sin_port))
             case AF_INET6 where length >= MemoryLayout<sockaddr_in6>.size:
                 let c = raw.load(as: sockaddr_in6.self)
-                return .ipv6(IPv6Address(c.sin6_addr), port: UInt16(bigEndian: c.sin6_port),
-                             scopeID: c.sin6_scope_id)
+                return .ipv6(
+                    IPv6Address(c.sin6_addr), port: UInt16(bigEndian: c.sin6_port),
+                    scopeID: c.sin6_scope_id)
             case AF_UNIX:
                 let end = min(Int(length), MemoryLayout<sockaddr_un>.size)
                 guard end > Self.unixPathOffset else { return .unix(path: "") }

@@ -75,14 +75,15 @@ extension SocketOption where Value == ICMPTypeFilter {
     /// raw(7)), so it is inverted here. The corresponding C constant is
     /// `ICMP_FILTER` (1, at level `SOL_RAW`; the header is not imported).
     public static var icmpFilter: Self {
-        SocketOption(level: SOL_RAW, name: 1, description: "ICMP_FILTER",
-                     encode: { filter in withUnsafeBytes(of: ~(filter.passing.first ?? 0)) { Array($0) } },
-                     decode: { bytes in
-                         var filter = ICMPTypeFilter(wordCount: 1)
-                         filter.passing[0] = ~bytes.withUnsafeBytes { $0.loadUnaligned(as: UInt32.self) }
-                         return filter
-                     },
-                     size: 4)
+        SocketOption(
+            level: SOL_RAW, name: 1, description: "ICMP_FILTER",
+            encode: { filter in withUnsafeBytes(of: ~(filter.passing.first ?? 0)) { Array($0) } },
+            decode: { bytes in
+                var filter = ICMPTypeFilter(wordCount: 1)
+                filter.passing[0] = ~bytes.withUnsafeBytes { $0.loadUnaligned(as: UInt32.self) }
+                return filter
+            },
+            size: 4)
     }
 
     /// The types a raw ICMPv6 socket receives (all 256). Like the kernel's
@@ -90,23 +91,24 @@ extension SocketOption where Value == ICMPTypeFilter {
     /// the representation private; Linux blocks with set bits). The
     /// corresponding C constant is `ICMP6_FILTER` (1, at `IPPROTO_ICMPV6`).
     public static var icmpv6Filter: Self {
-        SocketOption(level: Int32(IPPROTO_ICMPV6), name: 1, description: "ICMP6_FILTER",
-                     encode: { filter in
-                         let words = (0..<8).map { index in
-                             ~(index < filter.passing.count ? filter.passing[index] : 0)
-                         }
-                         return words.withUnsafeBytes { Array($0) }
-                     },
-                     decode: { bytes in
-                         var filter = ICMPTypeFilter(wordCount: 8)
-                         bytes.withUnsafeBytes { raw in
-                             for index in 0..<8 {
-                                 filter.passing[index] = ~raw.loadUnaligned(fromByteOffset: index * 4, as: UInt32.self)
-                             }
-                         }
-                         return filter
-                     },
-                     size: 32)
+        SocketOption(
+            level: Int32(IPPROTO_ICMPV6), name: 1, description: "ICMP6_FILTER",
+            encode: { filter in
+                let words = (0..<8).map { index in
+                    ~(index < filter.passing.count ? filter.passing[index] : 0)
+                }
+                return words.withUnsafeBytes { Array($0) }
+            },
+            decode: { bytes in
+                var filter = ICMPTypeFilter(wordCount: 8)
+                bytes.withUnsafeBytes { raw in
+                    for index in 0..<8 {
+                        filter.passing[index] = ~raw.loadUnaligned(fromByteOffset: index * 4, as: UInt32.self)
+                    }
+                }
+                return filter
+            },
+            size: 32)
     }
 }
 
@@ -115,9 +117,10 @@ extension SocketOption where Value == String {
     /// `eth0`); needs `CAP_NET_RAW`. The corresponding C constant is
     /// `SO_BINDTODEVICE` (socket(7)).
     public static var bindToDevice: Self {
-        SocketOption(level: SOL_SOCKET, name: SO_BINDTODEVICE, description: "SO_BINDTODEVICE",
-                     encode: { name in Array(name.utf8) + [0] },
-                     decode: { bytes in String(decoding: bytes.prefix { $0 != 0 }, as: UTF8.self) },
-                     size: Int(IFNAMSIZ))
+        SocketOption(
+            level: SOL_SOCKET, name: SO_BINDTODEVICE, description: "SO_BINDTODEVICE",
+            encode: { name in Array(name.utf8) + [0] },
+            decode: { bytes in String(decoding: bytes.prefix { $0 != 0 }, as: UTF8.self) },
+            size: Int(IFNAMSIZ))
     }
 }

@@ -20,10 +20,11 @@ public struct SocketOption<Value: Sendable>: Sendable, CustomStringConvertible {
 extension SocketOption where Value == Int32 {
     /// An option whose value is a C `int`.
     public static func integer(level: Int32, name: Int32, description: String) -> Self {
-        SocketOption(level: level, name: name, description: description,
-                     encode: { value in withUnsafeBytes(of: value) { Array($0) } },
-                     decode: { bytes in bytes.withUnsafeBytes { $0.loadUnaligned(as: Int32.self) } },
-                     size: MemoryLayout<Int32>.size)
+        SocketOption(
+            level: level, name: name, description: description,
+            encode: { value in withUnsafeBytes(of: value) { Array($0) } },
+            decode: { bytes in bytes.withUnsafeBytes { $0.loadUnaligned(as: Int32.self) } },
+            size: MemoryLayout<Int32>.size)
     }
 
     /// The error of a non-blocking connect once it has finished, 0 for none;
@@ -35,9 +36,10 @@ extension SocketOption where Value == Bool {
     /// An on/off option whose value is a C `int`.
     public static func flag(level: Int32, name: Int32, description: String) -> Self {
         let int = SocketOption<Int32>.integer(level: level, name: name, description: description)
-        return SocketOption(level: level, name: name, description: description,
-                            encode: { int.encode($0 ? 1 : 0) }, decode: { int.decode($0) != 0 },
-                            size: int.size)
+        return SocketOption(
+            level: level, name: name, description: description,
+            encode: { int.encode($0 ? 1 : 0) }, decode: { int.decode($0) != 0 },
+            size: int.size)
     }
 
     /// Bind to a port with connections in TIME_WAIT, so a restarted server
@@ -66,9 +68,10 @@ extension SocketOption where Value == Int {
 
     private static func bufferSize(_ name: Int32, _ description: String) -> Self {
         let int = SocketOption<Int32>.integer(level: SOL_SOCKET, name: name, description: description)
-        return SocketOption(level: SOL_SOCKET, name: name, description: description,
-                            encode: { int.encode(Int32(clamping: $0)) }, decode: { Int(int.decode($0)) },
-                            size: int.size)
+        return SocketOption(
+            level: SOL_SOCKET, name: name, description: description,
+            encode: { int.encode(Int32(clamping: $0)) }, decode: { Int(int.decode($0)) },
+            size: int.size)
     }
 }
 
@@ -84,10 +87,11 @@ extension SocketOption where Value == Duration? {
     public static var sendTimeout: Self { .timeout(SO_SNDTIMEO, "SO_SNDTIMEO") }
 
     private static func timeout(_ name: Int32, _ description: String) -> Self {
-        SocketOption(level: SOL_SOCKET, name: name, description: description,
-                     encode: { duration in withUnsafeBytes(of: timeval(duration)) { Array($0) } },
-                     decode: { bytes in Duration(bytes.withUnsafeBytes { $0.loadUnaligned(as: timeval.self) }) },
-                     size: MemoryLayout<timeval>.size)
+        SocketOption(
+            level: SOL_SOCKET, name: name, description: description,
+            encode: { duration in withUnsafeBytes(of: timeval(duration)) { Array($0) } },
+            decode: { bytes in Duration(bytes.withUnsafeBytes { $0.loadUnaligned(as: timeval.self) }) },
+            size: MemoryLayout<timeval>.size)
     }
 }
 
@@ -96,12 +100,18 @@ extension timeval {
     /// and a positive duration under a microsecond becomes one microsecond
     /// rather than "for ever".
     init(_ duration: Duration?) {
-        guard let duration else { self.init(tv_sec: 0, tv_usec: 0); return }
+        guard let duration else {
+            self.init(tv_sec: 0, tv_usec: 0)
+            return
+        }
         precondition(duration >= .zero, "a negative timeout")
         let (seconds, attoseconds) = duration.components
         var micros = (attoseconds + 999_999_999_999) / 1_000_000_000_000
         var wholeSeconds = seconds
-        if micros == 1_000_000 { wholeSeconds += 1; micros = 0 }
+        if micros == 1_000_000 {
+            wholeSeconds += 1
+            micros = 0
+        }
         self.init(tv_sec: Int(wholeSeconds), tv_usec: Int(micros))
     }
 }

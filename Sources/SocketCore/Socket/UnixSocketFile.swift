@@ -19,8 +19,9 @@ struct UnixSocketFile: Sendable {
     /// examined (then it is left in place on close).
     static func created(at path: String) -> UnixSocketFile? {
         guard let status = try? status(path), isSocket(status) else { return nil }
-        return UnixSocketFile(path: path, device: UInt64(status.st_dev),
-                              inode: UInt64(status.st_ino), owner: getpid())
+        return UnixSocketFile(
+            path: path, device: UInt64(status.st_dev),
+            inode: UInt64(status.st_ino), owner: getpid())
     }
 
     /// The same file, removed by the calling process from now on.
@@ -32,7 +33,7 @@ struct UnixSocketFile: Sendable {
     /// file. Failures are ignored: the socket is going away either way.
     func remove() {
         guard getpid() == owner, let status = try? Self.status(path), Self.isSocket(status),
-              UInt64(status.st_dev) == device, UInt64(status.st_ino) == inode
+            UInt64(status.st_dev) == device, UInt64(status.st_ino) == inode
         else { return }
         _ = try? syscallValue("unlink", path) { unlink(path) }
     }
@@ -49,7 +50,7 @@ struct UnixSocketFile: Sendable {
         let status: stat
         do throws(SocketError) {
             status = try Self.status(path)
-        } catch where error.code == ENOENT {
+        } catch  where error.code == ENOENT {
             return true
         }
         guard isSocket(status) else { return false }
@@ -60,15 +61,15 @@ struct UnixSocketFile: Sendable {
         do throws(SocketError) {
             _ = try probe.connect(to: .unix(path: path))
             return false
-        } catch where error.code == ENOENT {
+        } catch  where error.code == ENOENT {
             return true
-        } catch where error.code == ECONNREFUSED {
+        } catch  where error.code == ECONNREFUSED {
             // Between this check and the unlink another server could take the
             // path; two servers starting at the same instant is not a case we
             // guard against.
             do throws(SocketError) {
                 _ = try syscallValue("unlink", path) { unlink(path) }
-            } catch where error.code == ENOENT {}
+            } catch  where error.code == ENOENT {}
             return true
         } catch {
             return false

@@ -14,10 +14,12 @@ public enum PosixThread {
     fileprivate static func create(_ body: @escaping @Sendable () -> Void) throws(SocketError) -> pthread_t {
         let box = Unmanaged.passRetained(Body(body))
         var thread = pthread_t()
-        let result = pthread_create(&thread, nil, { context in
-            Unmanaged<Body>.fromOpaque(context!).takeRetainedValue().run()
-            return nil
-        }, box.toOpaque())
+        let result = pthread_create(
+            &thread, nil,
+            { context in
+                Unmanaged<Body>.fromOpaque(context!).takeRetainedValue().run()
+                return nil
+            }, box.toOpaque())
         guard result == 0 else {
             box.release()
             throw SocketError(code: result, call: "pthread_create")

@@ -23,8 +23,10 @@ struct UsageError: Error, Equatable {
 /// glibc's words.
 enum OptionScanner {
     /// Applies every option to `arguments` in order; returns the operands.
-    static func scan<Arguments>(_ words: [String], _ specs: [OptionSpec<Arguments>],
-                                into arguments: inout Arguments) throws(UsageError) -> [String] {
+    static func scan<Arguments>(
+        _ words: [String], _ specs: [OptionSpec<Arguments>],
+        into arguments: inout Arguments
+    ) throws(UsageError) -> [String] {
         var operands: [String] = []
         var index = 0
         /// The word after the current one, as an option's value.
@@ -69,7 +71,8 @@ enum OptionScanner {
                         continue
                     }
                     // The rest of the word is the value (`-c1`), else the next word.
-                    let value = letters.isEmpty
+                    let value =
+                        letters.isEmpty
                         ? try nextWord("option requires an argument -- '\(letter)'") : String(letters)
                     try spec.apply(&arguments, value)
                     break

@@ -41,25 +41,34 @@ struct PingCommandLine {
     typealias Spec = OptionSpec<PingCommandLine>
 
     static let specs: [Spec] = [
-        Spec(short: "c", long: nil, valueName: "COUNT", help: "Stop after COUNT replies.") { line, value throws(UsageError) in
+        Spec(short: "c", long: nil, valueName: "COUNT", help: "Stop after COUNT replies.") {
+            line, value throws(UsageError) in
             line.count = try integer(value, "-c", in: 1...Int.max, "must be at least 1")
         },
-        Spec(short: "i", long: nil, valueName: "INTERVAL",
-             help: "Seconds between probes (decimals allowed; below 0.002 needs root).") { line, value throws(UsageError) in
+        Spec(
+            short: "i", long: nil, valueName: "INTERVAL",
+            help: "Seconds between probes (decimals allowed; below 0.002 needs root)."
+        ) { line, value throws(UsageError) in
             line.interval = try seconds(value, "bad timing interval")
         },
-        Spec(short: "W", long: nil, valueName: "TIMEOUT",
-             help: "Seconds to wait for a reply after the last probe when none came.") { line, value throws(UsageError) in
+        Spec(
+            short: "W", long: nil, valueName: "TIMEOUT",
+            help: "Seconds to wait for a reply after the last probe when none came."
+        ) { line, value throws(UsageError) in
             line.timeout = try seconds(value, "bad linger time")
         },
-        Spec(short: "w", long: nil, valueName: "DEADLINE",
-             help: "Stop after DEADLINE seconds, whatever is in flight.") { line, value throws(UsageError) in
+        Spec(
+            short: "w", long: nil, valueName: "DEADLINE",
+            help: "Stop after DEADLINE seconds, whatever is in flight."
+        ) { line, value throws(UsageError) in
             line.deadline = try integer(value, "-w", in: 0...Int(Int32.max), "must be in 0...\(Int32.max)")
         },
-        Spec(short: "s", long: nil, valueName: "SIZE", help: "Payload bytes per probe (56).") { line, value throws(UsageError) in
+        Spec(short: "s", long: nil, valueName: "SIZE", help: "Payload bytes per probe (56).") {
+            line, value throws(UsageError) in
             line.size = try integer(value, "-s", in: 0...65507, "must be in 0...65507")
         },
-        Spec(short: "t", long: nil, valueName: "TTL", help: "IP time to live / IPv6 hop limit.") { line, value throws(UsageError) in
+        Spec(short: "t", long: nil, valueName: "TTL", help: "IP time to live / IPv6 hop limit.") {
+            line, value throws(UsageError) in
             line.ttl = try integer(value, "-t", in: 1...255, "must be in 1...255")
         },
         Spec(short: "q", long: nil, valueName: nil, help: "Print only the header and the summary.") { line, _ in
@@ -71,15 +80,20 @@ struct PingCommandLine {
         Spec(short: "n", long: nil, valueName: nil, help: "Show addresses without looking their names up.") { line, _ in
             line.numeric = true
         },
-        Spec(short: "I", long: nil, valueName: "IFACE",
-             help: "Send through this interface, or from this source address.") { line, value in
+        Spec(
+            short: "I", long: nil, valueName: "IFACE",
+            help: "Send through this interface, or from this source address."
+        ) { line, value in
             line.interface = value
         },
-        Spec(short: "p", long: nil, valueName: "PATTERN",
-             help: "Fill the payload with this pattern (up to 16 hex bytes).") { line, value throws(UsageError) in
+        Spec(
+            short: "p", long: nil, valueName: "PATTERN",
+            help: "Fill the payload with this pattern (up to 16 hex bytes)."
+        ) { line, value throws(UsageError) in
             line.pattern = try patternBytes(value ?? "")
         },
-        Spec(short: "f", long: nil, valueName: nil, help: "Flood: send as fast as replies come back (root).") { line, _ in
+        Spec(short: "f", long: nil, valueName: nil, help: "Flood: send as fast as replies come back (root).") {
+            line, _ in
             line.flood = true
         },
         Spec(short: "O", long: nil, valueName: nil, help: "Report a probe still unanswered when the next goes out.") {
@@ -93,16 +107,22 @@ struct PingCommandLine {
         Spec(short: nil, long: "dgram", valueName: nil, help: "Use an ICMP datagram (ping) socket only.") { line, _ in
             line.forceDatagram = true
         },
-        Spec(short: nil, long: "json", valueName: nil,
-             help: "Print one JSON object per line per event instead of text.") { line, _ in line.json = true },
-        Spec(short: nil, long: "capture", valueName: "FILE",
-             help: "Capture our packets on the wire into FILE (pcap) and check what is reported against them.") {
+        Spec(
+            short: nil, long: "json", valueName: nil,
+            help: "Print one JSON object per line per event instead of text."
+        ) { line, _ in line.json = true },
+        Spec(
+            short: nil, long: "capture", valueName: "FILE",
+            help: "Capture our packets on the wire into FILE (pcap) and check what is reported against them."
+        ) {
             line, value throws(UsageError) in
             guard let value, !value.isEmpty else { throw UsageError("--capture needs a file name") }
             line.capture = value
         },
-        Spec(short: nil, long: "verify", valueName: nil,
-             help: "Check what is reported against a capture on the wire; exit 1 if they disagree.") { line, _ in
+        Spec(
+            short: nil, long: "verify", valueName: nil,
+            help: "Check what is reported against a capture on the wire; exit 1 if they disagree."
+        ) { line, _ in
             line.verify = true
         },
         Spec(short: "h", long: "help", valueName: nil, help: "Show this help.") { line, _ in line.showHelp = true },
@@ -155,8 +175,10 @@ struct PingCommandLine {
     /// The address family `-4` / `-6` asks for.
     var family: SocketFamily? { ipv4 ? .ipv4 : ipv6 ? .ipv6 : nil }
 
-    static func integer(_ value: String?, _ option: String, in range: ClosedRange<Int>,
-                        _ rule: String) throws(UsageError) -> Int {
+    static func integer(
+        _ value: String?, _ option: String, in range: ClosedRange<Int>,
+        _ rule: String
+    ) throws(UsageError) -> Int {
         guard let value, let number = Int(value) else { throw UsageError("invalid argument: '\(value ?? "")'") }
         guard range.contains(number) else { throw UsageError("\(option) \(rule): \(number)") }
         return number
@@ -165,7 +187,7 @@ struct PingCommandLine {
     /// Seconds with decimals, at most what a millisecond `Int32` holds (iputils).
     static func seconds(_ value: String?, _ complaint: String) throws(UsageError) -> Double {
         guard let value, let seconds = Double(value), seconds.isFinite, seconds >= 0,
-              seconds <= Double(Int32.max) / 1000
+            seconds <= Double(Int32.max) / 1000
         else { throw UsageError("\(complaint): \(value ?? "")") }
         return seconds
     }

@@ -18,10 +18,12 @@ struct BenchChecksumCommand: ParsableCommand {
         case table, json, csv
     }
 
-    @Option(name: .long, parsing: .upToNextOption,
-            help: ArgumentHelp("Message sizes in bytes, as '64 1500' or '64,1500' (suffixes K and M are powers "
-                                   + "of 1024; default: 64 1500 64K 16M)."),
-            transform: CommaSeparated.parser(valid: ByteSize.accepted) { ByteSize(argument: $0) })
+    @Option(
+        name: .long, parsing: .upToNextOption,
+        help: ArgumentHelp(
+            "Message sizes in bytes, as '64 1500' or '64,1500' (suffixes K and M are powers "
+                + "of 1024; default: 64 1500 64K 16M)."),
+        transform: CommaSeparated.parser(valid: ByteSize.accepted) { ByteSize(argument: $0) })
     var sizes = [CommaSeparated([ByteSize(64), ByteSize(1500), ByteSize(64 << 10), ByteSize(16 << 20)])]
 
     @Option(help: "Samples per kernel and size; the median is reported.")
@@ -64,9 +66,12 @@ struct BenchChecksumCommand: ParsableCommand {
         }
         switch format {
         case .table:
-            print(ChecksumReport(results: results, rounds: configuration.rounds, cpu: cpuName,
-                                 coreGHz: coreGHz).text,
-                  terminator: "")
+            print(
+                ChecksumReport(
+                    results: results, rounds: configuration.rounds, cpu: cpuName,
+                    coreGHz: coreGHz
+                ).text,
+                terminator: "")
         case .json:
             print(results.json(cpu: cpuName))
         case .csv:

@@ -45,7 +45,9 @@ struct BenchPingCommand: AsyncParsableCommand {
 
     func run() async throws {
         let ours = try icmpping ?? BenchPaths.sibling("icmpping")
-        for (path, how) in [(ping, "apt-get install iputils-ping"), (ours, "swift build -c release --product icmpping")]
+        for (path, how) in [
+            (ping, "apt-get install iputils-ping"), (ours, "swift build -c release --product icmpping"),
+        ]
         where access(path, X_OK) != 0 {
             throw BenchError("\(path) is not there (\(how))")
         }

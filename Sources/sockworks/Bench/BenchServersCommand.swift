@@ -20,22 +20,27 @@ struct BenchServersCommand: AsyncParsableCommand {
             """
     )
 
-    @Option(name: .long, parsing: .upToNextOption,
-            help: ArgumentHelp("Server models to measure, as 'epoll poll' or 'epoll,poll' (values: "
-                                   + ServerModel.allValueStrings.joined(separator: ", ")
-                                   + "; default: every model but iterative)."),
-            completion: .list(ServerModel.allValueStrings), transform: CommaSeparated.parser)
+    @Option(
+        name: .long, parsing: .upToNextOption,
+        help: ArgumentHelp(
+            "Server models to measure, as 'epoll poll' or 'epoll,poll' (values: "
+                + ServerModel.allValueStrings.joined(separator: ", ")
+                + "; default: every model but iterative)."),
+        completion: .list(ServerModel.allValueStrings), transform: CommaSeparated.parser)
     var models = [CommaSeparated(ServerModel.allCases.filter { $0 != .iterative })]
 
-    @Option(name: .long, parsing: .upToNextOption,
-            help: "Peers to measure beside them: nio, asyncio, or none (default: nio asyncio).",
-            completion: .list(PeerName.allValueStrings), transform: CommaSeparated.parser)
+    @Option(
+        name: .long, parsing: .upToNextOption,
+        help: "Peers to measure beside them: nio, asyncio, or none (default: nio asyncio).",
+        completion: .list(PeerName.allValueStrings), transform: CommaSeparated.parser)
     var peers = [CommaSeparated<PeerName>([.nio, .asyncio])]
 
-    @Option(name: .long, parsing: .upToNextOption,
-            help: ArgumentHelp("Concurrent connections, one series each, in 1...20000 "
-                                   + "(default: 1 16 128 1000; with --quick: 1 128)."),
-            transform: CommaSeparated.parser(range: 1...20_000))
+    @Option(
+        name: .long, parsing: .upToNextOption,
+        help: ArgumentHelp(
+            "Concurrent connections, one series each, in 1...20000 "
+                + "(default: 1 16 128 1000; with --quick: 1 128)."),
+        transform: CommaSeparated.parser(range: 1...20_000))
     var connections: [CommaSeparated<Int>] = []
 
     @Option(help: "Bytes per message.")
@@ -56,7 +61,8 @@ struct BenchServersCommand: AsyncParsableCommand {
     @Flag(help: "One short run each at 1 and 128 connections: a first look, and what CI runs.")
     var quick = false
 
-    @Option(help: "CPUs for the server and the load generator, as SERVER,LOAD (default: 0,1 when there are two or more).")
+    @Option(
+        help: "CPUs for the server and the load generator, as SERVER,LOAD (default: 0,1 when there are two or more).")
     var cpus: CPUPair?
 
     /// The items of the list options, every word's in order.
@@ -81,7 +87,8 @@ struct BenchServersCommand: AsyncParsableCommand {
         raiseDescriptorLimit()
 
         var configuration = EchoBenchmark.Configuration()
-        configuration.connections = !connectionCounts.isEmpty ? connectionCounts : quick ? [1, 128] : [1, 16, 128, 1000]
+        configuration.connections =
+            !connectionCounts.isEmpty ? connectionCounts : quick ? [1, 128] : [1, 16, 128, 1000]
         configuration.size = size
         configuration.depth = depth
         configuration.duration = quick ? .milliseconds(1000) : .milliseconds(Int64(duration * 1000))
@@ -94,9 +101,10 @@ struct BenchServersCommand: AsyncParsableCommand {
         configuration.loadCommand = [executable, "loadgen"]
 
         var targets = modelList.map { model in
-            EchoTarget(name: model.rawValue, isPeer: false,
-                       command: [executable, "serve", "echo", "--model", model.rawValue, "--port", "0"]
-                           + (model.hasWorkers ? ["--workers", "1"] : []))
+            EchoTarget(
+                name: model.rawValue, isPeer: false,
+                command: [executable, "serve", "echo", "--model", model.rawValue, "--port", "0"]
+                    + (model.hasWorkers ? ["--workers", "1"] : []))
         }
         for peer in peerList where peer != .none {
             switch await PeerBuilder.target(for: peer.rawValue, progress: { writeStandardError($0 + "\n") }) {
@@ -109,7 +117,9 @@ struct BenchServersCommand: AsyncParsableCommand {
         let folder = out ?? "bench-results/\(BenchPaths.timestamp())"
         try BenchPaths.makeFolder(folder)
         let machine = cpuDescription()
-        writeStandardError("echo benchmark: \(targets.count) servers, connections \(configuration.connections), \(size) B, depth \(depth), server CPU \(pair.map { "\($0.server)" } ?? "any"), load CPU \(pair.map { "\($0.load)" } ?? "any")\n")
+        writeStandardError(
+            "echo benchmark: \(targets.count) servers, connections \(configuration.connections), \(size) B, depth \(depth), server CPU \(pair.map { "\($0.server)" } ?? "any"), load CPU \(pair.map { "\($0.load)" } ?? "any")\n"
+        )
 
         let benchmark = EchoBenchmark(configuration)
         let (measured, idle) = try await benchmark.run(
@@ -119,18 +129,22 @@ struct BenchServersCommand: AsyncParsableCommand {
             },
             skipped: { name, why in writeStandardError("skipped \(name): \(why)\n") })
 
-        let report = EchoReport(runs: measured, idle: idle, date: BenchPaths.timestamp(),
-                                command: (["sockworks"] + CommandLine.arguments.dropFirst()).joined(separator: " "),
-                                machine: machine)
+        let report = EchoReport(
+            runs: measured, idle: idle, date: BenchPaths.timestamp(),
+            command: (["sockworks"] + CommandLine.arguments.dropFirst()).joined(separator: " "),
+            machine: machine)
         writeStandardOutput(report.text)
         try BenchPaths.write(report.json, to: folder + "/results.json")
         try BenchPaths.write(report.csv, to: folder + "/results.csv")
         try BenchPaths.write(report.markdown, to: folder + "/results.md")
-        let chart = EchoChart(summaries: report.summaries,
-                              title: "echo, \(size) B messages, depth \(depth): \(machine)")
+        let chart = EchoChart(
+            summaries: report.summaries,
+            title: "echo, \(size) B messages, depth \(depth): \(machine)")
         try BenchPaths.write(chart.data, to: folder + "/" + EchoChart.dataFile)
         try BenchPaths.write(chart.script, to: folder + "/" + EchoChart.scriptFile)
         let charts = await BenchPaths.renderCharts(in: folder)
-        writeStandardError("results in \(folder)/ (results.json, results.csv, results.md\(charts ? ", " + EchoChart.images.joined(separator: ", ") : "; no charts: gnuplot is not installed"))\n")
+        writeStandardError(
+            "results in \(folder)/ (results.json, results.csv, results.md\(charts ? ", " + EchoChart.images.joined(separator: ", ") : "; no charts: gnuplot is not installed"))\n"
+        )
     }
 }

@@ -30,12 +30,17 @@ struct ProfileCommand: AsyncParsableCommand {
     @Option(help: "Functions to list.")
     var top = 15
 
-    @Option(help: "Folder for the strace tables and the callgrind file (default: bench-results/profile-<model>-<UTC timestamp>).")
+    @Option(
+        help:
+            "Folder for the strace tables and the callgrind file (default: bench-results/profile-<model>-<UTC timestamp>)."
+    )
     var out: String?
 
     func validate() throws {
         guard (1...10_000).contains(connections) else { throw ValidationError("--connections must be in 1...10000") }
-        guard (100...10_000_000).contains(requests) else { throw ValidationError("--requests must be in 100...10000000") }
+        guard (100...10_000_000).contains(requests) else {
+            throw ValidationError("--requests must be in 100...10000000")
+        }
         guard (1...200).contains(top) else { throw ValidationError("--top must be in 1...200") }
     }
 

@@ -19,7 +19,9 @@ struct ResolveAddrCommand: ParsableCommand {
 
     func run() throws {
         let address = IPAddress(address)!  // checked by validate()
-        print(ResolveOutput.text(of: try resolving { () throws(ResolverError) in try Resolver.hostEntry(address: address) }),
-              terminator: "")
+        print(
+            ResolveOutput.text(
+                of: try resolving { () throws(ResolverError) in try Resolver.hostEntry(address: address) }),
+            terminator: "")
     }
 }

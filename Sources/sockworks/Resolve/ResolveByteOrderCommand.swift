@@ -25,14 +25,17 @@ struct ResolveByteOrderCommand: ParsableCommand {
     func validate() throws {
         guard Self.parse(value) != nil else {
             throw ValidationError(
-                "the value must be a number from 0 to 0xffffffff (decimal, or hexadecimal with 0x), not \(String(reflecting: value))")
+                "the value must be a number from 0 to 0xffffffff (decimal, or hexadecimal with 0x), not \(String(reflecting: value))"
+            )
         }
     }
 
     func run() {
         let value = Self.parse(value)!  // checked by validate()
-        var lines = ["value: \(Self.format(value, digits: value <= 0xffff ? 4 : 8))",
-                     "host-byte-order: \(Resolver.hostByteOrder.rawValue)"]
+        var lines = [
+            "value: \(Self.format(value, digits: value <= 0xffff ? 4 : 8))",
+            "host-byte-order: \(Resolver.hostByteOrder.rawValue)",
+        ]
         if let short = UInt16(exactly: value) {
             lines.append("htons: \(Self.format(UInt32(Resolver.hostToNetwork(short)), digits: 4))")
             lines.append("ntohs: \(Self.format(UInt32(Resolver.networkToHost(short)), digits: 4))")

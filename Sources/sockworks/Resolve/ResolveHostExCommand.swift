@@ -12,7 +12,8 @@ struct ResolveHostExCommand: ParsableCommand {
     var name: String
 
     func run() throws {
-        print(ResolveOutput.text(of: try resolving { () throws(ResolverError) in try Resolver.hostEntry(named: name) }),
-              terminator: "")
+        print(
+            ResolveOutput.text(of: try resolving { () throws(ResolverError) in try Resolver.hostEntry(named: name) }),
+            terminator: "")
     }
 }

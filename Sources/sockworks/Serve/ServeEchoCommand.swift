@@ -29,12 +29,16 @@ struct ServeEchoCommand: ParsableCommand {
     @Flag(help: "Serve datagrams (UDP, or a UNIX datagram socket with --unix).")
     var udp = false
 
-    @Option(help: ArgumentHelp(
-        "Server model for stream connections (default: iterative).",
-        discussion: ServerModel.allCases.map { "\($0.rawValue): \($0.summary)" }.joined(separator: "; ")))
+    @Option(
+        help: ArgumentHelp(
+            "Server model for stream connections (default: iterative).",
+            discussion: ServerModel.allCases.map { "\($0.rawValue): \($0.summary)" }.joined(separator: "; ")))
     var model: ServerModel?
 
-    @Option(help: "Workers: processes of the prefork model (default: one per online CPU), loops of the epoll models (default: 1).")
+    @Option(
+        help:
+            "Workers: processes of the prefork model (default: one per online CPU), loops of the epoll models (default: 1)."
+    )
     var workers: Int?
 
     @Option(help: "Seconds that open connections get to finish after SIGINT or SIGTERM.")
@@ -53,7 +57,8 @@ struct ServeEchoCommand: ParsableCommand {
         }
         guard grace >= 0, grace <= 3600 else { throw ValidationError("--grace must be in 0...3600") }
         if udp, let model {
-            throw ValidationError("--model \(model.rawValue) is for stream servers; --udp serves datagrams in one thread")
+            throw ValidationError(
+                "--model \(model.rawValue) is for stream servers; --udp serves datagrams in one thread")
         }
         if let workers {
             guard (model ?? .iterative).hasWorkers else {

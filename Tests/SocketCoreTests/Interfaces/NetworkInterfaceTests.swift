@@ -19,7 +19,9 @@ final class NetworkInterfaceTests: XCTestCase {
         defer { closedir(directory) }
         var names: Set<String> = []
         while let entry = readdir(directory) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+            let name = withUnsafeBytes(of: entry.pointee.d_name) {
+                String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self)
+            }
             if !name.hasPrefix(".") { names.insert(name) }
         }
         XCTAssertEqual(Set(try NetworkInterface.all().map(\.name)), names)

@@ -32,26 +32,33 @@ final class SpawnTests: XCTestCase {
     }
 
     func testEchoWritesItsArgumentsToTheOutputPipe() throws {
-        let result = try run(SpawnRequest(executable: "/bin/echo", arguments: ["hello", "two words"],
-                                          standardOutput: .pipe))
+        let result = try run(
+            SpawnRequest(
+                executable: "/bin/echo", arguments: ["hello", "two words"],
+                standardOutput: .pipe))
         XCTAssertEqual(result.output, "hello two words\n")
         XCTAssertEqual(result.exit, .exited(0))
     }
 
     func testCatCopiesTheInputPipeToTheOutputPipe() throws {
-        let child = try SpawnedProcess.spawn(SpawnRequest(executable: "/bin/cat", standardInput: .pipe,
-                                                          standardOutput: .pipe))
+        let child = try SpawnedProcess.spawn(
+            SpawnRequest(
+                executable: "/bin/cat", standardInput: .pipe,
+                standardOutput: .pipe))
         let input = try XCTUnwrap(child.standardInput)
         try input.writeAll(Array("line one\nline two\n".utf8))
         try input.close()  // end of file for cat
-        XCTAssertEqual(String(decoding: try XCTUnwrap(child.standardOutput).readToEnd(), as: UTF8.self),
-                       "line one\nline two\n")
+        XCTAssertEqual(
+            String(decoding: try XCTUnwrap(child.standardOutput).readToEnd(), as: UTF8.self),
+            "line one\nline two\n")
         XCTAssertEqual(try child.wait(), .exited(0))
     }
 
     func testStandardErrorIsApartFromStandardOutput() throws {
-        let result = try run(SpawnRequest(executable: "/bin/sh", arguments: ["-c", "echo out; echo err >&2; exit 3"],
-                                          standardOutput: .pipe, standardError: .pipe))
+        let result = try run(
+            SpawnRequest(
+                executable: "/bin/sh", arguments: ["-c", "echo out; echo err >&2; exit 3"],
+                standardOutput: .pipe, standardError: .pipe))
         XCTAssertEqual(result.output, "out\n")
         XCTAssertEqual(result.error, "err\n")
         XCTAssertEqual(result.exit, .exited(3))
@@ -60,25 +67,37 @@ final class SpawnTests: XCTestCase {
     func testEnvironmentIsExactlyTheOneGiven() throws {
         setenv("SOCKWORKS_PARENT_ONLY", "1", 1)
         defer { unsetenv("SOCKWORKS_PARENT_ONLY") }
-        let given = try run(SpawnRequest(executable: "/usr/bin/env", environment: ["B": "two words", "A": "1"],
-                                         standardOutput: .pipe))
+        let given = try run(
+            SpawnRequest(
+                executable: "/usr/bin/env", environment: ["B": "two words", "A": "1"],
+                standardOutput: .pipe))
         XCTAssertEqual(given.output, "A=1\nB=two words\n")
         let none = try run(SpawnRequest(executable: "/usr/bin/env", standardOutput: .pipe))
         XCTAssertEqual(none.output, "")
     }
 
     func testWorkingDirectory() throws {
-        let result = try run(SpawnRequest(executable: "/bin/pwd", workingDirectory: "/proc/self",
-                                          standardOutput: .pipe))
+        let result = try run(
+            SpawnRequest(
+                executable: "/bin/pwd", workingDirectory: "/proc/self",
+                standardOutput: .pipe))
         // /bin/pwd prints the physical path: /proc/self is the child itself.
         XCTAssertTrue(result.output.hasPrefix("/proc/"), result.output)
-        XCTAssertEqual(try run(SpawnRequest(executable: "/bin/pwd", workingDirectory: "/usr/lib",
-                                            standardOutput: .pipe)).output, "/usr/lib\n")
+        XCTAssertEqual(
+            try run(
+                SpawnRequest(
+                    executable: "/bin/pwd", workingDirectory: "/usr/lib",
+                    standardOutput: .pipe)
+            ).output, "/usr/lib\n")
     }
 
     func testRelativeExecutableIsTakenFromTheWorkingDirectory() throws {
-        XCTAssertEqual(try run(SpawnRequest(executable: "./echo", arguments: ["x"], workingDirectory: "/bin",
-                                            standardOutput: .pipe)).output, "x\n")
+        XCTAssertEqual(
+            try run(
+                SpawnRequest(
+                    executable: "./echo", arguments: ["x"], workingDirectory: "/bin",
+                    standardOutput: .pipe)
+            ).output, "x\n")
     }
 
     func testChildLeadsAProcessGroupOfItsOwn() throws {
@@ -115,9 +134,10 @@ final class SpawnTests: XCTestCase {
     }
 
     func testSignalGroupEndsTheShellsChildrenToo() throws {
-        let child = try SpawnedProcess.spawn(SpawnRequest(
-            executable: "/bin/sh", arguments: ["-c", "sleep 30 & a=$!; sleep 30 & echo $a $!; wait"],
-            standardOutput: .pipe))
+        let child = try SpawnedProcess.spawn(
+            SpawnRequest(
+                executable: "/bin/sh", arguments: ["-c", "sleep 30 & a=$!; sleep 30 & echo $a $!; wait"],
+                standardOutput: .pipe))
         // One line, not to the end: the sleeps hold the pipe too.
         var line: [UInt8] = []
         var byte: UInt8 = 0
@@ -161,25 +181,29 @@ final class SpawnTests: XCTestCase {
     }
 
     func testNullDeviceStreams() throws {
-        let result = try run(SpawnRequest(executable: "/bin/sh", arguments: ["-c", "cat; echo done >&2"],
-                                          standardInput: .nullDevice, standardOutput: .pipe,
-                                          standardError: .nullDevice))
+        let result = try run(
+            SpawnRequest(
+                executable: "/bin/sh", arguments: ["-c", "cat; echo done >&2"],
+                standardInput: .nullDevice, standardOutput: .pipe,
+                standardError: .nullDevice))
         XCTAssertEqual(result.output, "")
         XCTAssertEqual(result.exit, .exited(0))
     }
 
     func testMissingProgramIsENOENT() {
         XCTAssertThrowsError(try SpawnedProcess.spawn(SpawnRequest(executable: "/no/such/program"))) {
-            XCTAssertEqual(($0 as? SystemError)?.description,
-                           "posix_spawn(/no/such/program): ENOENT (No such file or directory)")
+            XCTAssertEqual(
+                ($0 as? SystemError)?.description,
+                "posix_spawn(/no/such/program): ENOENT (No such file or directory)")
         }
         XCTAssertThrowsError(try SpawnedProcess.spawn(SpawnRequest(executable: "echo"))) {
             XCTAssertEqual(($0 as? SystemError)?.code, ENOENT, "no PATH search unless asked")
         }
         let missingDirectory = SpawnRequest(executable: "/bin/pwd", workingDirectory: "/no/dir")
         XCTAssertThrowsError(try SpawnedProcess.spawn(missingDirectory)) {
-            XCTAssertEqual(($0 as? SystemError)?.description,
-                           "posix_spawn(/bin/pwd in /no/dir): ENOENT (No such file or directory)")
+            XCTAssertEqual(
+                ($0 as? SystemError)?.description,
+                "posix_spawn(/bin/pwd in /no/dir): ENOENT (No such file or directory)")
         }
     }
 

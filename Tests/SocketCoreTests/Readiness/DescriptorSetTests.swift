@@ -29,12 +29,16 @@ final class DescriptorSetTests: XCTestCase {
 
     func testSelectReportsAReadableSocket() throws {
         let (left, right) = try Socket.pair()
-        defer { try? left.close(); try? right.close() }
+        defer {
+            try? left.close()
+            try? right.close()
+        }
         let descriptor = right.withUnsafeFileDescriptor { $0 }
         var reading = DescriptorSet()
         var writing = DescriptorSet()
         reading.insert(descriptor)
-        XCTAssertEqual(try select(reading: &reading, writing: &writing, limit: descriptor + 1, timeout: .milliseconds(10)), 0)
+        XCTAssertEqual(
+            try select(reading: &reading, writing: &writing, limit: descriptor + 1, timeout: .milliseconds(10)), 0)
         XCTAssertFalse(reading.contains(descriptor), "a timeout leaves the set empty")
 
         _ = try left.send([1, 2, 3])
@@ -76,7 +80,10 @@ final class PollSetTests: XCTestCase {
 
     func testWaitUntilADeadlineReportsReadyAndTimeout() throws {
         let (left, right) = try Socket.pair()
-        defer { try? left.close(); try? right.close() }
+        defer {
+            try? left.close()
+            try? right.close()
+        }
         var set = PollSet()
         let index = set.append(right.withUnsafeFileDescriptor { $0 }, events: .readable)
         let started = ContinuousClock.now
@@ -96,7 +103,10 @@ final class PollSetTests: XCTestCase {
         sigaction(SIGUSR2, &action, &previous)
 
         let (left, right) = try Socket.pair()
-        defer { try? left.close(); try? right.close() }
+        defer {
+            try? left.close()
+            try? right.close()
+        }
         var set = PollSet()
         _ = set.append(right.withUnsafeFileDescriptor { $0 }, events: .readable)
         let waiter = pthread_self()

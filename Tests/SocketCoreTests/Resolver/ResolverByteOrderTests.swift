@@ -6,8 +6,9 @@ final class ResolverByteOrderTests: XCTestCase {
     /// Network order puts the most significant byte first in memory, whatever the host.
     func testNetworkOrderBytesAreBigEndian() {
         XCTAssertEqual(withUnsafeBytes(of: Resolver.hostToNetwork(UInt16(0x1234))) { Array($0) }, [0x12, 0x34])
-        XCTAssertEqual(withUnsafeBytes(of: Resolver.hostToNetwork(UInt32(0x1234_5678))) { Array($0) },
-                       [0x12, 0x34, 0x56, 0x78])
+        XCTAssertEqual(
+            withUnsafeBytes(of: Resolver.hostToNetwork(UInt32(0x1234_5678))) { Array($0) },
+            [0x12, 0x34, 0x56, 0x78])
         XCTAssertEqual(Resolver.networkToHost(UInt16(0x1234).bigEndian), 0x1234)
         XCTAssertEqual(Resolver.networkToHost(UInt32(0xdead_beef).bigEndian), 0xdead_beef)
     }
@@ -24,9 +25,9 @@ final class ResolverByteOrderTests: XCTestCase {
 
     func testHostOrderMatchesTheMachine() {
         #if _endian(little)
-        XCTAssertEqual(Resolver.hostByteOrder, .littleEndian)
+            XCTAssertEqual(Resolver.hostByteOrder, .littleEndian)
         #else
-        XCTAssertEqual(Resolver.hostByteOrder, .bigEndian)
+            XCTAssertEqual(Resolver.hostByteOrder, .bigEndian)
         #endif
     }
 

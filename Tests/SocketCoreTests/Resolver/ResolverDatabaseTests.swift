@@ -1,8 +1,9 @@
 import Dispatch
 import Glibc
 import Synchronization
-@testable import SocketCore
 import XCTest
+
+@testable import SocketCore
 
 /// Services and protocols look-ups against /etc/services and /etc/protocols,
 /// with getent as the oracle.
@@ -71,12 +72,15 @@ final class ResolverDatabaseTests: XCTestCase {
     }
 
     func testDatabaseBuffersGrowOnERANGE() throws {
-        XCTAssertEqual(try Resolver.service(named: "http", transport: .tcp, bufferSize: 1),
-                       try Resolver.service(named: "http", transport: .tcp))
-        XCTAssertEqual(try Resolver.service(port: 80, transport: .tcp, bufferSize: 1),
-                       try Resolver.service(port: 80, transport: .tcp))
-        XCTAssertEqual(try Resolver.protocolEntry(named: "tcp", bufferSize: 1),
-                       try Resolver.protocolEntry(named: "tcp"))
+        XCTAssertEqual(
+            try Resolver.service(named: "http", transport: .tcp, bufferSize: 1),
+            try Resolver.service(named: "http", transport: .tcp))
+        XCTAssertEqual(
+            try Resolver.service(port: 80, transport: .tcp, bufferSize: 1),
+            try Resolver.service(port: 80, transport: .tcp))
+        XCTAssertEqual(
+            try Resolver.protocolEntry(named: "tcp", bufferSize: 1),
+            try Resolver.protocolEntry(named: "tcp"))
     }
 
     /// Many threads at once get the same answers as one thread alone; under
@@ -92,8 +96,12 @@ final class ResolverDatabaseTests: XCTestCase {
         DispatchQueue.concurrentPerform(iterations: threads) { _ in
             for _ in 0..<100 {
                 if (try? Resolver.hostEntry(named: "localhost")) != host { mismatches.add(1, ordering: .relaxed) }
-                if (try? Resolver.hostEntry(address: .v4(IPv4Address(127, 0, 0, 1)))) != reverse { mismatches.add(1, ordering: .relaxed) }
-                if (try? Resolver.service(named: "http", transport: .tcp)) != service { mismatches.add(1, ordering: .relaxed) }
+                if (try? Resolver.hostEntry(address: .v4(IPv4Address(127, 0, 0, 1)))) != reverse {
+                    mismatches.add(1, ordering: .relaxed)
+                }
+                if (try? Resolver.service(named: "http", transport: .tcp)) != service {
+                    mismatches.add(1, ordering: .relaxed)
+                }
                 if (try? Resolver.service(port: 53, transport: .udp)) != port { mismatches.add(1, ordering: .relaxed) }
                 if (try? Resolver.protocolEntry(named: "udp")) != proto { mismatches.add(1, ordering: .relaxed) }
             }
@@ -102,8 +110,10 @@ final class ResolverDatabaseTests: XCTestCase {
     }
 
     /// getent prints a service as `name port/proto aliases...`.
-    private func assertEntry(_ entry: ServiceEntry, matches line: [String],
-                             file: StaticString = #filePath, line sourceLine: UInt = #line) {
+    private func assertEntry(
+        _ entry: ServiceEntry, matches line: [String],
+        file: StaticString = #filePath, line sourceLine: UInt = #line
+    ) {
         XCTAssertEqual(entry.name, line[0], file: file, line: sourceLine)
         XCTAssertEqual("\(entry.port)/\(entry.protocolName)", line[1], file: file, line: sourceLine)
         XCTAssertEqual(entry.aliases, Array(line.dropFirst(2)), file: file, line: sourceLine)

@@ -1,6 +1,7 @@
 import Glibc
-@testable import SocketCore
 import XCTest
+
+@testable import SocketCore
 
 /// Host look-ups against names the machine resolves locally (/etc/hosts), with
 /// getent as the oracle, and `.invalid` names (RFC 6761 section 6.4: never exist).
@@ -117,17 +118,21 @@ final class ResolverHostTests: XCTestCase {
         var tiny: [CChar] = [0]
         XCTAssertEqual(gethostbyname2_r("localhost", AF_INET, &host, &tiny, 1, &found, &hostError), ERANGE)
         // ...and the Resolver grows the buffer until the entry fits.
-        XCTAssertEqual(try Resolver.hostEntry(named: "localhost", bufferSize: 1),
-                       try Resolver.hostEntry(named: "localhost"))
+        XCTAssertEqual(
+            try Resolver.hostEntry(named: "localhost", bufferSize: 1),
+            try Resolver.hostEntry(named: "localhost"))
         let loopback = IPAddress.v4(IPv4Address(127, 0, 0, 1))
-        XCTAssertEqual(try Resolver.hostEntry(address: loopback, lookup: .address, bufferSize: 1),
-                       try Resolver.hostEntry(address: loopback))
+        XCTAssertEqual(
+            try Resolver.hostEntry(address: loopback, lookup: .address, bufferSize: 1),
+            try Resolver.hostEntry(address: loopback))
     }
 
     // MARK: - Oracles
 
-    private func assertHostEntryMatchesGetent(_ name: String, file: StaticString = #filePath,
-                                              line: UInt = #line) async throws {
+    private func assertHostEntryMatchesGetent(
+        _ name: String, file: StaticString = #filePath,
+        line: UInt = #line
+    ) async throws {
         let entry = try Resolver.hostEntry(named: name)
         // ahostsv4 prints getaddrinfo's IPv4 answers, the canonical name on the first line.
         let found = try await getent("ahostsv4", name)
@@ -145,7 +150,8 @@ final class ResolverHostTests: XCTestCase {
     /// address up, take the first dotted name of canonical name and aliases.
     private func expectedFQDN(_ name: String) async throws -> String {
         guard let address = try await getent("ahosts", name)?.first?.first,
-              let names = try await getent("hosts", address)?.first?.dropFirst() else { return name }
+            let names = try await getent("hosts", address)?.first?.dropFirst()
+        else { return name }
         return names.first { $0.contains(".") } ?? names.first ?? name
     }
 }

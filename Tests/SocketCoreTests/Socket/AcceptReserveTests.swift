@@ -22,7 +22,10 @@ final class AcceptReserveTests: XCTestCase {
         var limit = rlimit()
         getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit)
         let saved = limit
-        defer { var restore = saved; setrlimit(Int32(RLIMIT_NOFILE.rawValue), &restore) }
+        defer {
+            var restore = saved
+            setrlimit(Int32(RLIMIT_NOFILE.rawValue), &restore)
+        }
         // Fill the table: lower the limit to the descriptors now open.
         limit.rlim_cur = rlim_t(try openDescriptorCount() - 1)
         XCTAssertEqual(setrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit), 0)

@@ -1,11 +1,14 @@
 import Glibc
-@testable import SocketCore
 import XCTest
+
+@testable import SocketCore
 
 final class SocketAddressTests: XCTestCase {
     func testTextRoundTrips() throws {
-        for text in ["1.2.3.4:80", "0.0.0.0:0", "255.255.255.255:65535", "[::1]:80", "[::]:0",
-                     "[2001:db8::1]:8080", "[fe80::1%2]:80", "/tmp/echo.sock", "./echo.sock", "a/b"] {
+        for text in [
+            "1.2.3.4:80", "0.0.0.0:0", "255.255.255.255:65535", "[::1]:80", "[::]:0",
+            "[2001:db8::1]:8080", "[fe80::1%2]:80", "/tmp/echo.sock", "./echo.sock", "a/b",
+        ] {
             let address = try XCTUnwrap(SocketAddress(text), text)
             XCTAssertEqual(address.description, text)
             XCTAssertEqual(SocketAddress(address.description), address)
@@ -26,11 +29,13 @@ final class SocketAddressTests: XCTestCase {
     }
 
     func testBadInputs() {
-        for text in ["", "1.2.3.4", "1.2.3.4:", ":80", "1.2.3:80", "1.2.3.256:80", "1.2.3.4:65536",
-                     "1.2.3.4:-1", "1.2.3.4:+80", "1.2.3.4: 80", "1.2.3.4:8o", "1.2.3.4:123456",
-                     "::1:80", "[::1]", "[::1]80", "[::1]:", "[::1:80", "::1]:80", "[1.2.3.4]:80",
-                     "[fe80::1%]:80", "[fe80::1%no-such-if0]:80", "localhost:80", "echo.sock",
-                     "/" + String(repeating: "x", count: 107), "/tmp/a\0b"] {
+        for text in [
+            "", "1.2.3.4", "1.2.3.4:", ":80", "1.2.3:80", "1.2.3.256:80", "1.2.3.4:65536",
+            "1.2.3.4:-1", "1.2.3.4:+80", "1.2.3.4: 80", "1.2.3.4:8o", "1.2.3.4:123456",
+            "::1:80", "[::1]", "[::1]80", "[::1]:", "[::1:80", "::1]:80", "[1.2.3.4]:80",
+            "[fe80::1%]:80", "[fe80::1%no-such-if0]:80", "localhost:80", "echo.sock",
+            "/" + String(repeating: "x", count: 107), "/tmp/a\0b",
+        ] {
             XCTAssertNil(SocketAddress(text), String(reflecting: text))
         }
         XCTAssertNotNil(SocketAddress("/" + String(repeating: "x", count: 106)), "107 bytes fit in sun_path")
@@ -49,9 +54,11 @@ final class SocketAddressTests: XCTestCase {
     }
 
     func testEqualityAndHashing() {
-        let set: Set<SocketAddress> = [SocketAddress("[fe80::1%1]:80")!, SocketAddress("[fe80::1%2]:80")!,
-                                       SocketAddress("[fe80::1%1]:80")!, SocketAddress("1.2.3.4:80")!,
-                                       SocketAddress("1.2.3.4:81")!, .unix(path: "/a"), .unix(path: "/a")]
+        let set: Set<SocketAddress> = [
+            SocketAddress("[fe80::1%1]:80")!, SocketAddress("[fe80::1%2]:80")!,
+            SocketAddress("[fe80::1%1]:80")!, SocketAddress("1.2.3.4:80")!,
+            SocketAddress("1.2.3.4:81")!, .unix(path: "/a"), .unix(path: "/a"),
+        ]
         XCTAssertEqual(set.count, 5)
         XCTAssertNotEqual(SocketAddress("[::1]:80"), SocketAddress("[::1%1]:80"))
     }
@@ -78,8 +85,11 @@ final class SocketAddressTests: XCTestCase {
     }
 
     func testUnsuitableUnixPathsAreRefusedByName() {
-        XCTAssertThrowsError(try SocketAddressStorage(.unix(path: "/" + String(repeating: "x", count: 200)),
-                                                      call: "bind")) {
+        XCTAssertThrowsError(
+            try SocketAddressStorage(
+                .unix(path: "/" + String(repeating: "x", count: 200)),
+                call: "bind")
+        ) {
             XCTAssertEqual(($0 as? SocketError)?.code, ENAMETOOLONG)
             XCTAssertEqual(($0 as? SocketError)?.call, "bind")
         }

@@ -16,7 +16,10 @@ final class SocketDatagramTests: XCTestCase {
     private func udpExchange(_ family: SocketFamily, _ any: SocketAddress) throws {
         let server = try Socket(family: family, type: .datagram)
         let client = try Socket(family: family, type: .datagram)
-        defer { try? server.close(); try? client.close() }
+        defer {
+            try? server.close()
+            try? client.close()
+        }
         try server.bind(to: any)
         try client.bind(to: any)
         let serverAddress = try server.localAddress
@@ -34,7 +37,10 @@ final class SocketDatagramTests: XCTestCase {
     func testDatagramBoundariesAreKept() throws {
         let server = try Socket(family: .ipv4, type: .datagram)
         let client = try Socket(family: .ipv4, type: .datagram)
-        defer { try? server.close(); try? client.close() }
+        defer {
+            try? server.close()
+            try? client.close()
+        }
         try server.bind(to: .loopbackIPv4(port: 0))
         try client.connect(to: try server.localAddress)
         _ = try client.send([1, 2])
@@ -51,7 +57,10 @@ final class SocketDatagramTests: XCTestCase {
         let server = try Socket(family: .unix, type: .datagram)
         let named = try Socket(family: .unix, type: .datagram)
         let unnamed = try Socket(family: .unix, type: .datagram)
-        defer { try? named.close(); try? unnamed.close() }
+        defer {
+            try? named.close()
+            try? unnamed.close()
+        }
         try server.bind(to: .unix(path: serverPath))
         try named.bind(to: .unix(path: clientPath))
 

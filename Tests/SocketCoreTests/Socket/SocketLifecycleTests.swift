@@ -15,7 +15,10 @@ final class SocketLifecycleTests: XCTestCase {
         let accepted = try listener.accept().get()
         defer { try? accepted.close() }
         let (first, second) = try Socket.pair(type: .datagram)
-        defer { try? first.close(); try? second.close() }
+        defer {
+            try? first.close()
+            try? second.close()
+        }
         for socket in [listener, client, accepted, first, second] {
             let flags = socket.withUnsafeFileDescriptor { fcntl($0, F_GETFD) }
             XCTAssertEqual(flags & FD_CLOEXEC, FD_CLOEXEC)
@@ -52,7 +55,10 @@ final class SocketLifecycleTests: XCTestCase {
         let (listener, _) = try loopbackListener()
         defer { try? listener.close() }
         let server = BackgroundThread { () throws -> SocketError? in
-            do throws(SocketError) { _ = try listener.accept(); return nil } catch { return error }
+            do throws(SocketError) {
+                _ = try listener.accept()
+                return nil
+            } catch { return error }
         }
         usleep(100_000)
         try listener.shutdown(.read)

@@ -14,10 +14,15 @@ final class SocketMessageTests: XCTestCase {
     }
 
     func testOneMessageServesEveryDatagram() throws {
-        for (family, any) in [(SocketFamily.ipv4, SocketAddress.loopbackIPv4(port: 0)),
-                              (.ipv6, .loopbackIPv6(port: 0))] {
+        for (family, any) in [
+            (SocketFamily.ipv4, SocketAddress.loopbackIPv4(port: 0)),
+            (.ipv6, .loopbackIPv6(port: 0)),
+        ] {
             let (server, client) = try pair(family, any)
-            defer { try? server.close(); try? client.close() }
+            defer {
+                try? server.close()
+                try? client.close()
+            }
             try server.setOption(.receiveTimestamps, to: true)
             try server.setOption(family == .ipv4 ? .receiveTimeToLive : .receiveHopLimit, to: true)
             let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 64, alignment: 8)
@@ -53,7 +58,10 @@ final class SocketMessageTests: XCTestCase {
 
     func testFreshMessageCarriesTheSame() throws {
         let (server, client) = try pair(.ipv4, .loopbackIPv4(port: 0))
-        defer { try? server.close(); try? client.close() }
+        defer {
+            try? server.close()
+            try? client.close()
+        }
         let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 64, alignment: 8)
         defer { buffer.deallocate() }
         XCTAssertNil(try server.receiveMessage(into: buffer, waiting: false).value)

@@ -7,7 +7,10 @@ import XCTest
 final class SocketNonWaitingTests: XCTestCase {
     func testReceiveWithoutWaitingOnABlockingSocket() throws {
         let (near, far) = try Socket.pair()
-        defer { try? near.close(); try? far.close() }
+        defer {
+            try? near.close()
+            try? far.close()
+        }
         var buffer = [UInt8](repeating: 0, count: 16)
         let nothing = try buffer.withUnsafeMutableBytes { try near.receive(into: $0, waiting: false) }
         XCTAssertEqual(nothing, .wouldBlock, "a blocking socket with nothing to read must not wait")
@@ -21,7 +24,10 @@ final class SocketNonWaitingTests: XCTestCase {
     /// until the peer reads.
     func testSendWithoutWaitingTakesWhatFits() throws {
         let (near, far) = try Socket.pair()
-        defer { try? near.close(); try? far.close() }
+        defer {
+            try? near.close()
+            try? far.close()
+        }
         let block = [UInt8](repeating: 0x42, count: 16 << 20)
         let taken = try block.withUnsafeBytes { try near.send($0, waiting: false) }
         let count = try XCTUnwrap(taken.value)

@@ -50,8 +50,9 @@ final class SocketOptionTests: XCTestCase {
         let socket = try Socket(family: .unix, type: .stream)
         defer { try? socket.close() }
         XCTAssertThrowsError(try socket.setOption(.noDelay, to: true)) {
-            XCTAssertEqual(($0 as? SocketError)?.description,
-                           "setsockopt(TCP_NODELAY): EOPNOTSUPP (Operation not supported)")
+            XCTAssertEqual(
+                ($0 as? SocketError)?.description,
+                "setsockopt(TCP_NODELAY): EOPNOTSUPP (Operation not supported)")
         }
     }
 

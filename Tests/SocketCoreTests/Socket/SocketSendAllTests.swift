@@ -31,7 +31,10 @@ final class SocketSendAllTests: XCTestCase {
     /// A partial write on a blocking socket whose send timeout expires.
     func testSendTimeoutStopsSendAll() throws {
         let (sender, receiver) = try Socket.pair()
-        defer { try? sender.close(); try? receiver.close() }
+        defer {
+            try? sender.close()
+            try? receiver.close()
+        }
         try sender.setOption(.sendTimeout, to: .milliseconds(50))
         XCTAssertThrowsError(try sender.sendAll(pattern(count: size))) {
             let error = $0 as? SocketError

@@ -50,8 +50,9 @@ final class SocketTCPTests: XCTestCase {
             let client = try Socket(family: .ipv4, type: .stream)
             defer { try? client.close() }
             XCTAssertThrowsError(try client.connect(to: address, timeout: timeout)) {
-                XCTAssertEqual(($0 as? SocketError)?.description,
-                               "connect(\(address)): ECONNREFUSED (Connection refused)")
+                XCTAssertEqual(
+                    ($0 as? SocketError)?.description,
+                    "connect(\(address)): ECONNREFUSED (Connection refused)")
             }
         }
     }
@@ -109,7 +110,10 @@ final class SocketTCPTests: XCTestCase {
 
     func testReceiveTimeoutIsWouldBlock() throws {
         let (first, second) = try Socket.pair()
-        defer { try? first.close(); try? second.close() }
+        defer {
+            try? first.close()
+            try? second.close()
+        }
         try first.setOption(.receiveTimeout, to: .milliseconds(50))
         let start = ContinuousClock.now
         XCTAssertEqual(try first.receive(maxCount: 10).value, nil)

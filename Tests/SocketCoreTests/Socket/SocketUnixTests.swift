@@ -36,7 +36,10 @@ final class SocketUnixTests: XCTestCase {
         XCTAssertEqual(try client.localAddress, .unix(path: ""), "a client end is unnamed")
         XCTAssertEqual(try client.peerAddress, .unix(path: path))
         let message = pattern(count: 300_000)
-        let writer = BackgroundThread { try client.sendAll(message); try client.shutdown(.write) }
+        let writer = BackgroundThread {
+            try client.sendAll(message)
+            try client.shutdown(.write)
+        }
         XCTAssertEqual(try receiveAll(client), message)
         try writer.value()
         try server.value()
@@ -73,8 +76,9 @@ final class SocketUnixTests: XCTestCase {
         let socket = try Socket(family: .unix, type: .stream)
         defer { try? socket.close() }
         XCTAssertThrowsError(try socket.bind(to: .unix(path: path))) {
-            XCTAssertEqual(($0 as? SocketError)?.description,
-                           "bind(\(path)): EADDRINUSE (Address already in use)")
+            XCTAssertEqual(
+                ($0 as? SocketError)?.description,
+                "bind(\(path)): EADDRINUSE (Address already in use)")
         }
         XCTAssertEqual(FileManager.default.contents(atPath: path), Data("keep me".utf8))
     }
@@ -117,8 +121,9 @@ final class SocketUnixTests: XCTestCase {
         defer { try? socket.close() }
         let path = directory.file("nobody.sock")
         XCTAssertThrowsError(try socket.connect(to: .unix(path: path))) {
-            XCTAssertEqual(($0 as? SocketError)?.description,
-                           "connect(\(path)): ENOENT (No such file or directory)")
+            XCTAssertEqual(
+                ($0 as? SocketError)?.description,
+                "connect(\(path)): ENOENT (No such file or directory)")
         }
     }
 }

@@ -1,6 +1,7 @@
 import Glibc
-@testable import SocketCore
 import XCTest
+
+@testable import SocketCore
 
 /// The choke point alone, with closures that play the kernel: they set errno
 /// and return -1 as a failing system call does.
@@ -52,8 +53,9 @@ final class SyscallTests: XCTestCase {
     func testInterruptedConnectIsNotRetried() throws {
         // Calling connect again would say EALREADY: the kernel carries on.
         let kernel = FakeKernel(failing: [EINTR])
-        XCTAssertEqual(try syscall("connect", interrupt: .wouldBlock, wouldBlock: [EINPROGRESS]) { kernel.call() },
-                       .wouldBlock)
+        XCTAssertEqual(
+            try syscall("connect", interrupt: .wouldBlock, wouldBlock: [EINPROGRESS]) { kernel.call() },
+            .wouldBlock)
         XCTAssertEqual(kernel.calls, 1)
     }
 
@@ -78,14 +80,18 @@ final class SyscallTests: XCTestCase {
     func testWouldBlockErrnoIsAnErrorWhereNoneIsExpected() {
         // A UNIX-domain connect to a full backlog says EAGAIN: not a wait.
         XCTAssertThrowsError(try syscallValue("connect", "/tmp/x") { FakeKernel(failing: [EAGAIN]).call() }) {
-            XCTAssertEqual(($0 as? SocketError)?.description,
-                           "connect(/tmp/x): EAGAIN (Resource temporarily unavailable)")
+            XCTAssertEqual(
+                ($0 as? SocketError)?.description,
+                "connect(/tmp/x): EAGAIN (Resource temporarily unavailable)")
         }
     }
 
     func testDetailIsOnlyWorkedOutOnFailure() throws {
         var evaluated = false
-        func detail() -> String { evaluated = true; return "x" }
+        func detail() -> String {
+            evaluated = true
+            return "x"
+        }
         _ = try syscallValue("bind", detail()) { FakeKernel(failing: []).call() }
         XCTAssertFalse(evaluated)
     }
@@ -147,15 +153,17 @@ final class SyscallTests: XCTestCase {
 
     func testSendAllPassesErrorsOn() {
         var calls = 0
-        XCTAssertThrowsError(try Socket.sendAll(
-            count: 10,
-            send: { _ throws(SocketError) in
-                calls += 1
-                if calls == 1 { return .processed(4) }
-                throw SocketError(code: EPIPE, call: "send")
-            },
-            waitUntilWritable: {}
-        )) { XCTAssertEqual(($0 as? SocketError)?.code, EPIPE) }
+        XCTAssertThrowsError(
+            try Socket.sendAll(
+                count: 10,
+                send: { _ throws(SocketError) in
+                    calls += 1
+                    if calls == 1 { return .processed(4) }
+                    throw SocketError(code: EPIPE, call: "send")
+                },
+                waitUntilWritable: {}
+            )
+        ) { XCTAssertEqual(($0 as? SocketError)?.code, EPIPE) }
         XCTAssertEqual(calls, 2)
     }
 }

@@ -37,10 +37,12 @@ final class ErrnoNameTests: XCTestCase {
     }
 
     func testEveryErrorTypePrintsTheSameWay() {
-        XCTAssertEqual(SystemError(code: ENOENT, call: "open", detail: "/x").description,
-                       "open(/x): ENOENT (No such file or directory)")
+        XCTAssertEqual(
+            SystemError(code: ENOENT, call: "open", detail: "/x").description,
+            "open(/x): ENOENT (No such file or directory)")
         XCTAssertEqual(SocketError(code: EPIPE, call: "send").description, "send: EPIPE (Broken pipe)")
-        XCTAssertEqual(PacketError(code: EBADMSG, operation: "sc_ipv4_parse").description,
-                       "sc_ipv4_parse: EBADMSG (Bad message)")
+        XCTAssertEqual(
+            PacketError(code: EBADMSG, operation: "sc_ipv4_parse").description,
+            "sc_ipv4_parse: EBADMSG (Bad message)")
     }
 }

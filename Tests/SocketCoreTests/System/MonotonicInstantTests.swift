@@ -1,6 +1,7 @@
 import Glibc
-@testable import SocketCore
 import XCTest
+
+@testable import SocketCore
 
 final class MonotonicInstantTests: XCTestCase {
     func testArithmetic() {
@@ -21,8 +22,9 @@ final class MonotonicInstantTests: XCTestCase {
         XCTAssertEqual((now + .seconds(Int64.max)).nanoseconds, .max)
         XCTAssertEqual((now - .seconds(Int64.max)).nanoseconds, .min)
         XCTAssertEqual((now + .seconds(1_000_000_000_000)).nanoseconds, .max)
-        XCTAssertEqual(MonotonicInstant(nanoseconds: .min).duration(to: MonotonicInstant(nanoseconds: .max)),
-                       .nanoseconds(Int64.max))
+        XCTAssertEqual(
+            MonotonicInstant(nanoseconds: .min).duration(to: MonotonicInstant(nanoseconds: .max)),
+            .nanoseconds(Int64.max))
     }
 
     /// The clock is CLOCK_MONOTONIC: it agrees with a direct read and never

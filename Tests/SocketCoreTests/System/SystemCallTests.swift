@@ -9,7 +9,10 @@ final class SystemCallTests: XCTestCase {
         var calls = 0
         let value = try SystemCall.value("read") { () -> Int in
             calls += 1
-            if calls < 3 { errno = EINTR; return -1 }
+            if calls < 3 {
+                errno = EINTR
+                return -1
+            }
             return 5
         }
         XCTAssertEqual(value, 5)

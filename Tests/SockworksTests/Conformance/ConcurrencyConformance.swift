@@ -44,16 +44,19 @@ extension Conformance {
                     defer { group.closeAll() }
                     let connected = group.awaitConnections(until: .now + .seconds(20))
                     group.exchange(halfClose: false, until: .now + .seconds(30))
-                    return (connected: connected, outcomes: group.outcomes,
-                            serverDescriptors: processes.openDescriptorCount())
+                    return (
+                        connected: connected, outcomes: group.outcomes,
+                        serverDescriptors: processes.openDescriptorCount()
+                    )
                 }
                 try await stop(server)
                 return result
             }
             #expect(result.connected == count, "\(result.connected) of \(count) connections opened")
             expectAllEchoed(result.outcomes)
-            #expect(result.serverDescriptors >= count,
-                    "the server held \(result.serverDescriptors) descriptors with \(count) connections open")
+            #expect(
+                result.serverDescriptors >= count,
+                "the server held \(result.serverDescriptors) descriptors with \(count) connections open")
             expectExitedZero(ending)
         }
     }

@@ -14,23 +14,28 @@ func stop(_ server: ModelServer, sourceLocation: SourceLocation = #_sourceLocati
 
 func expectExitedZero(_ outcome: LiveOutcome, sourceLocation: SourceLocation = #_sourceLocation) {
     #expect(!outcome.leftRunning, "the scenario left the server running", sourceLocation: sourceLocation)
-    #expect(outcome.exitCode == 0, "status \(outcome.status), stderr ends: \(outcome.standardError.suffix(1500))",
-            sourceLocation: sourceLocation)
+    #expect(
+        outcome.exitCode == 0, "status \(outcome.status), stderr ends: \(outcome.standardError.suffix(1500))",
+        sourceLocation: sourceLocation)
 }
 
 /// Expects every client echoed; otherwise says how many ended how.
 func expectAllEchoed(_ outcomes: [EchoOutcome?], sourceLocation: SourceLocation = #_sourceLocation) {
     let failed = outcomes.enumerated().filter { $0.element != .echoed }
-    #expect(failed.isEmpty, "\(failed.count) of \(outcomes.count) clients were not echoed: \(summary(of: outcomes))",
-            sourceLocation: sourceLocation)
+    #expect(
+        failed.isEmpty, "\(failed.count) of \(outcomes.count) clients were not echoed: \(summary(of: outcomes))",
+        sourceLocation: sourceLocation)
 }
 
 /// "echoed: 180; closed by the server after 0 bytes: 20 (clients 3, 9, ...)".
 func summary(of outcomes: [EchoOutcome?]) -> String {
     var clients: [String: [Int]] = [:]
-    for (index, outcome) in outcomes.enumerated() { clients[outcome?.description ?? "unfinished", default: []].append(index) }
+    for (index, outcome) in outcomes.enumerated() {
+        clients[outcome?.description ?? "unfinished", default: []].append(index)
+    }
     return clients.sorted { $0.value.count > $1.value.count }.map { kind, indices in
-        kind == "echoed" ? "echoed: \(indices.count)"
+        kind == "echoed"
+            ? "echoed: \(indices.count)"
             : "\(kind): \(indices.count) (clients \(indices.prefix(5).map(String.init).joined(separator: ", "))"
                 + (indices.count > 5 ? ", ...)" : ")")
     }.joined(separator: "; ")
@@ -43,7 +48,10 @@ extension ModelServer {
     func idleDescriptorCount() async throws -> Int? {
         var counts: [Int] = []
         let settled = try await waitUntil(timeout: .seconds(5), pollingEvery: .milliseconds(20)) {
-            guard descendants().count == model.idleDescendants else { counts = []; return false }
+            guard descendants().count == model.idleDescendants else {
+                counts = []
+                return false
+            }
             counts.append(processes.openDescriptorCount())
             return counts.count >= 3 && Set(counts.suffix(3)).count == 1
         }
@@ -52,13 +60,17 @@ extension ModelServer {
 
     /// Expects the tree's descriptor count back at `baseline` within 5 s;
     /// otherwise lists what is open beyond what was open then.
-    func expectDescriptors(backTo baseline: Int, listedThen: [String],
-                           sourceLocation: SourceLocation = #_sourceLocation) async throws {
+    func expectDescriptors(
+        backTo baseline: Int, listedThen: [String],
+        sourceLocation: SourceLocation = #_sourceLocation
+    ) async throws {
         let back = try await waitUntil(timeout: .seconds(5), pollingEvery: .milliseconds(20)) {
             descendants().count == model.idleDescendants && processes.openDescriptorCount() == baseline
         }
         let now = processes.openDescriptors()
-        #expect(back, """
+        #expect(
+            back,
+            """
             descriptors not back to the \(baseline) open before (\(now.count) now, \
             \(descendants().count) descendants); new: \(now.filter { !listedThen.contains($0) }.prefix(20))
             """, sourceLocation: sourceLocation)

@@ -38,10 +38,12 @@ extension Conformance {
                 let echoed = outcomes.count { $0 == .echoed }
                 let turnedAway = outcomes.count { $0?.turnedAway == true }
                 #expect(echoed > 0, "none of \(attempts) attempts was served: \(summary(of: outcomes))")
-                #expect(echoed + turnedAway == attempts,
-                        "attempts neither echoed nor turned away: \(summary(of: outcomes))")
-                #expect(held.idleCPU < idleCPUBound,
-                        "\(held.idleCPU) of CPU in 1 s idle at the descriptor limit (\(summary(of: outcomes)))")
+                #expect(
+                    echoed + turnedAway == attempts,
+                    "attempts neither echoed nor turned away: \(summary(of: outcomes))")
+                #expect(
+                    held.idleCPU < idleCPUBound,
+                    "\(held.idleCPU) of CPU in 1 s idle at the descriptor limit (\(summary(of: outcomes)))")
 
                 try await server.expectDescriptors(backTo: baseline, listedThen: listedThen)
                 let fresh = try await freshClientEchoes(port: server.port)

@@ -124,7 +124,10 @@ final class EchoClientGroup {
         } onReady: { client, events in
             if !client.connected {
                 let code = client.socket.pendingError()
-                guard code == 0 else { client.outcome = .connectFailed(code); return }
+                guard code == 0 else {
+                    client.outcome = .connectFailed(code)
+                    return
+                }
                 client.connected = true
             }
             if events & Int16(POLLOUT) != 0 { _ = self.sendSome(&client) }
@@ -152,8 +155,10 @@ final class EchoClientGroup {
     /// One poll(2) round after another over the unfinished clients that
     /// want something (`events` nonzero), until none is left or `deadline`
     /// passes; those left then time out.
-    private func drive(until deadline: ContinuousClock.Instant,
-                       events: (Client) -> Int16, onReady: (inout Client, Int16) -> Void) {
+    private func drive(
+        until deadline: ContinuousClock.Instant,
+        events: (Client) -> Int16, onReady: (inout Client, Int16) -> Void
+    ) {
         var entries: [pollfd] = []
         var indices: [Int] = []
         while true {
@@ -206,7 +211,9 @@ final class EchoClientGroup {
 
     /// Receives what is there and compares it with the payload.
     private func receiveSome(_ client: inout Client, halfClose: Bool) {
-        let count = buffer.withUnsafeMutableBytes { recv(client.socket.fd, $0.baseAddress, $0.count, Int32(MSG_DONTWAIT)) }
+        let count = buffer.withUnsafeMutableBytes {
+            recv(client.socket.fd, $0.baseAddress, $0.count, Int32(MSG_DONTWAIT))
+        }
         if count < 0 {
             switch errno {
             case EAGAIN, EWOULDBLOCK, EINTR: break

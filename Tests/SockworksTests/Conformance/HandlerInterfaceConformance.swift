@@ -24,7 +24,8 @@ extension Conformance {
                     defer { client.close() }
                     for (offset, count) in [(5, 2_000_000), (0, 0), (1_000_000, 17)] {
                         try client.send("file \(offset) \(count)")
-                        let expected = Array("<file>\n".utf8) + fixture.bytes[offset..<offset + count]
+                        let expected =
+                            Array("<file>\n".utf8) + fixture.bytes[offset..<offset + count]
                             + Array("</file>\n".utf8)
                         #expect(try client.receive(exactly: expected.count) == expected, "range \(offset)+\(count)")
                     }

@@ -88,15 +88,18 @@ extension Conformance {
                     let promptTime = ContinuousClock.now - started
 
                     slow.exchange(halfClose: true, until: .now + .seconds(30))
-                    return (sentUnread: sentUnread, prompt: prompt.outcomes[0], promptTime: promptTime,
-                            slow: slow.outcomes[0])
+                    return (
+                        sentUnread: sentUnread, prompt: prompt.outcomes[0], promptTime: promptTime,
+                        slow: slow.outcomes[0]
+                    )
                 }
                 try await stop(server)
                 return result
             }
             #expect(result.sentUnread > 0)
-            #expect(result.prompt == .echoed,
-                    "with \(result.sentUnread) bytes sent unread by another client: \(result.prompt?.description ?? "-")")
+            #expect(
+                result.prompt == .echoed,
+                "with \(result.sentUnread) bytes sent unread by another client: \(result.prompt?.description ?? "-")")
             #expect(result.promptTime < .seconds(2))
             #expect(result.slow == .echoed, "the slow client: \(result.slow?.description ?? "-")")
             expectExitedZero(ending)

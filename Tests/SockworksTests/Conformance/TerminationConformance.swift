@@ -40,7 +40,9 @@ extension Conformance {
                     children = server.descendants()
                     return children.count == expected && children.allSatisfy { $0.state != "Z" }
                 }
-                #expect(settled, """
+                #expect(
+                    settled,
+                    """
                     with one connection open: \(children.count) descendants, expected \(expected); \
                     states \(children.map { "\($0): \($0.state.map(String.init) ?? "gone")" })
                     """)
