@@ -13,6 +13,9 @@ import SocketCore
 final class StreamConnection<Session: StreamSession> {
     let socket: Socket
     let descriptor: Int32
+    /// The socket's descriptor for the hot receive and send: only the driver
+    /// closes the socket, after the connection's last use of it.
+    private let unlocked: UnsafeSocketDescriptor
     let peer: SocketAddress
     /// Tells wake-ups and deadlines of this connection from those of an
     /// earlier one with the same descriptor.
@@ -41,6 +44,7 @@ final class StreamConnection<Session: StreamSession> {
     init(socket: Socket, descriptor: Int32, peer: SocketAddress, generation: UInt32, session: Session) {
         self.socket = socket
         self.descriptor = descriptor
+        self.unlocked = UnsafeSocketDescriptor(borrowing: socket)
         self.peer = peer
         self.generation = generation
         self.session = session
@@ -53,7 +57,7 @@ final class StreamConnection<Session: StreamSession> {
     /// the rest), the session's output sent or queued.
     func readable(buffer: UnsafeMutableRawBufferPointer, io: inout SessionIO) -> Interest {
         do throws(SocketError) {
-            guard let count = try socket.receive(into: buffer).value else { return interest }
+            guard let count = try unlocked.receive(into: buffer).value else { return interest }
             if hasWants { io.wants = wants }
             io.wakeToken = token
             let action: SessionAction
@@ -144,7 +148,7 @@ final class StreamConnection<Session: StreamSession> {
             if pending == nil && io.output.head.isEmpty {
                 let taken =
                     try io.output.tail.withUnsafeBytes { bytes in
-                        Result { () throws(SocketError) in try socket.send(bytes) }
+                        Result { () throws(SocketError) in try unlocked.send(bytes) }
                     }.get().value ?? 0
                 if taken < io.output.tail.count {
                     pending = PendingOutput([.bytes(Array(io.output.tail[taken...]))])
