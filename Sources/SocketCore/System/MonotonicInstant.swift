@@ -4,9 +4,8 @@ import Glibc
 ///
 /// SocketCore's own rather than `ContinuousClock.Instant`: that type lives in
 /// Swift Concurrency, and a program that uses it links Concurrency and
-/// libdispatch, whose initializer then runs at every start (a quarter of a
-/// millisecond, a sixth of a one-probe icmpping run). `Duration` is the
-/// standard library's and needs neither.
+/// libdispatch, whose initializer then runs at every start of every program
+/// built on SocketCore. `Duration` is the standard library's and needs neither.
 public struct MonotonicInstant: Comparable, Hashable, Sendable {
     /// Nanoseconds on `CLOCK_MONOTONIC` (since boot, not counting suspend).
     public let nanoseconds: Int64
@@ -16,10 +15,10 @@ public struct MonotonicInstant: Comparable, Hashable, Sendable {
         self.nanoseconds = nanoseconds
     }
 
-    // Inlinable, as are the arithmetic below: a prober reads the clock
-    // several times per probe, and a call into this module for each read
-    // was a visible part of the per-probe cost.
-    @inlinable
+    // Not inlinable, unlike the arithmetic below: an inlinable body may not
+    // build a C `timespec` when this module is built as another package's
+    // dependency (the struct's initializers then belong to a module the
+    // client does not import).
     public static var now: MonotonicInstant {
         var time = timespec()
         clock_gettime(CLOCK_MONOTONIC, &time)
