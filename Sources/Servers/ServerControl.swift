@@ -81,7 +81,7 @@ public final class ServerControl: Sendable {
     /// behind.
     public func settle() {
         while state.withLock({ $0.stopping && !$0.listenerReleased }) {
-            usleep(1000)
+            Pause.sleep(for: .milliseconds(1))
         }
     }
 

@@ -132,7 +132,7 @@ public final class WireCapture: Sendable {
                 break
             }
             if now - start >= 2_000_000_000 { break }
-            usleep(2_000)
+            Pause.sleep(for: .milliseconds(2))
         }
         handle.breakLoop()
         reader.join()

@@ -94,7 +94,7 @@ private final class Sender: Sendable {
     func waitForTotal() -> Result<Int, EchoError> {
         while true {
             if let outcome { return outcome }
-            usleep(5000)
+            Pause.sleep(for: .milliseconds(5))
         }
     }
 

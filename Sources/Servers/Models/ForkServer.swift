@@ -77,7 +77,7 @@ public struct ForkServer<Handler: StreamHandler>: StreamServer {
         while true {
             ChildReaper.shared.reap()
             if Processes.children().isEmpty { return }
-            usleep(10_000)
+            Pause.sleep(for: .milliseconds(10))
         }
     }
 }

@@ -57,7 +57,7 @@ public struct PreforkServer<Handler: StreamHandler>: StreamServer {
             while running.withLock({ $0.pids.count }) < workers && !control.isStopping {
                 guard let pid = startWorker(listener: listener, lifeline: lifeline, wake: wake) else {
                     // Out of processes: try again after a pause, not in a spin.
-                    usleep(100_000)
+                    Pause.sleep(for: .milliseconds(100))
                     break
                 }
                 running.withLock { $0.started(pid) }
@@ -67,7 +67,7 @@ public struct PreforkServer<Handler: StreamHandler>: StreamServer {
         try? lifeline.parent.close()
         while !running.withLock({ $0.pids.isEmpty }) {
             ChildReaper.shared.reap()
-            usleep(10_000)
+            Pause.sleep(for: .milliseconds(10))
         }
         try? lifeline.worker.close()
         try? wake.sender.close()

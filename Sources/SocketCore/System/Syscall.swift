@@ -14,9 +14,9 @@ enum InterruptPolicy {
     case done
 }
 
-/// The errnos that mean "not ready" for a call: at most two, held inline.
-/// The choke point is on every send and receive, and an array argument
-/// was an object to materialise, retain and release on each call.
+/// The errnos that mean "not ready" for a call: at most two, held inline,
+/// since the choke point is on every send and receive and an array would be
+/// an object to make, retain and release on each call.
 struct WouldBlockErrnos: ExpressibleByArrayLiteral {
     private let first: Int32
     private let second: Int32

@@ -95,5 +95,3 @@ struct ServeEchoCommand: ParsableCommand {
         }
     }
 }
-
-extension ServerModel: ExpressibleByArgument {}
