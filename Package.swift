@@ -184,7 +184,7 @@ let package = Package(
         .testTarget(
             name: "TCPStatesTests",
             dependencies: [
-                "TCPStates", "SocketCore", "TCPServerExample", "TCPConnectionExample",
+                "TCPStates", "SocketCore", "TCPServerExample", "TCPConnectionExample", "TestSupport",
                 .product(name: "Subprocess", package: "swift-subprocess"),
                 .product(name: "SystemPackage", package: "swift-system"),
             ]

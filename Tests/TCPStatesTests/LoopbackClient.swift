@@ -1,6 +1,7 @@
 import Glibc
 import SocketCore
 import Synchronization
+import TestSupport
 import XCTest
 
 // A client's side of the loopback tests: connect, send, read what comes
@@ -42,29 +43,6 @@ func isRefused(_ address: SocketAddress) throws -> Bool {
     }
 }
 
-/// The descriptors this process has open (the entries of /proc/self/fd,
-/// less the one listing it).
-func openDescriptorCount() -> Int {
-    guard let directory = opendir("/proc/self/fd") else { return -1 }
-    defer { closedir(directory) }
-    var count = 0
-    while let entry = readdir(directory) {
-        let isDot = withUnsafeBytes(of: entry.pointee.d_name) { $0.first == UInt8(ascii: ".") }
-        if !isDot { count += 1 }
-    }
-    return count - 1
-}
-
-/// Polls `condition` every millisecond for up to `timeout`; true once it holds.
-func eventually(within timeout: Duration = .seconds(5), _ condition: () -> Bool) -> Bool {
-    let deadline = ContinuousClock.now + timeout
-    while !condition() {
-        if ContinuousClock.now >= deadline { return false }
-        usleep(1000)
-    }
-    return true
-}
-
 /// A call that blocks (`establishConnection`), run on a thread of its own so
 /// that the test can watch for its return.
 final class BlockingCall<Failure: Error>: Sendable {
@@ -94,7 +72,7 @@ final class BlockingCall<Failure: Error>: Sendable {
     /// How the call ended, once it has within `timeout` (the thread is then
     /// joined); nil when it is still running. Call it once.
     func waitForReturn(within timeout: Duration = .seconds(5)) -> Result<Void, Failure>? {
-        guard eventually(within: timeout, { hasReturned }) else { return nil }
+        guard blockUntil(timeout: timeout, pollingEvery: .milliseconds(1), { hasReturned }) else { return nil }
         thread.join()
         return outcome.result.withLock { $0 }
     }

@@ -1,6 +1,7 @@
 import Glibc
 import SocketCore
 import TCPStates
+import TestSupport
 import XCTest
 
 /// The State pattern's connection over a real listener on 127.0.0.1: real
@@ -8,11 +9,11 @@ import XCTest
 /// every call a state does not allow throws that state's error.
 final class TCPConnectionTests: XCTestCase {
     func testServesRealClientsOneAfterAnotherThroughEveryState() throws {
-        let before = openDescriptorCount()
+        let before = try openDescriptorCount()
         let connection = try TCPConnection(host: "127.0.0.1", port: 0)
         XCTAssertTrue(connection.state is TCPListen)
         XCTAssertEqual(connection.state.name, .listen)
-        XCTAssertEqual(openDescriptorCount(), before + 1, "the listener")
+        XCTAssertEqual(try openDescriptorCount(), before + 1, "the listener")
 
         for text in ["first", "second"] {
             // The kernel completes the handshake from the backlog, so the
@@ -41,7 +42,7 @@ final class TCPConnectionTests: XCTestCase {
         try connection.closeConnection()
         XCTAssertTrue(connection.state is TCPClosed)
         XCTAssertEqual(connection.state.name, .closed)
-        XCTAssertEqual(openDescriptorCount(), before, "the listener's descriptor is closed")
+        XCTAssertEqual(try openDescriptorCount(), before, "the listener's descriptor is closed")
         XCTAssertTrue(try isRefused(connection.localAddress))
     }
 
@@ -104,16 +105,16 @@ final class TCPConnectionTests: XCTestCase {
     }
 
     func testCloseConnectionInEstablishedClosesTheClientAndTheListener() throws {
-        let before = openDescriptorCount()
+        let before = try openDescriptorCount()
         let connection = try TCPConnection(host: "127.0.0.1", port: 0)
         let client = try connectClient(to: connection.localAddress)
         try connection.openConnection()
-        XCTAssertEqual(openDescriptorCount(), before + 3, "listener, accepted client, client")
+        XCTAssertEqual(try openDescriptorCount(), before + 3, "listener, accepted client, client")
         try connection.closeConnection()
         XCTAssertTrue(connection.state is TCPClosed)
         XCTAssertTrue(try peerClosed(client))
         try client.close()
-        XCTAssertEqual(openDescriptorCount(), before)
+        XCTAssertEqual(try openDescriptorCount(), before)
     }
 
     func testAThrowingHandlerEndsItsClientOnly() throws {
@@ -141,7 +142,7 @@ final class TCPConnectionTests: XCTestCase {
     func testBindingABusyPortFailsWithTheReason() throws {
         let first = try TCPConnection(host: "127.0.0.1", port: 0)
         let port = try XCTUnwrap(first.localAddress.port)
-        let before = openDescriptorCount()
+        let before = try openDescriptorCount()
         XCTAssertThrowsError(try TCPConnection(host: "127.0.0.1", port: port)) { error in
             guard case TCPOpenError.bindFailed(let address, let cause) = error else { return XCTFail("\(error)") }
             XCTAssertEqual(address, first.localAddress)
@@ -151,7 +152,7 @@ final class TCPConnectionTests: XCTestCase {
                 "cannot bind 127.0.0.1:\(port): EADDRINUSE (Address already in use): "
                     + "another socket holds this port")
         }
-        XCTAssertEqual(openDescriptorCount(), before, "the failed socket is closed")
+        XCTAssertEqual(try openDescriptorCount(), before, "the failed socket is closed")
         try first.closeConnection()
     }
 

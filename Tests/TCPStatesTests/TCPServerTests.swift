@@ -2,6 +2,7 @@ import Glibc
 import SocketCore
 import Synchronization
 import TCPStates
+import TestSupport
 import XCTest
 
 /// The textbook's TCPServer over 127.0.0.1: clients served at once on
@@ -16,11 +17,11 @@ final class TCPServerTests: XCTestCase {
 
     func testServesSeveralClientsAtOnceEachOnAThreadOfItsOwn() throws {
         let clients = 4
-        let before = openDescriptorCount()
+        let before = try openDescriptorCount()
         let server = TCPServer()
         let address = try server.openServer(host: "127.0.0.1", port: 0)
         XCTAssertEqual(server.localAddress, address)
-        XCTAssertEqual(openDescriptorCount(), before + 1)
+        XCTAssertEqual(try openDescriptorCount(), before + 1)
 
         // Each handler waits until all are running: served one at a time,
         // the first would wait in vain and answer "alone".
@@ -31,7 +32,7 @@ final class TCPServerTests: XCTestCase {
                 let byte = try receive(1, from: client)
                 arrived.withLock { $0 += 1 }
                 threads.withLock { _ = $0.insert(UInt(pthread_self())) }
-                let together = eventually { arrived.withLock { $0 } == clients }
+                let together = blockUntil(timeout: .seconds(5)) { arrived.withLock { $0 } == clients }
                 try client.sendAll(byte + Array((together ? "together" : "alone").utf8))
             }
         }
@@ -47,12 +48,12 @@ final class TCPServerTests: XCTestCase {
         try server.closeConnection()
         guard case .success = serving.waitForReturn() else { return XCTFail("establishConnection did not return") }
         XCTAssertNil(server.localAddress)
-        XCTAssertEqual(openDescriptorCount(), before, "the listener's and the clients' descriptors are closed")
+        XCTAssertEqual(try openDescriptorCount(), before, "the listener's and the clients' descriptors are closed")
         XCTAssertTrue(try isRefused(address))
     }
 
     func testCloseConnectionEndsEstablishConnectionOnceItsClientsAreDone() throws {
-        let before = openDescriptorCount()
+        let before = try openDescriptorCount()
         let server = TCPServer()
         let address = try server.openServer(host: "127.0.0.1", port: 0)
         let serving = try BlockingCall { () throws(TCPServerError) in
@@ -63,10 +64,14 @@ final class TCPServerTests: XCTestCase {
         }
         let client = try connectClient(to: address)
         try client.sendAll([1])
-        XCTAssertTrue(eventually { openDescriptorCount() == before + 3 }, "the server has accepted the client")
+        XCTAssertTrue(
+            try blockUntil(timeout: .seconds(5)) { try openDescriptorCount() == before + 3 },
+            "the server has accepted the client")
 
         try server.closeConnection()
-        XCTAssertTrue(eventually { (try? isRefused(address)) == true }, "no new client after closeConnection")
+        XCTAssertTrue(
+            blockUntil(timeout: .seconds(5)) { (try? isRefused(address)) == true },
+            "no new client after closeConnection")
         usleep(100_000)
         XCTAssertFalse(serving.hasReturned, "establishConnection returned with a client still being served")
 
@@ -74,13 +79,13 @@ final class TCPServerTests: XCTestCase {
         XCTAssertEqual(try receive(4, from: client), [1, 2, 3, 4])
         guard case .success = serving.waitForReturn() else { return XCTFail("establishConnection did not return") }
         try client.close()
-        XCTAssertEqual(openDescriptorCount(), before)
+        XCTAssertEqual(try openDescriptorCount(), before)
 
         // Closed, it can be opened again.
         let again = try server.openServer(host: "127.0.0.1", port: 0)
         XCTAssertEqual(server.localAddress, again)
         try server.closeConnection()
-        XCTAssertEqual(openDescriptorCount(), before)
+        XCTAssertEqual(try openDescriptorCount(), before)
     }
 
     func testAHandlerMayCloseTheServer() throws {
