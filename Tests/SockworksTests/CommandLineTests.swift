@@ -35,7 +35,9 @@ final class CommandLineTests: XCTestCase {
         XCTAssertEqual(size.standardError.filter { $0 == "\n" }.count, 1, size.standardError)
         let cpu = try await runSockworks(["bench", "checksum", "--quick", "--cpu", "4096"])
         XCTAssertEqual(cpu.exitCode, 1)
-        XCTAssertEqual(cpu.standardError, "sockworks: cannot pin to CPU 4096: Invalid argument\n")
+        XCTAssertEqual(
+            cpu.standardError,
+            "sockworks: cannot pin the thread: sched_setaffinity(CPU 4096): EINVAL (Invalid argument)\n")
     }
 
     /// A bad item of a list option, alone or among good ones, is named with
