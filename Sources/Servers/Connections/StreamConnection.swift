@@ -28,8 +28,9 @@ final class StreamConnection<Session: StreamSession> {
     var wantsChanged = false
     /// `wants` asks for more than reading and writing.
     private var hasWants = false
-    /// The deadline and extra descriptor the driver has acted on (a timer
-    /// armed, a descriptor watched), to tell what a callback changed.
+    /// What the driver has acted on, to tell what a callback changed: the
+    /// earliest deadline it has a timer entry for, and the extra descriptor
+    /// it watches.
     var armedDeadline: MonotonicInstant?
     var watchedDescriptor: WaitedDescriptor?
     private var session: Session

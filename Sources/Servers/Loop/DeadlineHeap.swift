@@ -2,8 +2,9 @@ import SocketCore
 
 /// The sessions' deadlines of one loop, earliest first (a binary min-heap).
 /// Entries are never removed early: a deadline that was moved or cleared
-/// stays until it comes up and is then skipped, which keeps a change O(log n)
-/// and the common case (no deadlines at all) free.
+/// stays until it comes up and is then skipped or armed again
+/// (`ReadinessLoop`), which keeps a change O(log n), the heap at about one
+/// entry per connection, and the common case (no deadlines at all) free.
 struct DeadlineHeap {
     struct Entry {
         var instant: MonotonicInstant

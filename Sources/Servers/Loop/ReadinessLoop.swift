@@ -145,7 +145,17 @@ struct ReadinessLoop<Handler: StreamHandler, Backend: ReadinessBackend> {
         while let due = deadlines.popDue(now: now) {
             guard let connection = connection(at: due.descriptor), connection.generation == due.generation,
                 connection.armedDeadline == due.instant
-            else { continue }  // moved, cleared, or the connection is gone
+            else { continue }  // superseded by an earlier entry, or the connection is gone
+            guard let deadline = connection.wants.deadline else {
+                connection.armedDeadline = nil  // cleared since it was armed
+                continue
+            }
+            if deadline > now {
+                // Moved later since it was armed: the one entry goes back in.
+                connection.armedDeadline = deadline
+                deadlines.push(deadline, descriptor: connection.descriptor, generation: connection.generation)
+                continue
+            }
             update(connection, to: connection.deadlinePassed(io: &io))
         }
     }
@@ -217,11 +227,13 @@ struct ReadinessLoop<Handler: StreamHandler, Backend: ReadinessBackend> {
         guard connection.wantsChanged else { return }
         connection.wantsChanged = false
         let wants = connection.wants
-        if wants.deadline != connection.armedDeadline {
-            connection.armedDeadline = wants.deadline
-            if let deadline = wants.deadline {
-                deadlines.push(deadline, descriptor: connection.descriptor, generation: connection.generation)
-            }
+        // One heap entry per connection, at its earliest armed deadline: a
+        // deadline moved later (a keep-alive timeout reset by each request)
+        // waits for that entry to come up and is armed again then, so the
+        // heap does not grow with every request.
+        if let deadline = wants.deadline, connection.armedDeadline.map({ deadline < $0 }) ?? true {
+            connection.armedDeadline = deadline
+            deadlines.push(deadline, descriptor: connection.descriptor, generation: connection.generation)
         }
         if wants.waitsOn != connection.watchedDescriptor {
             unwatchWaited(connection)

@@ -34,18 +34,37 @@ extension Conformance {
             expectExitedZero(ending)
         }
 
-        /// A deadline the session sets fires once, at its time.
+        /// A deadline the session sets fires once, at its time; one moved
+        /// later fires at the later time only, one moved earlier at the
+        /// earlier time only.
         @Test(arguments: models)
         func deadlineFiresOnTime(model: ServerModel) async throws {
             let ending = try await withProbeServer(model) { port in
                 try await onOwnThread {
                     let client = try ProbeClient(port: port)
                     defer { client.close() }
-                    let start = MonotonicInstant.now
+                    var start = MonotonicInstant.now
                     try client.send("deadline 200")
                     #expect(try client.line() == "deadline")
-                    let waited = MonotonicInstant.now - start
+                    var waited = MonotonicInstant.now - start
                     #expect(waited >= .milliseconds(190) && waited < .seconds(2), "fired after \(waited)")
+
+                    start = .now
+                    try client.send("deadline 100")
+                    usleep(30_000)
+                    try client.send("deadline 400")
+                    #expect(try client.line() == "deadline")
+                    waited = MonotonicInstant.now - start
+                    #expect(waited >= .milliseconds(390) && waited < .seconds(2), "moved later, fired after \(waited)")
+
+                    start = .now
+                    try client.send("deadline 1000")
+                    usleep(30_000)
+                    try client.send("deadline 200")
+                    #expect(try client.line() == "deadline")
+                    waited = MonotonicInstant.now - start
+                    #expect(waited >= .milliseconds(220) && waited < .milliseconds(900), "moved earlier: \(waited)")
+                    usleep(1_000_000)  // past the first deadline, which must not fire
                     try client.send("echo still here")
                     #expect(try client.line() == "still here")
                 }
