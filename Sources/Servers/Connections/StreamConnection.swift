@@ -59,8 +59,7 @@ final class StreamConnection<Session: StreamSession> {
     func readable(buffer: UnsafeMutableRawBufferPointer, io: inout SessionIO) -> Interest {
         do throws(SocketError) {
             guard let count = try unlocked.receive(into: buffer).value else { return interest }
-            if hasWants { io.wants = wants }
-            io.wakeToken = token
+            lend(&io)
             let action: SessionAction
             if count == 0 {
                 peerDone = true
@@ -119,8 +118,7 @@ final class StreamConnection<Session: StreamSession> {
     private func callback(_ io: inout SessionIO, _ body: (inout Session, inout SessionIO) -> SessionAction)
         -> Interest
     {
-        if hasWants { io.wants = wants }
-        io.wakeToken = token
+        lend(&io)
         let action = body(&session, &io)
         do throws(SocketError) {
             return try finish(action, &io)
@@ -128,6 +126,14 @@ final class StreamConnection<Session: StreamSession> {
             io.output.removeAll()
             return endedBy(error)
         }
+    }
+
+    /// Before a callback: the driver's `io` carries this connection's
+    /// requests (it holds the defaults between callbacks) and wake-up token.
+    @inline(__always)
+    private func lend(_ io: inout SessionIO) {
+        if hasWants { io.wants = wants }
+        io.wakeToken = token
     }
 
     /// After a callback: keeps its requests, sends its output (straight from

@@ -4,7 +4,8 @@ import SocketCore
 /// registration carries a generation in its epoll data, so events of a
 /// descriptor unwatched earlier in the same round are dropped by the C loop
 /// before they reach us. A wait's time limit is a one-shot timer of the same
-/// loop.
+/// loop, armed again only when the limit changes (a loop's earliest deadline
+/// stays the same for many rounds).
 struct EpollBackend: ReadinessBackend {
     static let name = "epoll"
     private let loop: EventLoop
@@ -12,6 +13,8 @@ struct EpollBackend: ReadinessBackend {
     private let report = LoopReport()
     /// The registration of each watched descriptor, 0 for none.
     private var registrations: [EventLoop.ID] = []
+    /// The timer that ends a wait at its limit, while it has not fired.
+    private var limitTimer: (id: EventLoop.ID, at: MonotonicInstant)?
 
     init() throws(SocketError) {
         loop = try EventLoop()
@@ -45,12 +48,20 @@ struct EpollBackend: ReadinessBackend {
         registrations[Int(descriptor)] = 0
     }
 
-    mutating func wait(timeout: Duration?) throws(SocketError) -> UnsafeBufferPointer<ReadyDescriptor> {
-        let limit = try timeout.map { delay throws(SocketError) in try loop.timer(after: delay) {} }
+    mutating func wait(until deadline: MonotonicInstant?) throws(SocketError) -> UnsafeBufferPointer<ReadyDescriptor> {
+        if limitTimer?.at != deadline {
+            if let armed = limitTimer { loop.cancelTimer(armed.id) }
+            limitTimer = nil
+            if let deadline {
+                let delay = max(.zero, MonotonicInstant.now.duration(to: deadline))
+                limitTimer = (try loop.timer(after: delay) {}, deadline)
+            }
+        }
         report.clear()
         try loop.runOnce()
-        // A fired one-shot timer is gone already; cancelling it does nothing.
-        if let limit { loop.cancelTimer(limit) }
+        // A one-shot timer that has come due has fired in this round and is
+        // gone from the C loop.
+        if let armed = limitTimer, armed.at <= .now { limitTimer = nil }
         return report.ready
     }
 

@@ -30,8 +30,8 @@ struct PollBackend: ReadinessBackend {
         index[Int(descriptor)] = -1
     }
 
-    mutating func wait(timeout: Duration?) throws(SocketError) -> UnsafeBufferPointer<ReadyDescriptor> {
-        _ = try set.wait(timeout: timeout)
+    mutating func wait(until deadline: MonotonicInstant?) throws(SocketError) -> UnsafeBufferPointer<ReadyDescriptor> {
+        _ = try set.wait(timeout: deadline.map { max(.zero, MonotonicInstant.now.duration(to: $0)) })
         report.clear(reserving: set.count)
         for entry in 0..<set.count {
             let events = set.ready(at: entry)

@@ -14,8 +14,8 @@ protocol ReadinessBackend {
     /// but errors and hang-ups, which poll and epoll always report).
     mutating func change(_ descriptor: Int32, to interest: Interest)
     mutating func unwatch(_ descriptor: Int32)
-    /// Waits until something is ready or `timeout` passes (nil: no limit),
+    /// Waits until something is ready or `deadline` passes (nil: no limit),
     /// and returns the ready descriptors, valid until the next wait. An error
     /// or hang-up counts as readable: the next receive reports it.
-    mutating func wait(timeout: Duration?) throws(SocketError) -> UnsafeBufferPointer<ReadyDescriptor>
+    mutating func wait(until deadline: MonotonicInstant?) throws(SocketError) -> UnsafeBufferPointer<ReadyDescriptor>
 }

@@ -71,7 +71,7 @@ struct ReadinessLoop<Handler: StreamHandler, Backend: ReadinessBackend> {
         while accepting || openCount > 0 {
             let ready: UnsafeBufferPointer<ReadyDescriptor>
             do {
-                ready = try backend.wait(timeout: waitLimit(resumeAccepting))
+                ready = try backend.wait(until: waitLimit(resumeAccepting))
             } catch {
                 throw ServerError("\(Backend.name): \(error)")
             }
@@ -128,14 +128,12 @@ struct ReadinessLoop<Handler: StreamHandler, Backend: ReadinessBackend> {
         update(connection, to: next)
     }
 
-    /// How long the wait may last: until the earliest deadline or the end
-    /// of an accept pause.
+    /// When the wait must end: at the earliest deadline or the end of an
+    /// accept pause.
     @inline(__always)
-    private func waitLimit(_ resumeAccepting: MonotonicInstant?) -> Duration? {
-        var earliest = deadlines.earliest
-        if let resume = resumeAccepting, earliest.map({ resume < $0 }) ?? true { earliest = resume }
-        guard let earliest else { return nil }
-        return max(.zero, MonotonicInstant.now.duration(to: earliest))
+    private func waitLimit(_ resumeAccepting: MonotonicInstant?) -> MonotonicInstant? {
+        guard let resume = resumeAccepting else { return deadlines.earliest }
+        return deadlines.earliest.map { min($0, resume) } ?? resume
     }
 
     @inline(__always)

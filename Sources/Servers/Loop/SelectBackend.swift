@@ -47,9 +47,10 @@ struct SelectBackend: ReadinessBackend {
         while highest >= 0 && !watched[Int(highest)] { highest -= 1 }
     }
 
-    mutating func wait(timeout: Duration?) throws(SocketError) -> UnsafeBufferPointer<ReadyDescriptor> {
+    mutating func wait(until deadline: MonotonicInstant?) throws(SocketError) -> UnsafeBufferPointer<ReadyDescriptor> {
         var readable = reading
         var writable = writing
+        let timeout = deadline.map { max(.zero, MonotonicInstant.now.duration(to: $0)) }
         _ = try select(reading: &readable, writing: &writable, limit: highest + 1, timeout: timeout)
         report.clear(reserving: Int(highest) + 1)
         var descriptor: Int32 = 0

@@ -1,5 +1,4 @@
 import SocketCore
-import Synchronization
 
 /// The thread model's machinery for any per-connection body: the calling
 /// thread accepts until `control` stops (through `Acceptor`, which sheds
@@ -33,19 +32,5 @@ public enum ThreadPerConnection {
             }
         }
         running.waitUntilZero()
-    }
-}
-
-/// How many connection threads are still serving.
-final class RunningCount: Sendable {
-    private let count = Mutex(0)
-
-    func add() { count.withLock { $0 += 1 } }
-    func remove() { count.withLock { $0 -= 1 } }
-
-    /// Returns when every thread has finished. Only the shutdown waits here,
-    /// so checking every 5 ms costs nothing while serving.
-    func waitUntilZero() {
-        while count.withLock({ $0 }) > 0 { Pause.sleep(for: .milliseconds(5)) }
     }
 }
