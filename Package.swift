@@ -75,6 +75,17 @@ let package = Package(
             name: "Protocols",
             dependencies: ["SocketCore", "Streams", .product(name: "SystemPackage", package: "swift-system")]
         ),
+        // HTTP/1.1: the strict message parsers (Message/, Request/, Body/:
+        // no imports, so the fuzzer compiles them alone), the static file
+        // server on the handler interface, and the client.
+        .target(
+            name: "HTTP",
+            dependencies: [
+                "SocketCore", "Servers", "Streams", "CSystemShims",
+                .product(name: "SystemPackage", package: "swift-system"),
+            ],
+            swiftSettings: hotPathSettings
+        ),
         .target(
             name: "Bench",
             dependencies: [
@@ -118,6 +129,7 @@ let package = Package(
             name: "sockworks",
             dependencies: [
                 "Bench",
+                "HTTP",
                 "Protocols",
                 "Servers",
                 "SocketCore",
@@ -149,6 +161,13 @@ let package = Package(
             name: "ProtocolsTests",
             dependencies: [
                 "Protocols", "Streams", "SocketCore", .product(name: "SystemPackage", package: "swift-system"),
+            ]
+        ),
+        .testTarget(
+            name: "HTTPTests",
+            dependencies: [
+                "HTTP", "Servers", "Streams", "SocketCore", "TestSupport",
+                .product(name: "SystemPackage", package: "swift-system"),
             ]
         ),
         .testTarget(
