@@ -40,7 +40,8 @@ final class ClientHostileServerTests: XCTestCase {
 
     func testChunkedBodyWithExtensionsAndTrailers() throws {
         let server = try serve(
-            "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5;name=value\r\nhello\r\n6\r\n world\r\n0\r\nX-Sum: 42\r\n\r\n")
+            "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5;name=value\r\nhello\r\n6\r\n world\r\n0\r\nX-Sum: 42\r\n\r\n"
+        )
         let (response, body) = try fetch(server.url())
         XCTAssertEqual(body, "hello world")
         XCTAssertEqual(response.bodyBytes, 11)
@@ -99,7 +100,7 @@ final class ClientHostileServerTests: XCTestCase {
     func testObsFoldIsRefused() throws {
         XCTAssertEqual(
             try failure("HTTP/1.1 200 OK\r\nX-Long: a\r\n  b\r\nContent-Length: 2\r\n\r\nok"),
-            .malformedResponse(.malformedField("obs-fold (a line starting with whitespace)")))
+            .malformedResponse(.malformedField("obsolete line folding")))
     }
 
     func testHeaderBlockOfAMebibyteIsRefusedAtTheLimit() throws {

@@ -19,7 +19,9 @@ final class ScriptedServer: Sendable {
                 if let end = pending.firstRange(of: Array("\r\n\r\n".utf8)) {
                     let head = String(decoding: pending[..<end.upperBound], as: UTF8.self)
                     var used = end.upperBound
-                    if let line = head.split(separator: "\r\n").first(where: { $0.lowercased().hasPrefix("content-length:") }),
+                    if let line = head.split(separator: "\r\n").first(where: {
+                        $0.lowercased().hasPrefix("content-length:")
+                    }),
                         let length = Int(line.split(separator: ":")[1].trimmingPrefix(" "))
                     {
                         while pending.count < used + length { guard receive() else { return nil } }
@@ -48,7 +50,9 @@ final class ScriptedServer: Sendable {
         func send(_ bytes: [UInt8]) -> Bool {
             var offset = 0
             while offset < bytes.count {
-                let sent = bytes[offset...].withUnsafeBytes { Glibc.send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+                let sent = bytes[offset...].withUnsafeBytes {
+                    Glibc.send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL))
+                }
                 guard sent > 0 else { return false }
                 offset += sent
             }

@@ -49,7 +49,8 @@ final class ClientURLTests: XCTestCase {
             fields: HTTPFields([("Authorization", "Basic x"), ("Cookie", "c=1"), ("Content-Type", "text/plain")]),
             body: Array("data".utf8))
         func head(_ code: Int, _ location: String) -> ResponseHead {
-            ResponseHead(version: .http1_1, status: HTTPStatus(code: code), fields: HTTPFields([("Location", location)]))
+            ResponseHead(
+                version: .http1_1, status: HTTPStatus(code: code), fields: HTTPFields([("Location", location)]))
         }
         let seeOther = try XCTUnwrap(RedirectRule.request(after: head(303, "/done"), of: post))
         XCTAssertEqual(seeOther.method, .get)

@@ -3,9 +3,10 @@ import XCTest
 @testable import HTTP
 
 final class ResponseFramingTests: XCTestCase {
-    private func framing(_ fields: [(String, String)], code: Int = 200, version: HTTPVersion = .http1_1,
-        method: HTTPMethod = .get) throws(ResponseParseError) -> ResponseBodyFraming
-    {
+    private func framing(
+        _ fields: [(String, String)], code: Int = 200, version: HTTPVersion = .http1_1,
+        method: HTTPMethod = .get
+    ) throws(ResponseParseError) -> ResponseBodyFraming {
         let head = ResponseHead(version: version, status: HTTPStatus(code: code), fields: HTTPFields(fields))
         return try head.bodyFraming(requestMethod: method)
     }

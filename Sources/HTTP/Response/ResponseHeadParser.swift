@@ -95,34 +95,21 @@ public struct ResponseHeadParser: Sendable {
         }
     }
 
-    /// One field line, `field-name ":" OWS field-value OWS` (RFC 9112 section 5).
+    /// One field line, checked by `FieldLine`, the request parser's own
+    /// rules (RFC 9112 section 5): obs-fold, whitespace before the colon, a
+    /// name that is not a token, a bare CR, NUL or other control are refused.
     private mutating func parseField(_ line: Range<Int>, of input: UnsafeRawBufferPointer)
         throws(ResponseParseError)
     {
         guard entries.count < limits.fields else { throw .tooManyFields(limit: limits.fields) }
-        let first = input[line.lowerBound]
-        // A line that starts with whitespace continues the one before
-        // (obs-fold): a server must not send it (section 5.2), and a client
-        // that unfolded it would read a field a proxy may not have seen.
-        if FieldSyntax.isWhitespace(first) { throw .malformedField("obs-fold (a line starting with whitespace)") }
-        var colon = line.lowerBound
-        while colon < line.upperBound && input[colon] != 0x3A { colon += 1 }
-        guard colon < line.upperBound else { throw .malformedField("a line without a colon") }
-        guard colon > line.lowerBound else { throw .malformedField("an empty field name") }
-        for index in line.lowerBound..<colon where !FieldSyntax.isTokenCharacter(input[index]) {
-            // Section 5.1: whitespace before the colon must be refused.
-            throw FieldSyntax.isWhitespace(input[index])
-                ? .malformedField("whitespace before the colon") : .malformedField("a name that is not a token")
+        switch FieldLine.parse(UnsafeRawBufferPointer(rebasing: input[line])) {
+        case .field(let name, let value):
+            let base = line.lowerBound
+            entries.append(
+                (base + name.lowerBound..<base + name.upperBound, base + value.lowerBound..<base + value.upperBound))
+        case .malformed(let why):
+            throw .malformedField(why)
         }
-        var valueStart = colon + 1
-        var valueEnd = line.upperBound
-        while valueStart < valueEnd && FieldSyntax.isWhitespace(input[valueStart]) { valueStart += 1 }
-        while valueEnd > valueStart && FieldSyntax.isWhitespace(input[valueEnd - 1]) { valueEnd -= 1 }
-        for index in valueStart..<valueEnd where !FieldSyntax.isFieldValueCharacter(input[index]) {
-            throw input[index] == 0x0D
-                ? .malformedLineEnd : .malformedField("a control character or NUL in a value")
-        }
-        entries.append((line.lowerBound..<colon, valueStart..<valueEnd))
     }
 
     /// The fields, their bytes copied out of the input in one array.
