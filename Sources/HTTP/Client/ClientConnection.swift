@@ -79,7 +79,7 @@ final class ClientConnection {
     ) throws(HTTPClientError) -> (head: ResponseHead, trailers: HTTPFields, bodyBytes: Int64) {
         responseStarted = false
         isReusable = false
-        let head = RequestHead.bytes(of: request)
+        let head = RequestHeadWriter.bytes(of: request)
         onEvent(.requestHead(head))
         do throws(StreamError) {
             try writer.write(head, deadline: deadline)

@@ -1,6 +1,6 @@
 /// The bytes of a request's head (RFC 9112 section 3): the request line
 /// and the fields, ended by an empty line.
-enum RequestHead {
+enum RequestHeadWriter {
     static func bytes(of request: ClientRequest) -> [UInt8] {
         var head = "\(request.method) \(request.url.target) HTTP/1.1\r\n"
         let fields = request.fields
