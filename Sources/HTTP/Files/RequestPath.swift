@@ -31,7 +31,9 @@ struct RequestPath: Equatable, Sendable {
         if rawPath.isEmpty {
             path = "/"  // absolute-form with an empty path (RFC 9112 section 3.2.2)
         } else if Self.isNormal(rawPath) {
-            path = String(target[rawPath.startIndex..<rawPath.endIndex])
+            // The whole target when it is the path (no copy), else its part.
+            let isWhole = rawPath.startIndex == bytes.startIndex && rawPath.endIndex == bytes.endIndex
+            path = isWhole ? target : String(target[rawPath.startIndex..<rawPath.endIndex])
         } else {
             guard let decoded = PercentEncoding.decode(rawPath), let normal = Self.normalised(decoded) else {
                 return nil
