@@ -97,13 +97,14 @@ public struct RequestParser: Sendable {
     }
 
     /// Whether a field line whose content ends at `end` of the block (its
-    /// CRLF not counted) passes a limit.
+    /// CRLF not counted) passes a limit. The count comes first: it is known
+    /// from the line's first byte, its length only later.
     private func refusalOfFieldLine(endingAt end: Int) -> RequestRefusal? {
-        if end + 2 > limits.maxHeaderBytes {
-            return RequestRefusal(.requestHeaderFieldsTooLarge, "header fields too large")
-        }
         if entries.count >= limits.maxFields {
             return RequestRefusal(.requestHeaderFieldsTooLarge, "too many header fields")
+        }
+        if end + 2 > limits.maxHeaderBytes {
+            return RequestRefusal(.requestHeaderFieldsTooLarge, "header fields too large")
         }
         return nil
     }
