@@ -34,7 +34,9 @@ final class HTTPBrowserTests: XCTestCase {
             ]
             let dom = try await runProgram(
                 FilePath(Self.chromium), common + ["--dump-dom", url], timeout: .seconds(60))
-            XCTAssertTrue(dom.standardOutput.contains("script ran"), "DOM: \(dom.standardOutput.prefix(2000)) \(dom.standardError.suffix(2000))")
+            XCTAssertTrue(
+                dom.standardOutput.contains("script ran"),
+                "DOM: \(dom.standardOutput.prefix(2000)) \(dom.standardError.suffix(2000))")
             let shot = try await runProgram(
                 FilePath(Self.chromium), common + ["--window-size=800,600", "--screenshot=\(screenshot)", url],
                 timeout: .seconds(60))
@@ -44,7 +46,8 @@ final class HTTPBrowserTests: XCTestCase {
         let lines = String(decoding: try readFile(log), as: UTF8.self).split(separator: "\n")
         for path in ["/index.html", "/style.css", "/app.js", "/images/dot.png", "/images/logo.svg"] {
             XCTAssertTrue(
-                lines.contains { $0.contains("\"GET \(path) HTTP/1.1\" 200 ") }, "\(path) not served with 200:\n\(lines.joined(separator: "\n"))")
+                lines.contains { $0.contains("\"GET \(path) HTTP/1.1\" 200 ") },
+                "\(path) not served with 200:\n\(lines.joined(separator: "\n"))")
         }
         XCTAssertFalse(lines.contains { $0.contains("\" 5") }, "a 5xx response: \(lines)")
         let png = try readFile(screenshot)
@@ -73,7 +76,7 @@ final class HTTPBrowserTests: XCTestCase {
         try writeFile(
             root + "/images/logo.svg",
             Array(
-                #"<svg xmlns="http://www.w3.org/2000/svg" width="64" height="64"><circle cx="32" cy="32" r="30" fill="#36c"/></svg>"#
+                ##"<svg xmlns="http://www.w3.org/2000/svg" width="64" height="64"><circle cx="32" cy="32" r="30" fill="#36c"/></svg>"##
                     .utf8))
         try writeFile(root + "/images/dot.png", Self.redSquarePNG)
     }
@@ -86,7 +89,8 @@ final class HTTPBrowserTests: XCTestCase {
         }
         let row: [UInt8] = [0] + Array(repeating: [255, 0, 0], count: 4).flatMap { $0 }
         let raw = Array(repeating: row, count: 4).flatMap { $0 }
-        let stored: [UInt8] = [0x78, 0x01, 0x01] + littleEndian16(UInt16(raw.count)) + littleEndian16(~UInt16(raw.count))
+        let stored: [UInt8] =
+            [0x78, 0x01, 0x01] + littleEndian16(UInt16(raw.count)) + littleEndian16(~UInt16(raw.count))
         let zlib = stored + raw + bigEndian(adler32(raw))
         let header = bigEndian(4) + bigEndian(4) + [8, 2, 0, 0, 0]
         return [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A] + chunk("IHDR", header) + chunk("IDAT", zlib)
