@@ -194,7 +194,7 @@ final class ChunkedDecoderTests: XCTestCase {
 }
 
 /// A small deterministic generator (SplitMix64), so a failing case repeats.
-struct SeededGenerator: RandomNumberGenerator {
+private struct SeededGenerator: RandomNumberGenerator {
     var state: UInt64
     init(seed: UInt64) { state = seed }
     mutating func next() -> UInt64 {

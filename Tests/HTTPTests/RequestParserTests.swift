@@ -287,6 +287,23 @@ final class RequestParserTests: XCTestCase {
 
     // MARK: - Growth
 
+    func testLineFeedSearchFindsTheFirstLineFeedAtEveryOffset() {
+        for count in 0..<40 {
+            let plain = [UInt8](repeating: 0x8A, count: count)  // 0x0A with the high bit: no LF
+            plain.withUnsafeBytes { XCTAssertEqual(LineFeedSearch.firstLineFeed(in: $0, from: 0), count) }
+            for position in 0..<count {
+                var bytes = plain
+                bytes[position] = 0x0A
+                if position + 3 < count { bytes[position + 3] = 0x0A }
+                bytes.withUnsafeBytes { buffer in
+                    for start in 0...position {
+                        XCTAssertEqual(LineFeedSearch.firstLineFeed(in: buffer, from: start), position)
+                    }
+                }
+            }
+        }
+    }
+
     func testALongHeadArrivingAByteAtATime() {
         // A field block near its limit, grown a byte at a time as a slow
         // client sends it: every call before the last is incomplete, and

@@ -38,8 +38,7 @@ public struct RequestParser: Sendable {
 
     private mutating func readLines(_ bytes: UnsafeRawBufferPointer) -> RequestParse {
         while true {
-            var lineFeed = scanned
-            while lineFeed < bytes.count && bytes[lineFeed] != Self.lineFeed { lineFeed += 1 }
+            let lineFeed = LineFeedSearch.firstLineFeed(in: bytes, from: scanned)
             scanned = lineFeed
             guard lineFeed < bytes.count else { return refusalOfPartialLine(bytes).map { .refused($0) } ?? .incomplete }
             let endsInCRLF = lineFeed > lineStart && bytes[lineFeed - 1] == Self.carriageReturn
@@ -143,5 +142,4 @@ public struct RequestParser: Sendable {
     }
 
     private static let carriageReturn: UInt8 = 0x0D
-    private static let lineFeed: UInt8 = 0x0A
 }
