@@ -105,6 +105,7 @@ import Testing
                 #expect(notAllowed.field("allow") == "GET, HEAD")
                 try client.send(getRequest("/hello.txt", method: "BREW"))
                 #expect(try client.response().status == 501)
+                client.socket.close()  // the iterative model serves one connection at a time
 
                 for (request, status) in [
                     ("GET / HTTP/2.0\r\nHost: localhost\r\n\r\n", 505),

@@ -1,5 +1,6 @@
 import Glibc
 import Servers
+import SocketCore
 import TestSupport
 import Testing
 

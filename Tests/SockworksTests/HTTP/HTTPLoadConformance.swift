@@ -1,5 +1,6 @@
 import Glibc
 import Servers
+import SocketCore
 import SystemPackage
 import TestSupport
 import Testing
@@ -101,9 +102,11 @@ import Testing
                 #expect(held.count >= 10, "served only \(held.count) connections")
                 var flood: [WireClient] = []
                 for _ in 0..<40 { flood.append(try WireClient(port: server.port)) }
+                // A file already open in the cache: a file not yet opened
+                // needs a descriptor the server does not have (503).
                 for client in held.prefix(10) {
-                    try client.send(getRequest("/1k.bin"))
-                    #expect(try client.response().body == WebFixture.kilobyte)
+                    try client.send(getRequest("/hello.txt"))
+                    #expect(try client.response().body == WebFixture.hello)
                 }
                 for client in flood { client.socket.close() }
                 held.forEach { $0.socket.close() }

@@ -119,6 +119,7 @@ import Testing
                 #expect(try client.response().body == WebFixture.hello)
                 let next = try client.response()
                 #expect(next.text.contains("home"), "the body was answered as a request: \(next.statusLine)")
+                client.socket.close()  // the iterative model serves one connection at a time
 
                 let chunked = try WireClient(port: server.port)
                 let hex = String(hidden.utf8.count, radix: 16)
