@@ -66,4 +66,15 @@ int shim_format_float_g(char *buffer, unsigned long size, float value);
  */
 int shim_eventfd(void);
 
+/*
+ * openat2(2) (Linux 5.6; glibc 2.36 has no wrapper): opens `path` relative to
+ * the descriptor `directory` with `flags` (O_*, no O_CREAT) and `resolve`, a
+ * set of the RESOLVE_* flags of <linux/openat2.h> mirrored here. Returns the
+ * descriptor or a negative errno (-ENOSYS on an older kernel, -EXDEV when
+ * RESOLVE_BENEATH refuses a path that leads out of `directory`). O_PATH
+ * (behind _GNU_SOURCE) is mirrored too.
+ */
+enum { SHIM_RESOLVE_NO_MAGICLINKS = 0x02, SHIM_RESOLVE_BENEATH = 0x08, SHIM_O_PATH = 010000000 };
+int shim_openat2(int directory, const char *path, int flags, unsigned long long resolve);
+
 #endif

@@ -23,7 +23,7 @@ enum BlockingConnection {
             socket: socket, descriptor: descriptor, peer: peer, generation: 0, session: handler.open(peer: peer))
         defer { connection.end() }
         var polling = false
-        var interest = Interest.read
+        var interest = connection.opened(io: &io)
         while interest != .close {
             if !polling && interest == .read && connection.wants.asksOnlyToRead && inbox.descriptor == nil {
                 interest = connection.readable(buffer: buffer, io: &io)

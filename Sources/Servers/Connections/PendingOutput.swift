@@ -24,9 +24,13 @@ struct PendingOutput {
             let taken: Int
             switch first {
             case .bytes(let bytes):
+                // A head followed by a file body: held back to go out in the
+                // same segments as the file's first bytes.
+                let fileFollows = chunks.count > 1 && chunks[1].isFile
                 let result = try bytes.withUnsafeBytes { raw in
                     Result { () throws(SocketError) in
-                        try socket.send(UnsafeRawBufferPointer(rebasing: raw[Int(sentOfFirst)...]))
+                        try socket.send(
+                            UnsafeRawBufferPointer(rebasing: raw[Int(sentOfFirst)...]), moreFollows: fileFollows)
                     }
                 }.get()
                 guard let count = result.value else { return false }

@@ -93,6 +93,11 @@ final class StreamConnection<Session: StreamSession> {
         }
     }
 
+    /// The connection has just been accepted.
+    func opened(io: inout SessionIO) -> Interest {
+        callback(&io) { $0.opened(&$1) }
+    }
+
     /// The session's deadline has passed.
     func deadlinePassed(io: inout SessionIO) -> Interest {
         wants.deadline = nil

@@ -69,6 +69,11 @@ public enum OutputChunk {
     case bytes([UInt8])
     case file(OpenFile, offset: Int64, count: Int64)
 
+    public var isFile: Bool {
+        if case .file = self { return true }
+        return false
+    }
+
     /// Its length in bytes.
     public var count: Int64 {
         switch self {

@@ -18,6 +18,11 @@ public protocol StreamHandler: Sendable {
 /// wait on). Only `received` and `peerFinished` are required; the others
 /// have defaults for sessions that never ask for them.
 public protocol StreamSession {
+    /// The connection has been accepted, before anything is read: a session
+    /// that must hear from its peer within a time sets `io.deadline` here (a
+    /// web server's header timeout, which a peer that never sends a byte
+    /// must meet too).
+    mutating func opened(_ io: inout SessionIO) -> SessionAction
     /// Bytes arrived.
     mutating func received(_ input: UnsafeRawBufferPointer, _ io: inout SessionIO) -> SessionAction
     /// The peer finished sending (end of file).
@@ -36,6 +41,7 @@ public protocol StreamSession {
 }
 
 extension StreamSession {
+    public mutating func opened(_ io: inout SessionIO) -> SessionAction { .proceed }
     public mutating func drained(_ io: inout SessionIO) -> SessionAction { .proceed }
     /// A session that sets a deadline and says nothing of it is closed then.
     public mutating func deadlinePassed(_ io: inout SessionIO) -> SessionAction { .close }

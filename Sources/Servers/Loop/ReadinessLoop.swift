@@ -200,6 +200,7 @@ struct ReadinessLoop<Handler: StreamHandler, Backend: ReadinessBackend> {
             Self.place(connection, at: descriptor, in: &connections)
             openCount += 1
             control.track(accepted.socket)
+            update(connection, to: connection.opened(io: &io))
         }
         return true
     }

@@ -12,6 +12,17 @@ extension Socket {
         }
     }
 
+    /// `send` with `MSG_MORE` when `moreFollows`: the kernel holds a
+    /// partial segment back for what the caller sends next (a response's
+    /// head before its body goes out with sendfile), as TCP_CORK would,
+    /// without two setsockopt calls around it.
+    public func send(_ bytes: UnsafeRawBufferPointer, moreFollows: Bool) throws(SocketError) -> IOResult<Int> {
+        let flags = Int32(MSG_NOSIGNAL) | (moreFollows ? Int32(MSG_MORE) : 0)
+        return try withUnsafeFileDescriptor { descriptor throws(SocketError) in
+            try syscall("send") { Glibc.send(descriptor, bytes.baseAddress, bytes.count, flags) }
+        }
+    }
+
     public func send(_ bytes: [UInt8]) throws(SocketError) -> IOResult<Int> {
         try bytes.withUnsafeBytes { raw in Result { () throws(SocketError) in try send(raw) } }.get()
     }

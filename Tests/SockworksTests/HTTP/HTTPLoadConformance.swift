@@ -1,0 +1,157 @@
+import Glibc
+import Servers
+import SystemPackage
+import TestSupport
+import Testing
+
+/// Large files, many clients, idle connections, the descriptor limit and
+/// the access log, on every model.
+@Suite struct HTTPLoadConformance {
+    /// A 256 MiB file arrives byte for byte through curl.
+    @Test(arguments: webModels)
+    func largeFileByteForByte(model: ServerModel) async throws {
+        let site = try WebFixture()
+        defer { site.remove() }
+        let big = site.file("big.bin")
+        // 256 copies of a 1 MiB pattern with a marker in each, so a
+        // misplaced piece shows.
+        let handle = fopen(big, "w")!
+        for piece in 0..<256 {
+            var block = pattern(count: 1 << 20, seed: 3)
+            withUnsafeBytes(of: UInt32(piece).bigEndian) { block.replaceSubrange(0..<4, with: $0) }
+            _ = block.withUnsafeBytes { fwrite($0.baseAddress, 1, $0.count, handle) }
+        }
+        fclose(handle)
+        let (_, outcome) = try await withWebServer(model, root: site.root) { server in
+            let copy = site.folder.file("copy.bin")
+            let curl = try await runProgram(
+                "/usr/bin/curl", ["-sS", "-o", copy, "http://127.0.0.1:\(server.port)/big.bin"], timeout: .seconds(60))
+            #expect(curl.exitCode == 0, "\(curl.standardError)")
+            let compare = try await runProgram("/usr/bin/cmp", [big, copy], timeout: .seconds(60))
+            #expect(compare.exitCode == 0, "\(compare.standardOutput)")
+        }
+        expectExitedZero(outcome)
+    }
+
+    /// 200 clients at once each get their file.
+    @Test(arguments: webModels)
+    func twoHundredConcurrentClients(model: ServerModel) async throws {
+        let site = try WebFixture()
+        defer { site.remove() }
+        let (_, outcome) = try await withWebServer(model, root: site.root) { server in
+            try await onOwnThread {
+                let clients = try (0..<200).map { _ in try WireClient(port: server.port) }
+                for client in clients { try client.send(getRequest("/1k.bin")) }
+                var served = 0
+                for client in clients {
+                    if (try? client.response(seconds: 10))?.body == WebFixture.kilobyte { served += 1 }
+                    // The one-at-a-time model moves on when a client leaves.
+                    client.socket.close()
+                }
+                #expect(served == 200)
+            }
+        }
+        expectExitedZero(outcome)
+    }
+
+    /// 1000 idle keep-alive connections, each after one request: the
+    /// server keeps them and still answers a new client at once.
+    @Test(arguments: webModels.filter { $0 != .iterative })
+    func thousandIdleKeepAliveConnections(model: ServerModel) async throws {
+        let site = try WebFixture()
+        defer { site.remove() }
+        let (_, outcome) = try await withWebServer(model, root: site.root) { server in
+            try await onOwnThread {
+                var idle: [WireClient] = []
+                for _ in 0..<1000 {
+                    let client = try WireClient(port: server.port)
+                    try client.send(getRequest("/hello.txt"))
+                    #expect(try client.response(seconds: 10).body == WebFixture.hello)
+                    idle.append(client)
+                }
+                let start = MonotonicInstant.now
+                let fresh = try WireClient(port: server.port)
+                try fresh.send(getRequest("/1k.bin"))
+                #expect(try fresh.response().body == WebFixture.kilobyte)
+                #expect(MonotonicInstant.now - start < .seconds(1))
+                // And the idle ones are still served.
+                for client in idle.prefix(10) {
+                    try client.send(getRequest("/hello.txt"))
+                    #expect(try client.response().body == WebFixture.hello)
+                }
+            }
+        }
+        expectExitedZero(outcome)
+    }
+
+    /// At its descriptor limit the server sheds new connections but keeps
+    /// serving the ones it has, and serves new ones once it has room again.
+    @Test(arguments: webModels.filter { $0 != .iterative && !$0.forksPerConnection })
+    func servesItsConnectionsAtTheDescriptorLimit(model: ServerModel) async throws {
+        let site = try WebFixture()
+        defer { site.remove() }
+        let (_, outcome) = try await withWebServer(model, root: site.root, descriptorLimit: 48) { server in
+            try await onOwnThread {
+                var held: [WireClient] = []
+                for _ in 0..<30 {
+                    let client = try WireClient(port: server.port)
+                    try client.send(getRequest("/hello.txt"))
+                    if (try? client.response(seconds: 2)) != nil { held.append(client) }
+                }
+                #expect(held.count >= 10, "served only \(held.count) connections")
+                var flood: [WireClient] = []
+                for _ in 0..<40 { flood.append(try WireClient(port: server.port)) }
+                for client in held.prefix(10) {
+                    try client.send(getRequest("/1k.bin"))
+                    #expect(try client.response().body == WebFixture.kilobyte)
+                }
+                for client in flood { client.socket.close() }
+                held.forEach { $0.socket.close() }
+                usleep(300_000)
+                let fresh = try WireClient(port: server.port)
+                try fresh.send(getRequest("/hello.txt"))
+                #expect(try fresh.response(seconds: 5).body == WebFixture.hello)
+            }
+        }
+        expectExitedZero(outcome)
+    }
+
+    /// Every response is logged in the combined format, the request line escaped.
+    @Test(arguments: [ServerModel.epoll, .fork, .thread])
+    func accessLogInCombinedFormat(model: ServerModel) async throws {
+        let site = try WebFixture()
+        defer { site.remove() }
+        let log = site.folder.file("access.log")
+        let (_, outcome) = try await withWebServer(model, root: site.root, ["--access-log", log]) { server in
+            try await onOwnThread {
+                let client = try WireClient(port: server.port)
+                try client.send(getRequest("/hello.txt", ["User-Agent: test \"agent\"", "Referer: http://r/"]))
+                _ = try client.response()
+                try client.send(getRequest("/missing", method: "HEAD"))
+                _ = try client.response(head: true)
+                let bad = try WireClient(port: server.port)
+                try bad.send("GET / HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n")
+                _ = try bad.response()
+            }
+            let lines = try await waitForLines(in: log, count: 3)
+            #expect(lines.count == 3, "\(lines)")
+            let pattern = #"^127\.0\.0\.1 - - \[\d\d/[A-Z][a-z]{2}/\d{4}:\d\d:\d\d:\d\d \+0000\] "#
+            for line in lines { #expect(line.contains(try Regex(pattern)), "\(line)") }
+            #expect(lines.contains { $0.hasSuffix(#""GET /hello.txt HTTP/1.1" 200 13 "http://r/" "test \"agent\"""#) })
+            #expect(lines.contains { $0.contains(#""HEAD /missing HTTP/1.1" 404 - "-" "-""#) })
+            #expect(lines.contains { $0.contains(#""-" 400 "#) })
+        }
+        expectExitedZero(outcome)
+    }
+
+    private func waitForLines(in path: String, count: Int) async throws -> [String] {
+        var lines: [String] = []
+        for _ in 0..<50 {
+            lines = ((try? readFile(path)).map { String(decoding: $0, as: UTF8.self) } ?? "")
+                .split(separator: "\n").map(String.init)
+            if lines.count >= count { break }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        return lines
+    }
+}
