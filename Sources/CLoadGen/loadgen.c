@@ -3,6 +3,7 @@
  * window, on sockcore's event loop (one thread).
  */
 #define _GNU_SOURCE
+#include "clock.h"
 #include "connection.h"
 #include "loadgen.h"
 
@@ -49,14 +50,6 @@ struct run {
   uint8_t in[64 * 1024];
   uint8_t out[64 * 1024];
 };
-
-static uint64_t now_ns(void) {
-  struct timespec t;
-  clock_gettime(CLOCK_MONOTONIC, &t);
-  return (uint64_t)t.tv_sec * 1000000000u + (uint64_t)t.tv_nsec;
-}
-
-static uint64_t rusage_ns(struct timeval t) { return (uint64_t)t.tv_sec * 1000000000u + (uint64_t)t.tv_usec * 1000u; }
 
 static void close_conn(struct conn *c) {
   if (c->link == LINK_CLOSED)
@@ -131,7 +124,7 @@ static void on_readable(struct conn *c) {
     failed(c); /* the server closed or reset the connection mid-run */
     return;
   }
-  uint64_t now = now_ns();
+  uint64_t now = lg__now_ns();
   size_t before = run->sample_count;
   lg__echo echo = lg__stream_received(&c->stream, run->in, (size_t)n, now, record, run);
   c->echoes += echo.completed;
@@ -163,7 +156,7 @@ static void connected(struct conn *c) {
   int one = 1;
   setsockopt(c->fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
   c->link = LINK_OPEN;
-  uint64_t now = now_ns();
+  uint64_t now = lg__now_ns();
   while (lg__stream_queue(&c->stream, now)) {
   }
   c->writable_armed = true; /* watched for the connect: flush settles it */
@@ -198,9 +191,9 @@ static void close_window(struct run *run) {
     return;
   struct rusage usage;
   getrusage(RUSAGE_SELF, &usage);
-  run->result->window_ns = now_ns() - run->window_start_ns;
-  run->result->cpu_user_ns = rusage_ns(usage.ru_utime) - rusage_ns(run->usage_start.ru_utime);
-  run->result->cpu_system_ns = rusage_ns(usage.ru_stime) - rusage_ns(run->usage_start.ru_stime);
+  run->result->window_ns = lg__now_ns() - run->window_start_ns;
+  run->result->cpu_user_ns = lg__timeval_ns(usage.ru_utime) - lg__timeval_ns(run->usage_start.ru_utime);
+  run->result->cpu_system_ns = lg__timeval_ns(usage.ru_stime) - lg__timeval_ns(run->usage_start.ru_stime);
   run->phase = DONE;
   if (run->config->window)
     run->config->window(run->config->window_context, 0);
@@ -214,7 +207,7 @@ static void on_window_start(sc_loop *loop, sc_watch_id id, void *context) {
   if (run->config->window)
     run->config->window(run->config->window_context, 1);
   run->phase = MEASURING;
-  run->window_start_ns = now_ns();
+  run->window_start_ns = lg__now_ns();
   getrusage(RUSAGE_SELF, &run->usage_start);
   sc_loop_timer(loop, run->config->duration_ns, 0, on_window_end, run, &run->phase_timer);
 }

@@ -76,10 +76,10 @@ public enum BenchPaths {
 
     /// Runs gnuplot on the chart script in `folder`; false when gnuplot is
     /// missing or fails.
-    public static func renderCharts(in folder: String) async -> Bool {
+    public static func renderCharts(in folder: String, script: String = EchoChart.scriptFile) async -> Bool {
         guard
             let result = try? await Subprocess.run(
-                .name("gnuplot"), arguments: [EchoChart.scriptFile], workingDirectory: FilePath(folder),
+                .name("gnuplot"), arguments: [script], workingDirectory: FilePath(folder),
                 output: .discarded, error: .discarded)
         else { return false }
         return result.terminationStatus == .exited(0)

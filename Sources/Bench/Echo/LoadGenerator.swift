@@ -30,11 +30,7 @@ public struct LoadGenerator: Sendable {
     /// Runs the load; `window(true)` as the measured window opens,
     /// `window(false)` as it closes.
     public func run(window: @escaping (Bool) -> Void) throws(BenchError) -> LoadReport {
-        final class WindowBox {
-            let call: (Bool) -> Void
-            init(_ call: @escaping (Bool) -> Void) { self.call = call }
-        }
-        let box = WindowBox(window)
+        let box = WindowCallback(window)
         var result = lg_result()
         let code: Int32
         do {
@@ -50,10 +46,8 @@ public struct LoadGenerator: Sendable {
                     config.warmup_ns = Self.nanoseconds(warmup)
                     config.duration_ns = Self.nanoseconds(duration)
                     config.request_limit = UInt64(requestLimit)
-                    config.window = { context, opened in
-                        Unmanaged<WindowBox>.fromOpaque(context!).takeUnretainedValue().call(opened != 0)
-                    }
-                    config.window_context = Unmanaged.passUnretained(box).toOpaque()
+                    config.window = WindowCallback.function
+                    config.window_context = box.context
                     return lg_run(&config, &result)
                 }
             }
@@ -70,5 +64,20 @@ public struct LoadGenerator: Sendable {
     static func nanoseconds(_ duration: Duration) -> UInt64 {
         let (seconds, attoseconds) = duration.components
         return UInt64(max(0, seconds)) * 1_000_000_000 + UInt64(max(0, attoseconds) / 1_000_000_000)
+    }
+}
+
+/// The window callback a C run calls as its measured window opens and
+/// closes, passed as a function and a context pointer: the caller keeps the
+/// object alive for the run.
+final class WindowCallback {
+    let call: (Bool) -> Void
+
+    init(_ call: @escaping (Bool) -> Void) { self.call = call }
+
+    var context: UnsafeMutableRawPointer { Unmanaged.passUnretained(self).toOpaque() }
+
+    static let function: @convention(c) (UnsafeMutableRawPointer?, Int32) -> Void = { context, opened in
+        Unmanaged<WindowCallback>.fromOpaque(context!).takeUnretainedValue().call(opened != 0)
     }
 }

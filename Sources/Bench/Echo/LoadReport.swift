@@ -13,16 +13,19 @@ public struct LoadReport: Codable, Sendable, Equatable {
     public var unserved: UInt64
     public var cpuUserNs: UInt64
     public var cpuSystemNs: UInt64
+    /// Body bytes received in the window (the HTTP mode); nil for echoes.
+    public var bodyBytes: UInt64?
 
     enum CodingKeys: String, CodingKey {
         case requests, windowNs = "window_ns", p50Ns = "p50_ns", p90Ns = "p90_ns", p99Ns = "p99_ns"
         case maxNs = "max_ns", corrupted, failed, unserved
-        case cpuUserNs = "cpu_user_ns", cpuSystemNs = "cpu_system_ns"
+        case cpuUserNs = "cpu_user_ns", cpuSystemNs = "cpu_system_ns", bodyBytes = "body_bytes"
     }
 
     public init(
         requests: UInt64, windowNs: UInt64, p50Ns: UInt64, p90Ns: UInt64, p99Ns: UInt64, maxNs: UInt64,
-        corrupted: UInt64, failed: UInt64, unserved: UInt64, cpuUserNs: UInt64, cpuSystemNs: UInt64
+        corrupted: UInt64, failed: UInt64, unserved: UInt64, cpuUserNs: UInt64, cpuSystemNs: UInt64,
+        bodyBytes: UInt64? = nil
     ) {
         self.requests = requests
         self.windowNs = windowNs
@@ -35,6 +38,7 @@ public struct LoadReport: Codable, Sendable, Equatable {
         self.unserved = unserved
         self.cpuUserNs = cpuUserNs
         self.cpuSystemNs = cpuSystemNs
+        self.bodyBytes = bodyBytes
     }
 
     /// The line the load generator prints, without Foundation's encoder
@@ -42,7 +46,8 @@ public struct LoadReport: Codable, Sendable, Equatable {
     public var jsonLine: String {
         "{\"requests\":\(requests),\"window_ns\":\(windowNs),\"p50_ns\":\(p50Ns),\"p90_ns\":\(p90Ns),"
             + "\"p99_ns\":\(p99Ns),\"max_ns\":\(maxNs),\"corrupted\":\(corrupted),\"failed\":\(failed),"
-            + "\"unserved\":\(unserved),\"cpu_user_ns\":\(cpuUserNs),\"cpu_system_ns\":\(cpuSystemNs)}"
+            + "\"unserved\":\(unserved),\"cpu_user_ns\":\(cpuUserNs),\"cpu_system_ns\":\(cpuSystemNs)"
+            + (bodyBytes.map { ",\"body_bytes\":\($0)" } ?? "") + "}"
     }
 
     public var latency: Latency {

@@ -1,4 +1,5 @@
 import Glibc
+import SocketCore
 import Subprocess
 import Synchronization
 import SystemPackage
@@ -10,11 +11,15 @@ public struct EchoTarget: Sendable, Equatable {
     /// The program and its arguments; the program prints `listening on
     /// HOST:PORT` as its first line and stops on SIGTERM.
     public var command: [String]
+    /// The port of a program that prints no address (nginx, lighttpd): the
+    /// benchmark waits until it accepts a connection there instead.
+    public var port: UInt16?
 
-    public init(name: String, isPeer: Bool, command: [String]) {
+    public init(name: String, isPeer: Bool, command: [String], port: UInt16? = nil) {
         self.name = name
         self.isPeer = isPeer
         self.command = command
+        self.port = port
     }
 }
 
@@ -53,6 +58,23 @@ public func withServer<Result: Sendable>(
         input: .none, output: .sequence, error: .string(limit: 1 << 16)
     ) { execution in
         var chunks = execution.standardOutput.makeAsyncIterator()
+        if let port = target.port {
+            let pid = execution.processIdentifier.value
+            guard await acceptsConnections(port: port, pid: pid) else {
+                try? execution.send(signal: .kill)
+                throw ServerProcessError.noAddress("", stderr: "nothing accepted connections on port \(port)")
+            }
+            let value: Result
+            do {
+                value = try await body(RunningServer(pid: pid, port: port))
+            } catch {
+                try? execution.send(signal: .kill)
+                throw error
+            }
+            await execution.teardown(using: [.send(signal: .terminate, allowedDurationToNextStep: .seconds(10))])
+            while try await chunks.next() != nil {}
+            return value
+        }
         var received: [UInt8] = []
         while !received.contains(UInt8(ascii: "\n")), let chunk = try await chunks.next() {
             chunk.withUnsafeBytes { received.append(contentsOf: $0) }
@@ -79,6 +101,25 @@ public func withServer<Result: Sendable>(
         return value
     }
     return outcome.closureResult
+}
+
+/// Waits up to 10 s until a connection to `port` on 127.0.0.1 is accepted;
+/// false at once if process `pid` has exited (a bad configuration).
+private func acceptsConnections(port: UInt16, pid: pid_t) async -> Bool {
+    for _ in 0..<500 {
+        if let stat = ProcFiles.read("/proc/\(pid)/stat"), let close = stat.lastIndex(of: ")"),
+            stat[close...].hasPrefix(") Z")
+        {
+            return false
+        }
+        if let socket = try? Socket(family: .ipv4, type: .stream) {
+            let connected = (try? socket.connect(to: .loopbackIPv4(port: port), timeout: .seconds(1))) != nil
+            try? socket.close()
+            if connected { return true }
+        }
+        try? await Task.sleep(for: .milliseconds(20))
+    }
+    return false
 }
 
 /// A server started for a series of runs and stopped when they are done:

@@ -4,7 +4,9 @@ struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Run Sockworks' benchmarks and print their tables.",
-        subcommands: [BenchServersCommand.self, BenchChecksumCommand.self, BenchPingCommand.self],
+        subcommands: [
+            BenchServersCommand.self, BenchChecksumCommand.self, BenchPingCommand.self, BenchHTTPCommand.self,
+        ],
         defaultSubcommand: BenchServersCommand.self
     )
 }
