@@ -28,7 +28,8 @@ struct BenchHTTPCommand: AsyncParsableCommand {
         name: .long, parsing: .upToNextOption,
         help: ArgumentHelp(
             "Servers to measure: sockworks models or peers ("
-                + (ServerModel.allValueStrings + HTTPPeer.allCases.map(\.rawValue)).joined(separator: ", ")
+                + (ServerModel.allCases.filter { $0 != .epollC }.map(\.rawValue) + HTTPPeer.allCases.map(\.rawValue))
+                .joined(separator: ", ")
                 + "; default: epoll nginx lighttpd python)."),
         transform: CommaSeparated.parser(valid: "a server model or a peer") { name in
             ServerModel(rawValue: name) != nil || HTTPPeer(rawValue: name) != nil ? name : nil
