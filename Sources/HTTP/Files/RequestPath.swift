@@ -22,23 +22,43 @@ struct RequestPath: Equatable, Sendable {
     /// escape, a NUL, a `..` above the root, or a path that is not UTF-8
     /// once decoded.
     init?(target: String) {
-        let bytes = target.utf8
-        guard let pathStart = Self.pathStart(in: bytes) else { return nil }
-        let queryStart = bytes[pathStart...].firstIndex(of: UInt8(ascii: "?"))
-        let rawPath = bytes[pathStart..<(queryStart ?? bytes.endIndex)]
-        query = queryStart.map { target[bytes.index(after: $0)...] }
-        guard bytes[pathStart...].allSatisfy(Self.isTargetByte) else { return nil }
-        if rawPath.isEmpty {
-            path = "/"  // absolute-form with an empty path (RFC 9112 section 3.2.2)
-        } else if Self.isNormal(rawPath) {
-            // The whole target when it is the path (no copy), else its part.
-            let isWhole = rawPath.startIndex == bytes.startIndex && rawPath.endIndex == bytes.endIndex
-            path = isWhole ? target : String(target[rawPath.startIndex..<rawPath.endIndex])
-        } else {
-            guard let decoded = PercentEncoding.decode(rawPath), let normal = Self.normalised(decoded) else {
-                return nil
+        var contiguous = target
+        // Scanned as one buffer of bytes: the session's targets are native
+        // Strings, so this costs no copy, and no String index is walked.
+        let parsed = contiguous.withUTF8 { bytes -> (path: String, queryStart: Int?)?? in
+            guard let pathStart = Self.pathStart(in: bytes) else { return .some(nil) }
+            var queryStart: Int?
+            for index in pathStart..<bytes.count {
+                let byte = bytes[index]
+                guard Self.isTargetByte(byte) else { return .some(nil) }
+                if byte == UInt8(ascii: "?") && queryStart == nil { queryStart = index }
             }
-            path = normal
+            let rawPath = UnsafeBufferPointer(rebasing: bytes[pathStart..<(queryStart ?? bytes.count)])
+            if rawPath.isEmpty {
+                return (path: "/", queryStart: queryStart)  // absolute-form with an empty path (RFC 9112 section 3.2.2)
+            }
+            if Self.isNormal(rawPath) {
+                // The whole target when it is the path (no copy), else its part.
+                return rawPath.count == bytes.count ? nil : (String(decoding: rawPath, as: UTF8.self), queryStart)
+            }
+            guard let decoded = PercentEncoding.decode(rawPath), let normal = Self.normalised(decoded) else {
+                return .some(nil)
+            }
+            return (normal, queryStart)
+        }
+        switch parsed {
+        case .none:
+            path = target
+            query = nil
+            hasDotSegment = false
+        case .some(.none):
+            return nil
+        case .some(.some(let parts)):
+            path = parts.path
+            query = parts.queryStart.map { start in
+                target[target.utf8.index(target.utf8.startIndex, offsetBy: start + 1)...]
+            }
+            hasDotSegment = Self.hasDotSegment(parts.path)
         }
     }
 
@@ -46,7 +66,10 @@ struct RequestPath: Equatable, Sendable {
     var hasTrailingSlash: Bool { path.utf8.last == UInt8(ascii: "/") }
 
     /// Whether a segment's name starts with `.` (`.git`, `.env`, `.htpasswd`).
-    var hasDotSegment: Bool {
+    /// A path taken as it came has none (`isNormal`).
+    let hasDotSegment: Bool
+
+    private static func hasDotSegment(_ path: String) -> Bool {
         var afterSlash = false
         for byte in path.utf8 {
             if afterSlash && byte == UInt8(ascii: ".") { return true }
@@ -63,24 +86,20 @@ struct RequestPath: Equatable, Sendable {
 
     /// Where the path begins: at the start of origin-form, after the
     /// authority of absolute-form (the scheme compared ignoring case).
-    private static func pathStart(in bytes: String.UTF8View) -> String.UTF8View.Index? {
+    private static func pathStart(in bytes: UnsafeBufferPointer<UInt8>) -> Int? {
         guard let first = bytes.first else { return nil }
-        if first == UInt8(ascii: "/") { return bytes.startIndex }
-        var rest = bytes[...]
-        var schemeFound = false
-        for scheme in ["http://", "https://"] where rest.count > scheme.utf8.count {
-            let head = rest.prefix(scheme.utf8.count)
-            if head.elementsEqual(scheme.utf8, by: { FieldSyntax.lowercased($0) == $1 }) {
-                rest = rest.dropFirst(scheme.utf8.count)
-                schemeFound = true
+        if first == UInt8(ascii: "/") { return 0 }
+        var authorityStart: Int?
+        for scheme in ["http://", "https://"] where bytes.count > scheme.utf8.count {
+            if bytes.prefix(scheme.utf8.count).elementsEqual(scheme.utf8, by: { FieldSyntax.lowercased($0) == $1 }) {
+                authorityStart = scheme.utf8.count
                 break
             }
         }
-        guard schemeFound else { return nil }
-        let authorityEnd =
-            rest.firstIndex { $0 == UInt8(ascii: "/") || $0 == UInt8(ascii: "?") } ?? rest.endIndex
-        guard authorityEnd != rest.startIndex else { return nil }
-        return authorityEnd
+        guard let authorityStart else { return nil }
+        var end = authorityStart
+        while end < bytes.count && bytes[end] != UInt8(ascii: "/") && bytes[end] != UInt8(ascii: "?") { end += 1 }
+        return end == authorityStart ? nil : end
     }
 
     /// A byte that may appear in the path and query of a request-target
@@ -98,7 +117,7 @@ struct RequestPath: Equatable, Sendable {
 
     /// Whether `raw` is its own decoded, normalised form: no escape, no
     /// empty segment, no dot segment (the common case, taken as it is).
-    private static func isNormal(_ raw: Substring.UTF8View) -> Bool {
+    private static func isNormal(_ raw: UnsafeBufferPointer<UInt8>) -> Bool {
         var previous: UInt8 = 0
         for byte in raw {
             if byte == UInt8(ascii: "%") { return false }
