@@ -14,7 +14,10 @@ final class StaticSiteCacheTests: XCTestCase {
     override func tearDown() { fixture = nil }
 
     func testACachedFileSharesItsDescriptorAndHeaderBytes() throws {
-        let site = try fixture.site { $0.fileCacheValidity = .seconds(3600) }
+        let site = try fixture.site {
+            $0.fileCacheValidity = .seconds(3600)
+            $0.copiedFileLimit = 0
+        }
         let first = site.get("/hello.txt")
         let second = site.get("/hello.txt")
         guard case .file(let firstFile, _, _) = first.body, case .file(let secondFile, _, _) = second.body else {
@@ -37,7 +40,10 @@ final class StaticSiteCacheTests: XCTestCase {
     }
 
     func testAReplacedFileGetsANewEntryOnceTheWindowHasPassed() throws {
-        let site = try fixture.site { $0.fileCacheValidity = .zero }
+        let site = try fixture.site {
+            $0.fileCacheValidity = .zero
+            $0.copiedFileLimit = 0
+        }
         let before = site.get("/hello.txt")
         let same = site.get("/hello.txt")
         guard case .file(let beforeFile, _, _) = before.body, case .file(let sameFile, _, _) = same.body else {
@@ -49,6 +55,30 @@ final class StaticSiteCacheTests: XCTestCase {
         XCTAssertEqual(after.bodyText, "changed\n")
         XCTAssertNotEqual(after.field("etag"), before.field("etag"))
         XCTAssertEqual(after.contentLength, 8)
+    }
+
+    /// A file within the copy limit is served from the bytes the cache read
+    /// (shared, not copied, between requests); ranges of it too; a larger
+    /// one, or any with the limit at 0, goes out with sendfile.
+    func testSmallFilesAreServedFromTheCachesCopy() throws {
+        let site = try fixture.site { $0.copiedFileLimit = Int64(StaticSiteFixture.hello.count) }
+        let first = site.get("/hello.txt")
+        let second = site.get("/hello.txt")
+        guard case .bytes(let firstBytes) = first.body, case .bytes(let secondBytes) = second.body else {
+            return XCTFail("a small file not served from memory: \(first.body)")
+        }
+        XCTAssertEqual(firstBytes, StaticSiteFixture.hello)
+        XCTAssertEqual(
+            firstBytes.withUnsafeBufferPointer { $0.baseAddress },
+            secondBytes.withUnsafeBufferPointer { $0.baseAddress })
+        let part = site.get("/hello.txt", [("Range", "bytes=1-3")])
+        XCTAssertEqual(part.status, .partialContent)
+        XCTAssertEqual(part.bodyBytes, Array(StaticSiteFixture.hello[1...3]))
+
+        let limited = try fixture.site { $0.copiedFileLimit = Int64(StaticSiteFixture.hello.count) - 1 }
+        guard case .file = limited.get("/hello.txt").body else { return XCTFail("a file over the limit in memory") }
+        let never = try fixture.site { $0.copiedFileLimit = 0 }
+        guard case .file = never.get("/hello.txt").body else { return XCTFail("limit 0 still copied") }
     }
 
     func testAFileChangedInPlaceGetsANewTag() throws {

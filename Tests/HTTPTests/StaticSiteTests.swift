@@ -12,7 +12,7 @@ final class StaticSiteTests: XCTestCase {
     override func tearDown() { fixture = nil }
 
     func testAFileIsServedWithItsTypeDateTagAndRanges() throws {
-        let site = try fixture.site()
+        let site = try fixture.site { $0.copiedFileLimit = 0 }
         let response = site.get("/hello.txt")
         XCTAssertEqual(response.status, .ok)
         XCTAssertEqual(response.bodyBytes, StaticSiteFixture.hello)

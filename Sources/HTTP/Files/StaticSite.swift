@@ -47,7 +47,7 @@ public final class StaticSite: Sendable {
         switch resolve(request) {
         case .file(let file, let name):
             let cached = cache.revalidated(request.path, status: file.status, now: now) {
-                CachedFile(file: file, name: name)
+                CachedFile(file: file, name: name, copyLimit: options.copiedFileLimit)
             }
             return respond(cached, method: method, fields: fields)
         case .response(let response):
@@ -121,7 +121,7 @@ public final class StaticSite: Sendable {
         let status = cached.file.status
         let size = status.size
         let whole = StaticResponse(
-            status: .ok, fieldLines: cached.fieldLines, body: .file(cached.file, offset: 0, count: size),
+            status: .ok, fieldLines: cached.fieldLines, body: Self.body(of: cached, offset: 0, count: size),
             contentLength: size)
         guard !fields.isEmpty else { return whole }
         switch ConditionalRequest.evaluate(fields, tag: cached.tag, modifiedSeconds: status.modifiedSeconds) {
@@ -147,12 +147,20 @@ public final class StaticSite: Sendable {
             lines.append("Content-Range", "bytes \(first)-\(last)/\(size)")
             return StaticResponse(
                 status: .partialContent, fieldLines: cached.fieldLines + lines.bytes,
-                body: .file(cached.file, offset: first, count: last - first + 1), contentLength: last - first + 1)
+                body: Self.body(of: cached, offset: first, count: last - first + 1), contentLength: last - first + 1)
         case .unsatisfiable:
             var lines = FieldLines()
             lines.append("Content-Range", "bytes */\(size)")
             return .error(.rangeNotSatisfiable, extraFieldLines: lines.bytes)
         }
+    }
+
+    /// `count` bytes of a cached file from `offset`: from its bytes in
+    /// memory when the cache holds them, else a range to send with sendfile.
+    private static func body(of cached: CachedFile, offset: Int64, count: Int64) -> StaticBody {
+        guard let contents = cached.contents else { return .file(cached.file, offset: offset, count: count) }
+        if offset == 0 && count == Int64(contents.count) { return .bytes(contents) }
+        return .bytes(Array(contents[Int(offset)..<Int(offset + count)]))
     }
 
     /// The response to a failed open: `404` for what is not there, `403`

@@ -10,7 +10,8 @@ struct ServeHTTPCommand: ParsableCommand {
         discussion: """
             Serves the files under --root: persistent connections and pipelining, conditional \
             requests (ETag, Last-Modified: 304), one byte range (206, 416), a 301 for a directory \
-            without its slash, MIME types by extension, bodies sent with sendfile(2). Requests \
+            without its slash, MIME types by extension, bodies sent with sendfile(2) (small files \
+            from memory: --sendfile-above). Requests \
             are parsed strictly (request smuggling, oversized or slow heads, paths that would \
             leave the root, symlinks out of it are refused). The first line on standard output \
             is "listening on ADDRESS". SIGINT or SIGTERM stops accepting, lets open \
@@ -48,6 +49,12 @@ struct ServeHTTPCommand: ParsableCommand {
 
     @Flag(help: "Serve files and folders whose names start with a dot (otherwise 404).")
     var dotFiles = false
+
+    @Option(
+        help: ArgumentHelp(
+            "Send file bodies over BYTES with sendfile(2); smaller files are kept in memory by the file cache and go out with their head (0: sendfile for every body).",
+            valueName: "bytes"))
+    var sendfileAbove: Int64 = 16 * 1024
 
     @Option(
         help: ArgumentHelp(
@@ -94,6 +101,9 @@ struct ServeHTTPCommand: ParsableCommand {
         ] {
             guard value > 0, value <= 86400 else { throw ValidationError("\(name) must be in (0, 86400] seconds") }
         }
+        guard (0...(1 << 20)).contains(sendfileAbove) else {
+            throw ValidationError("--sendfile-above must be in 0...1048576 bytes")
+        }
         if let maxRequests, maxRequests < 1 { throw ValidationError("--max-requests must be at least 1") }
         guard grace >= 0, grace <= 3600 else { throw ValidationError("--grace must be in 0...3600") }
         if let accessLog, accessLog.isEmpty {
@@ -108,6 +118,7 @@ struct ServeHTTPCommand: ParsableCommand {
         siteOptions.index = index
         siteOptions.listing = listing
         siteOptions.dotFiles = dotFiles
+        siteOptions.copiedFileLimit = sendfileAbove
         let site = try StaticSite(root: root, options: siteOptions)
         let log = try accessLog.map { path throws(SystemError) in
             try AccessLog(path: service.daemon && path != "-" ? PidFile.absolute(path) : path)
