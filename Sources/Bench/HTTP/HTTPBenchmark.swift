@@ -32,48 +32,59 @@ public struct HTTPBenchmark: Sendable {
 
     /// Runs everything; a target that fails to start is reported through
     /// `skipped` and the rest go on.
+    ///
+    /// Every server is started first and the runs go round them: each
+    /// workload's run 1 on every server, then run 2, and so on. A machine
+    /// whose speed drifts during the suite (a shared host, a CPU that
+    /// warms) then shifts every server's numbers alike, where one server
+    /// after another would give the drift to whichever ran at the worst
+    /// time. An idle server waits in epoll_wait and costs the others
+    /// nothing.
     public func run(
         progress: @Sendable (String) -> Void,
         finished: @Sendable (HTTPRun) -> Void,
         skipped: @Sendable (String, String) -> Void
     ) async throws -> (runs: [HTTPRun], idle: [IdleMemory]) {
         let c = configuration
-        let total = c.targets.count * c.workloads.count * c.runs
+        var servers: [(target: EchoTarget, session: ServerSession)] = []
+        for target in c.targets {
+            do {
+                servers.append((target, try await ServerSession.start(target, cpu: c.serverCPU)))
+            } catch {
+                skipped(target.name, "\(error)")
+            }
+        }
+        let total = servers.count * c.workloads.count * c.runs
         var done = 0
         var runs: [HTTPRun] = []
-        var idle: [IdleMemory] = []
-        for target in c.targets {
-            let before = runs.count
-            do {
-                let server = try await ServerSession.start(target, cpu: c.serverCPU)
-                do {
-                    for workload in c.workloads {
-                        for run in 1...c.runs {
-                            done += 1
-                            progress("[\(done)/\(total)] \(target.name), \(workload.name), run \(run) of \(c.runs)")
-                            var measured = try await measure(target, server.running, workload, run: run)
-                            if measured.measurement.disturbed {
-                                progress("[\(done)/\(total)] \(target.name): other load during the run, repeating it")
-                                measured = try await measure(target, server.running, workload, run: run)
-                            }
-                            finished(measured)
-                            runs.append(measured)
+        do {
+            for workload in c.workloads {
+                for run in 1...c.runs {
+                    for (target, session) in servers {
+                        done += 1
+                        progress("[\(done)/\(total)] \(target.name), \(workload.name), run \(run) of \(c.runs)")
+                        var measured = try await measure(target, session.running, workload, run: run)
+                        if measured.measurement.disturbed {
+                            progress("[\(done)/\(total)] \(target.name): other load during the run, repeating it")
+                            measured = try await measure(target, session.running, workload, run: run)
                         }
+                        finished(measured)
+                        runs.append(measured)
                     }
-                    await server.stop()
-                } catch {
-                    await server.stop()
-                    throw error
                 }
-                if c.idleConnections > 0 {
-                    progress("\(target.name): memory with \(c.idleConnections) idle keep-alive connections")
-                    let probe = IdleMemoryProbe(
-                        connections: c.idleConnections, cpu: c.serverCPU, exchange: .get(HTTPFiles.small))
-                    idle.append(try await probe.measure(target))
-                }
-            } catch {
-                done = done - (runs.count - before) + c.workloads.count * c.runs
-                skipped(target.name, "\(error)")
+            }
+        } catch {
+            for (_, session) in servers { await session.stop() }
+            throw error
+        }
+        for (_, session) in servers { await session.stop() }
+        var idle: [IdleMemory] = []
+        if c.idleConnections > 0 {
+            for (target, _) in servers {
+                progress("\(target.name): memory with \(c.idleConnections) idle keep-alive connections")
+                let probe = IdleMemoryProbe(
+                    connections: c.idleConnections, cpu: c.serverCPU, exchange: .get(HTTPFiles.small))
+                idle.append(try await probe.measure(target))
             }
         }
         return (runs, idle)
