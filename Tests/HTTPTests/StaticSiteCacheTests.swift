@@ -81,6 +81,32 @@ final class StaticSiteCacheTests: XCTestCase {
         guard case .file = never.get("/hello.txt").body else { return XCTFail("limit 0 still copied") }
     }
 
+    /// Out of descriptors, a file that cannot be checked again is served as
+    /// the cache holds it; one never opened gets 503.
+    func testOutOfDescriptorsTheCachedFileIsServed() throws {
+        let site = try fixture.site { $0.fileCacheValidity = .zero }
+        XCTAssertEqual(site.get("/hello.txt").status, .ok)
+        var saved = rlimit()
+        XCTAssertEqual(getrlimit(__rlimit_resource_t(RLIMIT_NOFILE.rawValue), &saved), 0)
+        var filler: [Int32] = []
+        var limited = saved
+        limited.rlim_cur = rlim_t(try openDescriptorCount() + 8)
+        XCTAssertEqual(setrlimit(__rlimit_resource_t(RLIMIT_NOFILE.rawValue), &limited), 0)
+        defer {
+            filler.forEach { _ = close($0) }
+            _ = setrlimit(__rlimit_resource_t(RLIMIT_NOFILE.rawValue), &saved)
+        }
+        while true {
+            let descriptor = dup(0)
+            guard descriptor >= 0 else { break }
+            filler.append(descriptor)
+        }
+        let cached = site.get("/hello.txt")
+        XCTAssertEqual(cached.status, .ok)
+        XCTAssertEqual(cached.bodyBytes, StaticSiteFixture.hello)
+        XCTAssertEqual(site.get("/index.html").status, .serviceUnavailable)
+    }
+
     func testAFileChangedInPlaceGetsANewTag() throws {
         let site = try fixture.site { $0.fileCacheValidity = .zero }
         let before = site.get("/hello.txt")

@@ -76,6 +76,12 @@ final class OpenFileCache: Sendable {
         return made
     }
 
+    /// The file cached for `path` however long ago it was checked: what a
+    /// server out of descriptors serves rather than a `503`.
+    func stale(_ path: String) -> CachedFile? {
+        state.withLock { $0.entries[path]?.file }
+    }
+
     /// Forgets `path` (its file is gone or is no longer a file).
     func remove(_ path: String) {
         _ = state.withLock { state in state.entries.removeValue(forKey: path) }

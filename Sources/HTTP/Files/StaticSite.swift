@@ -51,6 +51,11 @@ public final class StaticSite: Sendable {
             }
             return respond(cached, method: method, fields: fields)
         case .response(let response):
+            // Out of descriptors, the file cannot be checked again: the
+            // connections the server has are served from what it holds.
+            if response.status == .serviceUnavailable, let cached = cache.stale(request.path) {
+                return respond(cached, method: method, fields: fields)
+            }
             cache.remove(request.path)
             return response
         }

@@ -42,10 +42,14 @@ func summary(of outcomes: [EchoOutcome?]) -> String {
 }
 
 extension ModelServer {
-    /// The tree's descriptor count once it is idle: only the model's idle
-    /// processes left (connection children gone and reaped), and the same
-    /// count three times in a row. Nil if that does not happen within 5 s.
+    /// The tree's descriptor count once it is idle: one client served first
+    /// (so the loops have made their wake-up eventfd and spare descriptor,
+    /// which a loaded machine may leave for well after `listening on`), only
+    /// the model's idle processes left (connection children gone and
+    /// reaped), and the same count three times in a row. Nil if that does
+    /// not happen within 5 s.
     func idleDescriptorCount() async throws -> Int? {
+        _ = try await freshClientEchoes(port: port)
         var counts: [Int] = []
         let settled = try await waitUntil(timeout: .seconds(5), pollingEvery: .milliseconds(20)) {
             guard descendants().count == model.idleDescendants else {
