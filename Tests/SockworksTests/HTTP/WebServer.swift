@@ -24,7 +24,9 @@ func withWebServer<Result: Sendable>(
     let launcher = descriptorLimit.map { ["/usr/bin/prlimit", "--nofile=\($0):\($0)", "--"] } ?? []
     let arguments = ["serve", "http", "--root", root] + model.serverArguments(extra)
     return try await withProgram(sockworksExecutable(), arguments, launcher: launcher) { process in
-        let line = try await process.firstLine()
+        // Generous: the suites start a server per model and case at once,
+        // and under AddressSanitizer a start on a loaded machine is slow.
+        let line = try await process.firstLine(timeout: .seconds(60))
         let prefix = "listening on "
         guard let line, line.hasPrefix(prefix), let colon = line.lastIndex(of: ":"),
             let port = UInt16(line[line.index(after: colon)...])
@@ -44,7 +46,7 @@ func withWebServer<Result: Sendable>(
         let value = try await body(server)
         seen += processes.descendants()
         // SIGTERM: the outcome then says whether the server stopped cleanly.
-        _ = try await process.stop()
+        _ = try await process.stop(timeout: .seconds(20))
         return value
     }
 }
