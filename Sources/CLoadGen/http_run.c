@@ -7,6 +7,7 @@
 #include "loadgen.h"
 #include "loadgen_http.h"
 #include "response.h"
+#include "window.h"
 
 #include <errno.h>
 #include <netinet/in.h>
@@ -16,11 +17,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/resource.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
-enum phase { CONNECTING, WARMING_UP, MEASURING, DONE };
 enum link { LINK_CONNECTING, LINK_SENDING, LINK_RECEIVING, LINK_DRAINING, LINK_CLOSED };
 
 struct run;
@@ -45,10 +44,7 @@ struct run {
   char *request;
   size_t request_length;
   unsigned pending_connects;
-  enum phase phase;
-  sc_watch_id connect_timer, phase_timer;
-  uint64_t window_start_ns;
-  struct rusage usage_start;
+  lg__window window;
   lg_http_result *result;
   uint64_t *samples;
   size_t sample_count, sample_capacity;
@@ -56,11 +52,9 @@ struct run {
   uint8_t in[256 * 1024];
 };
 
-static void start_warmup(struct run *run);
-static void close_window(struct run *run);
 static void on_event(sc_loop *loop, sc_watch_id id, int fd, unsigned events, void *context);
 
-static bool measuring(const struct run *run) { return run->phase == MEASURING; }
+static bool measuring(const struct run *run) { return run->window.phase == MEASURING; }
 
 static void close_conn(struct conn *c) {
   if (c->link == LINK_CLOSED)
@@ -76,8 +70,8 @@ static void settle_first_connect(struct conn *c) {
   if (!c->first_connect)
     return;
   c->first_connect = false;
-  if (--c->run->pending_connects == 0 && c->run->phase == CONNECTING)
-    start_warmup(c->run);
+  if (--c->run->pending_connects == 0 && c->run->window.phase == CONNECTING)
+    lg__window_warm_up(&c->run->window);
 }
 
 static void fail(struct conn *c, uint64_t *counter) {
@@ -163,7 +157,7 @@ static void completed(struct conn *c, bool wrong_body) {
     run->result->corrupted += wrong_body;
     record(run, now > c->started_ns ? now - c->started_ns : 0);
     if (run->config->request_limit && run->result->requests >= run->config->request_limit)
-      close_window(run);
+      lg__window_close(&run->window);
   }
 }
 
@@ -172,7 +166,7 @@ static void completed(struct conn *c, bool wrong_body) {
 static void drained(struct conn *c) {
   struct run *run = c->run;
   close_conn(c);
-  if (run->phase == DONE)
+  if (run->window.phase == DONE)
     return;
   if (!open_conn(c) && measuring(run))
     run->result->failed++;
@@ -218,7 +212,7 @@ static void on_readable(struct conn *c) {
     fail(c, &run->result->corrupted); /* bytes beyond the response */
     return;
   }
-  if (run->phase == DONE)
+  if (run->window.phase == DONE)
     return;
   if (run->config->connection_per_request || !c->response.keep_alive) {
     c->link = LINK_DRAINING; /* read to the server's close */
@@ -231,7 +225,7 @@ static void connected(struct conn *c) {
   int one = 1;
   setsockopt(c->fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
   settle_first_connect(c);
-  if (c->run->phase != DONE)
+  if (c->run->window.phase != DONE)
     begin_request(c);
 }
 
@@ -261,41 +255,6 @@ static void on_event(sc_loop *loop, sc_watch_id id, int fd, unsigned events, voi
     send_request(c);
 }
 
-static void close_window(struct run *run) {
-  if (run->phase != MEASURING)
-    return;
-  struct rusage usage;
-  getrusage(RUSAGE_SELF, &usage);
-  lg_http_result *result = run->result;
-  result->window_ns = lg__now_ns() - run->window_start_ns;
-  result->cpu_user_ns = lg__timeval_ns(usage.ru_utime) - lg__timeval_ns(run->usage_start.ru_utime);
-  result->cpu_system_ns = lg__timeval_ns(usage.ru_stime) - lg__timeval_ns(run->usage_start.ru_stime);
-  run->phase = DONE;
-  if (run->config->window)
-    run->config->window(run->config->window_context, 0);
-  sc_loop_stop(run->loop);
-}
-
-static void on_window_end(sc_loop *loop, sc_watch_id id, void *context) { close_window(context); }
-
-static void on_window_start(sc_loop *loop, sc_watch_id id, void *context) {
-  struct run *run = context;
-  if (run->config->window)
-    run->config->window(run->config->window_context, 1);
-  run->phase = MEASURING;
-  run->window_start_ns = lg__now_ns();
-  getrusage(RUSAGE_SELF, &run->usage_start);
-  sc_loop_timer(loop, run->config->duration_ns, 0, on_window_end, run, &run->phase_timer);
-}
-
-static void start_warmup(struct run *run) {
-  if (run->phase != CONNECTING)
-    return;
-  run->phase = WARMING_UP;
-  sc_loop_timer_cancel(run->loop, run->connect_timer);
-  sc_loop_timer(run->loop, run->config->warmup_ns, 0, on_window_start, run, &run->phase_timer);
-}
-
 static void on_connect_timeout(sc_loop *loop, sc_watch_id id, void *context) {
   struct run *run = context;
   for (unsigned i = 0; i < run->config->connections; i++) {
@@ -305,7 +264,7 @@ static void on_connect_timeout(sc_loop *loop, sc_watch_id id, void *context) {
       close_conn(c);
     }
   }
-  start_warmup(run);
+  lg__window_warm_up(&run->window);
 }
 
 /* A host or path that fits in a request line or field unchanged. */
@@ -365,6 +324,15 @@ int lg_http_run(const lg_http_config *config, lg_http_result *result) {
     return -ENOMEM;
   run->config = config;
   run->result = result;
+  run->window = (lg__window){
+      .warmup_ns = config->warmup_ns,
+      .duration_ns = config->duration_ns,
+      .report = config->window,
+      .report_context = config->window_context,
+      .window_ns = &result->window_ns,
+      .cpu_user_ns = &result->cpu_user_ns,
+      .cpu_system_ns = &result->cpu_system_ns,
+  };
   run->expected.body = config->body;
   run->expected.length = config->body_length;
   run->expected.checksum_only = config->checksum_only != 0;
@@ -385,6 +353,7 @@ int lg_http_run(const lg_http_config *config, lg_http_result *result) {
     free(run);
     return rc;
   }
+  run->window.loop = run->loop;
   for (unsigned i = 0; i < config->connections; i++) {
     struct conn *c = &run->conns[i];
     c->run = run;
@@ -399,9 +368,9 @@ int lg_http_run(const lg_http_config *config, lg_http_result *result) {
   }
   if (rc == 0) {
     sc_loop_timer(run->loop, config->connect_timeout_ns ? config->connect_timeout_ns : 10000000000u, 0,
-                  on_connect_timeout, run, &run->connect_timer);
+                  on_connect_timeout, run, &run->window.connect_timer);
     if (run->pending_connects == 0)
-      start_warmup(run);
+      lg__window_warm_up(&run->window);
     rc = sc_loop_run(run->loop, SC_RUN_DEFAULT);
     if (rc == 0)
       rc = run->error;

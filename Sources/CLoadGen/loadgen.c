@@ -4,6 +4,7 @@
  */
 #define _GNU_SOURCE
 #include "clock.h"
+#include "window.h"
 #include "connection.h"
 #include "loadgen.h"
 
@@ -14,12 +15,10 @@
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/resource.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
 
-enum phase { CONNECTING, WARMING_UP, MEASURING, DONE };
 enum link { LINK_CONNECTING, LINK_OPEN, LINK_CLOSED };
 
 struct run;
@@ -39,10 +38,7 @@ struct run {
   sc_loop *loop;
   struct conn *conns;
   unsigned pending_connects;
-  enum phase phase;
-  sc_watch_id connect_timer, phase_timer;
-  uint64_t window_start_ns;
-  struct rusage usage_start;
+  lg__window window;
   lg_result *result;
   uint64_t *samples;
   size_t sample_count, sample_capacity;
@@ -60,7 +56,7 @@ static void close_conn(struct conn *c) {
 }
 
 static void failed(struct conn *c) {
-  if (c->run->phase != DONE)
+  if (c->run->window.phase != DONE)
     c->run->result->failed++;
   close_conn(c);
 }
@@ -94,7 +90,7 @@ static void flush(struct conn *c) {
 
 static void record(void *context, uint64_t ns) {
   struct run *run = context;
-  if (run->phase != MEASURING)
+  if (run->window.phase != MEASURING)
     return;
   if (run->sample_count == run->sample_capacity) {
     size_t grown = run->sample_capacity ? run->sample_capacity * 2 : 1 << 20;
@@ -110,7 +106,6 @@ static void record(void *context, uint64_t ns) {
   run->samples[run->sample_count++] = ns;
 }
 
-static void close_window(struct run *run);
 
 static void on_readable(struct conn *c) {
   struct run *run = c->run;
@@ -128,28 +123,27 @@ static void on_readable(struct conn *c) {
   size_t before = run->sample_count;
   lg__echo echo = lg__stream_received(&c->stream, run->in, (size_t)n, now, record, run);
   c->echoes += echo.completed;
-  if (run->phase == MEASURING) {
+  if (run->window.phase == MEASURING) {
     run->result->requests += run->sample_count - before;
     run->result->corrupted += echo.corrupted;
   }
   if (echo.overrun) {
-    if (run->phase == MEASURING)
+    if (run->window.phase == MEASURING)
       run->result->corrupted++;
     failed(c);
     return;
   }
-  if (run->phase == MEASURING && run->config->request_limit && run->result->requests >= run->config->request_limit) {
-    close_window(run);
+  if (run->window.phase == MEASURING && run->config->request_limit && run->result->requests >= run->config->request_limit) {
+    lg__window_close(&run->window);
     return;
   }
-  if (run->phase == DONE)
+  if (run->window.phase == DONE)
     return;
   for (uint32_t i = 0; i < echo.completed; i++)
     lg__stream_queue(&c->stream, now);
   flush(c);
 }
 
-static void start_warmup(struct run *run);
 
 static void connected(struct conn *c) {
   struct run *run = c->run;
@@ -161,8 +155,8 @@ static void connected(struct conn *c) {
   }
   c->writable_armed = true; /* watched for the connect: flush settles it */
   flush(c);
-  if (--run->pending_connects == 0 && run->phase == CONNECTING)
-    start_warmup(run);
+  if (--run->pending_connects == 0 && run->window.phase == CONNECTING)
+    lg__window_warm_up(&run->window);
 }
 
 static void on_event(sc_loop *loop, sc_watch_id id, int fd, unsigned events, void *context) {
@@ -173,8 +167,8 @@ static void on_event(sc_loop *loop, sc_watch_id id, int fd, unsigned events, voi
     getsockopt(fd, SOL_SOCKET, SO_ERROR, &error, &length);
     if (error != 0 || (events & SC_ERROR)) {
       close_conn(c); /* refused: counted as unserved at the end */
-      if (--c->run->pending_connects == 0 && c->run->phase == CONNECTING)
-        start_warmup(c->run);
+      if (--c->run->pending_connects == 0 && c->run->window.phase == CONNECTING)
+        lg__window_warm_up(&c->run->window);
       return;
     }
     connected(c);
@@ -186,46 +180,12 @@ static void on_event(sc_loop *loop, sc_watch_id id, int fd, unsigned events, voi
     flush(c);
 }
 
-static void close_window(struct run *run) {
-  if (run->phase != MEASURING)
-    return;
-  struct rusage usage;
-  getrusage(RUSAGE_SELF, &usage);
-  run->result->window_ns = lg__now_ns() - run->window_start_ns;
-  run->result->cpu_user_ns = lg__timeval_ns(usage.ru_utime) - lg__timeval_ns(run->usage_start.ru_utime);
-  run->result->cpu_system_ns = lg__timeval_ns(usage.ru_stime) - lg__timeval_ns(run->usage_start.ru_stime);
-  run->phase = DONE;
-  if (run->config->window)
-    run->config->window(run->config->window_context, 0);
-  sc_loop_stop(run->loop);
-}
-
-static void on_window_end(sc_loop *loop, sc_watch_id id, void *context) { close_window(context); }
-
-static void on_window_start(sc_loop *loop, sc_watch_id id, void *context) {
-  struct run *run = context;
-  if (run->config->window)
-    run->config->window(run->config->window_context, 1);
-  run->phase = MEASURING;
-  run->window_start_ns = lg__now_ns();
-  getrusage(RUSAGE_SELF, &run->usage_start);
-  sc_loop_timer(loop, run->config->duration_ns, 0, on_window_end, run, &run->phase_timer);
-}
-
-static void start_warmup(struct run *run) {
-  if (run->phase != CONNECTING)
-    return;
-  run->phase = WARMING_UP;
-  sc_loop_timer_cancel(run->loop, run->connect_timer);
-  sc_loop_timer(run->loop, run->config->warmup_ns, 0, on_window_start, run, &run->phase_timer);
-}
-
 static void on_connect_timeout(sc_loop *loop, sc_watch_id id, void *context) {
   struct run *run = context;
   for (unsigned i = 0; i < run->config->connections; i++)
     if (run->conns[i].link == LINK_CONNECTING)
       close_conn(&run->conns[i]);
-  start_warmup(run);
+  lg__window_warm_up(&run->window);
 }
 
 static int valid(const lg_config *config) {
@@ -243,6 +203,15 @@ int lg_run(const lg_config *config, lg_result *result) {
     return -ENOMEM;
   run->config = config;
   run->result = result;
+  run->window = (lg__window){
+      .warmup_ns = config->warmup_ns,
+      .duration_ns = config->duration_ns,
+      .report = config->window,
+      .report_context = config->window_context,
+      .window_ns = &result->window_ns,
+      .cpu_user_ns = &result->cpu_user_ns,
+      .cpu_system_ns = &result->cpu_system_ns,
+  };
   run->conns = calloc(config->connections, sizeof *run->conns);
   int rc = run->conns ? sc_loop_new(&run->loop) : -ENOMEM;
   if (rc < 0) {
@@ -250,6 +219,7 @@ int lg_run(const lg_config *config, lg_result *result) {
     free(run);
     return rc;
   }
+  run->window.loop = run->loop;
   int family = ((const struct sockaddr *)config->address)->sa_family;
   for (unsigned i = 0; i < config->connections; i++) {
     struct conn *c = &run->conns[i];
@@ -274,9 +244,9 @@ int lg_run(const lg_config *config, lg_result *result) {
   }
   if (rc == 0) {
     sc_loop_timer(run->loop, config->connect_timeout_ns ? config->connect_timeout_ns : 10000000000u, 0,
-                  on_connect_timeout, run, &run->connect_timer);
+                  on_connect_timeout, run, &run->window.connect_timer);
     if (run->pending_connects == 0)
-      start_warmup(run);
+      lg__window_warm_up(&run->window);
     rc = sc_loop_run(run->loop, SC_RUN_DEFAULT);
     if (rc == 0)
       rc = run->error;

@@ -71,3 +71,20 @@ public struct IdleMemory: Codable, Sendable, Equatable {
         ["epoll", "epoll-c", "poll", "select"].contains(server) ? 4096 : nil
     }
 }
+
+extension IdleMemory {
+    /// A report's lines for `idle`: a heading saying what idles (`idle
+    /// connection`, `idle keep-alive connection`), then a line per server
+    /// with its goal's verdict.
+    static func reportLines(_ idle: [IdleMemory], idling what: String) -> [String] {
+        guard let first = idle.first else { return [] }
+        return ["", "Memory per \(what) (PSS growth with \(first.connections) open):"]
+            + idle.map { entry in
+                let goal =
+                    entry.goal.map {
+                        entry.bytesPerConnection <= $0 ? " (goal ≤ 4 KiB: met)" : " (goal ≤ 4 KiB: missed)"
+                    } ?? ""
+                return "  \(entry.server): \(fixed(entry.bytesPerConnection, 0)) B\(goal)"
+            }
+    }
+}

@@ -55,17 +55,7 @@ public struct EchoReport: Sendable {
             }
     }
 
-    var idleLines: [String] {
-        guard !idle.isEmpty else { return [] }
-        return ["", "Memory per idle connection (PSS growth with \(idle[0].connections) open):"]
-            + idle.map { entry in
-                let goal =
-                    entry.goal.map {
-                        entry.bytesPerConnection <= $0 ? " (goal ≤ 4 KiB: met)" : " (goal ≤ 4 KiB: missed)"
-                    } ?? ""
-                return "  \(entry.server): \(fixed(entry.bytesPerConnection, 0)) B\(goal)"
-            }
-    }
+    var idleLines: [String] { IdleMemory.reportLines(idle, idling: "idle connection") }
 
     /// A Markdown section for the README: the command, the date, the table,
     /// the goals.

@@ -99,17 +99,7 @@ public struct HTTPReport: Sendable {
             }
     }
 
-    var idleLines: [String] {
-        guard !idle.isEmpty else { return [] }
-        return ["", "Memory per idle keep-alive connection (PSS growth with \(idle[0].connections) open):"]
-            + idle.map { entry in
-                let goal =
-                    entry.goal.map {
-                        entry.bytesPerConnection <= $0 ? " (goal ≤ 4 KiB: met)" : " (goal ≤ 4 KiB: missed)"
-                    } ?? ""
-                return "  \(entry.server): \(fixed(entry.bytesPerConnection, 0)) B\(goal)"
-            }
-    }
+    var idleLines: [String] { IdleMemory.reportLines(idle, idling: "idle keep-alive connection") }
 
     public var markdown: String {
         var lines = ["Measured \(date) on \(machine) with `\(command)` (load: \(load)):", ""]

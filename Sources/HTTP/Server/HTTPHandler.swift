@@ -23,8 +23,6 @@ final class HTTPContext: Sendable {
     let accessLog: AccessLog?
     /// `Server: NAME\r\n`.
     let serverLine: [UInt8]
-    /// `Allow: GET, HEAD\r\n`, for 405 (RFC 9110 section 15.5.6).
-    let allowLine = Array("Allow: GET, HEAD\r\n".utf8)
 
     init(site: StaticSite, options: HTTPServerOptions, accessLog: AccessLog?) {
         self.site = site

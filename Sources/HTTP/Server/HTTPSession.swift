@@ -194,13 +194,12 @@ public struct HTTPSession: StreamSession {
         }
 
         let response: StaticResponse
-        switch head.method {
-        case .get, .head:
-            response = context.site.respond(method: head.method, target: head.target, fields: head.fields)
-        case .other:
+        // The site answers the methods RFC 9110 defines (405 with Allow for
+        // all but GET and HEAD); one it has never heard of is not implemented.
+        if case .other = head.method {
             response = .error(.notImplemented)
-        default:
-            response = .error(.methodNotAllowed, extraFieldLines: context.allowLine)
+        } else {
+            response = context.site.respond(method: head.method, target: head.target, fields: head.fields)
         }
         let persistence: ResponseHeadWriter.Persistence =
             !persists ? .close : head.version.persistsByDefault ? .implied : .keepAlive

@@ -179,7 +179,10 @@ struct LargeFile: Sendable {
             return .failure(WireError("could not write \(path)"))
         }
         pclose(digest)
-        return .success(LargeFile(folder: folder, path: path, sha256: String(String(cString: line).prefix(64))))
+        return .success(
+            LargeFile(
+                folder: folder, path: path,
+                sha256: String(decoding: line.prefix(64).map { UInt8(bitPattern: $0) }, as: UTF8.self)))
     }()
 
     static func shared() throws -> LargeFile { try made.get() }
