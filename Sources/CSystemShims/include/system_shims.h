@@ -102,4 +102,16 @@ int shim_epoll_create(void);
 int shim_epoll_add_readable(int set, int descriptor);
 int shim_epoll_remove(int set, int descriptor);
 
+/*
+ * A counter in memory shared with every process forked after it is made
+ * (an anonymous MAP_SHARED page, never unmapped): the CGI scripts running
+ * at once across the fork models' connection processes, bounded by `take`.
+ * `create` returns NULL when mmap fails (errno set). `take` adds one and
+ * returns 1 unless the counter is already at `limit` (then 0).
+ */
+int *shim_shared_counter_create(void);
+int shim_shared_counter_take(int *counter, int limit);
+void shim_shared_counter_release(int *counter);
+int shim_shared_counter_value(int *counter);
+
 #endif

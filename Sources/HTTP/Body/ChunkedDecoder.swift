@@ -128,7 +128,7 @@ public struct ChunkedDecoder: Sendable {
             index += 1
         }
         guard index > 0 else { try fail("chunk size is not hexadecimal") }
-        guard size <= maxBodyBytes - bodyBytes else { try fail("chunked body over its limit") }
+        guard size <= maxBodyBytes - bodyBytes else { try fail("chunked body over its limit", overLimit: true) }
         guard ChunkExtensions.areValid(line[index...]) else { try fail("malformed chunk extension") }
         line.removeAll(keepingCapacity: true)
         state = size == 0 ? .trailerLine : .data(remaining: size)
@@ -153,8 +153,8 @@ public struct ChunkedDecoder: Sendable {
         }
     }
 
-    private mutating func fail(_ reason: String) throws -> Never {
-        let error = FramingError(reason)
+    private mutating func fail(_ reason: String, overLimit: Bool = false) throws -> Never {
+        let error = FramingError(reason, isOverLimit: overLimit)
         failure = error
         throw error
     }

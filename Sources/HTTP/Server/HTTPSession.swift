@@ -24,6 +24,9 @@ public struct HTTPSession: StreamSession {
     var producing: FileRemainder?
     /// The peer has finished sending: close once the last response is out.
     var peerDone = false
+    /// Local redirects followed for the current request (RFC 3875 section
+    /// 6.2.2), bounded so that scripts redirecting to each other end.
+    var localRedirects = 0
 
     enum Phase {
         case awaitingHead
@@ -32,11 +35,18 @@ public struct HTTPSession: StreamSession {
         /// The final response is queued; what the peer still sends is
         /// read and dropped until it closes or the linger timeout passes.
         case lingering
+        /// Reading a request body for a script.
+        case receivingScriptBody(PendingScript)
+        /// A script is answering; reading waits until it is done.
+        case runningScript(ScriptExchange)
     }
 
     /// What the session's deadline, when set, stands for.
     enum Timer {
         case header, keepAlive, send, linger
+        /// A script's time (`--cgi-timeout`), from its start; a script's
+        /// request body gets as long to arrive.
+        case script
     }
 
     /// Pipelined requests answered in one callback; the rest wait until
@@ -75,12 +85,23 @@ public struct HTTPSession: StreamSession {
 
     public mutating func peerFinished(_ io: inout SessionIO) -> SessionAction {
         peerDone = true
+        // A client that leaves while its script runs or its body arrives
+        // ends the script (closed() stops it).
+        switch phase {
+        case .runningScript, .receivingScriptBody: return .close
+        default: break
+        }
         // A response still being produced is finished first; a request cut
         // off mid-head gets nothing (the peer will not read it).
         return producing == nil ? .close : .proceed
     }
 
     public mutating func drained(_ io: inout SessionIO) -> SessionAction {
+        if case .runningScript(let exchange) = phase {
+            io.wantsDrained = false
+            io.waitsOn = WaitedDescriptor(exchange.script.readiness.descriptor)
+            return .proceed
+        }
         if producing != nil {
             queueNextPiece(&io)
             if producing != nil { return .proceed }
@@ -100,17 +121,24 @@ public struct HTTPSession: StreamSession {
             return .close
         case .keepAlive, .send, .linger:
             return .close
+        case .script:
+            return scriptTimedOut(&io)
         }
     }
 
+    public mutating func woken(_ io: inout SessionIO) -> SessionAction {
+        scriptWoken(&io)
+    }
+
     public mutating func closed() {
+        abandonScript()
         producing = nil
         pending = []
     }
 
     // MARK: - Requests
 
-    private mutating func processPending(_ io: inout SessionIO) -> SessionAction {
+    mutating func processPending(_ io: inout SessionIO) -> SessionAction {
         let bytes = pending
         let (action, used) = bytes.withUnsafeBytes { process($0, &io) }
         if used >= pending.count {
@@ -132,6 +160,18 @@ public struct HTTPSession: StreamSession {
             switch phase {
             case .lingering:
                 return (.proceed, bytes.count)
+            case .runningScript:
+                // Pipelined requests wait for the script's response.
+                return (.proceed, offset)
+            case .receivingScriptBody(var body):
+                switch receiveScriptBody(&body, rest, &io) {
+                case .needMore:
+                    return (.proceed, bytes.count)
+                case .complete(let used, let action):
+                    offset += used
+                    if action == .close { return (.close, bytes.count) }
+                    if case .lingering = phase { return (.proceed, bytes.count) }
+                }
             case .discarding(var body):
                 do {
                     offset += try body.consume(rest)
@@ -159,6 +199,8 @@ public struct HTTPSession: StreamSession {
                 case .head(let head, let consumed):
                     offset += consumed
                     answered += 1
+                    served += 1
+                    localRedirects = 0
                     if respond(to: head, &io) == .close { return (.close, bytes.count) }
                     if case .lingering = phase { return (.proceed, bytes.count) }
                 }
@@ -167,10 +209,26 @@ public struct HTTPSession: StreamSession {
         return (.proceed, offset)
     }
 
-    /// Answers one request. Returns `.close` when the connection ends with
-    /// this response.
-    private mutating func respond(to head: RequestHead, _ io: inout SessionIO) -> SessionAction {
-        served += 1
+    /// Answers one request: a script's, or the static site's. Returns
+    /// `.close` when the connection ends with this response.
+    mutating func respond(to head: RequestHead, _ io: inout SessionIO) -> SessionAction {
+        var answer: StaticResponse?
+        if let scripts = context.scripts {
+            switch scripts.options.route(target: head.target) {
+            case .notScript: break
+            case .script(let target): return startScript(head, target, scripts, &io)
+            case .refused(let status, let reason):
+                ServerLog.write("http: \(status.code) to \(peer): \(reason)")
+                answer = .error(status)
+            }
+        }
+        return respondStatically(to: head, answer: answer, &io)
+    }
+
+    /// Answers `head` with `answer`, or with the static site's response.
+    mutating func respondStatically(to head: RequestHead, answer: StaticResponse?, _ io: inout SessionIO)
+        -> SessionAction
+    {
         let options = context.options
         var persists = head.persists && served != options.maxRequestsPerConnection
         // A body the server does not want: skipped when small, refused when
@@ -196,7 +254,9 @@ public struct HTTPSession: StreamSession {
         let response: StaticResponse
         // The site answers the methods RFC 9110 defines (405 with Allow for
         // all but GET and HEAD); one it has never heard of is not implemented.
-        if case .other = head.method {
+        if let answer {
+            response = answer
+        } else if case .other = head.method {
             response = .error(.notImplemented)
         } else {
             response = context.site.respond(method: head.method, target: head.target, fields: head.fields)
@@ -219,7 +279,7 @@ public struct HTTPSession: StreamSession {
         return .proceed
     }
 
-    private mutating func queueBody(_ body: StaticBody, _ io: inout SessionIO) {
+    mutating func queueBody(_ body: StaticBody, _ io: inout SessionIO) {
         switch body {
         case .empty:
             break
@@ -258,7 +318,7 @@ public struct HTTPSession: StreamSession {
     }
 
     /// Queues an error response that ends the connection.
-    private mutating func refuse(_ status: HTTPStatus, reason: String, _ io: inout SessionIO) {
+    mutating func refuse(_ status: HTTPStatus, reason: String, _ io: inout SessionIO) {
         let response = StaticResponse.error(status)
         clock.update()
         ResponseHeadWriter.write(
@@ -273,14 +333,14 @@ public struct HTTPSession: StreamSession {
     /// peer may still be sending (a body, pipelined requests), and a close
     /// with unread input makes the kernel reset the connection, which can
     /// destroy the response before the peer reads it.
-    private mutating func linger(_ io: inout SessionIO) -> SessionAction {
+    mutating func linger(_ io: inout SessionIO) -> SessionAction {
         phase = .lingering
         pending = []
         arm(.linger, &io)
         return .proceed
     }
 
-    private mutating func arm(_ kind: Timer, _ io: inout SessionIO) {
+    mutating func arm(_ kind: Timer, _ io: inout SessionIO) {
         let options = context.options
         let duration: Duration =
             switch kind {
@@ -288,6 +348,7 @@ public struct HTTPSession: StreamSession {
             case .keepAlive: options.keepAliveTimeout
             case .send: options.sendTimeout
             case .linger: options.lingerTimeout
+            case .script: context.scripts?.options.timeout ?? options.sendTimeout
             }
         timer = kind
         io.deadline = .now + duration
@@ -295,7 +356,7 @@ public struct HTTPSession: StreamSession {
 
     // MARK: - The access log
 
-    private mutating func log(_ head: RequestHead, status: HTTPStatus, bodyBytes: Int64) {
+    mutating func log(_ head: RequestHead, status: HTTPStatus, bodyBytes: Int64) {
         guard let accessLog = context.accessLog else { return }
         let entry = AccessLogEntry(
             client: peer.ipAddress?.description ?? "-",

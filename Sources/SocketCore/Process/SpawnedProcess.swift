@@ -112,6 +112,25 @@ public final class SpawnedProcess: Sendable {
         Glibc.kill(-pid, signal) == 0
     }
 
+    /// Ends the child's whole process group and reaps all of it: SIGKILL
+    /// to the group while the child is not yet reaped (so the group id is
+    /// still the child's own and no stranger's), the child reaped, then
+    /// every member of the group that has become a child of this process
+    /// (waitpid(2) of `-pid` until `ECHILD`). A caller that is a child
+    /// subreaper (`Processes.becomeSubreaper`) gets the group's orphans
+    /// re-parented to it, so nothing the child started is left a zombie;
+    /// a member that moved to a group of its own (setsid) is not reached.
+    /// Blocks briefly: killed processes end at once. Returns how the child
+    /// ended.
+    @discardableResult
+    public func endGroup() -> ChildExit? {
+        if reaped.withLock({ $0 }) == nil { Glibc.kill(-pid, SIGKILL) }
+        let exit = try? wait()
+        var status: Int32 = 0
+        while (try? syscallValue("waitpid", "-\(pid)", { waitpid(-pid, &status, 0) })) != nil {}
+        return exit
+    }
+
     private func record(_ exit: ChildExit) -> ChildExit {
         reaped.withLock { $0 = exit }
         return exit

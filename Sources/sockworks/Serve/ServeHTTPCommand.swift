@@ -6,12 +6,14 @@ import SocketCore
 struct ServeHTTPCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "http",
-        abstract: "A static web server (HTTP/1.1 and 1.0, GET and HEAD) on any server model.",
+        abstract: "A web server (HTTP/1.1 and 1.0): static files and CGI scripts, on any server model.",
         discussion: """
             Serves the files under --root: persistent connections and pipelining, conditional \
             requests (ETag, Last-Modified: 304), one byte range (206, 416), a 301 for a directory \
             without its slash, MIME types by extension, bodies sent with sendfile(2) (small files \
-            from memory: --sendfile-above). Requests \
+            from memory: --sendfile-above). With --cgi-bin, /cgi-bin/NAME[/PATH_INFO][?QUERY] runs \
+            the executable NAME of that folder as a CGI/1.1 script (RFC 3875: GET, HEAD and POST; no \
+            shell; its own process group, killed after --cgi-timeout). Requests \
             are parsed strictly (request smuggling, oversized or slow heads, paths that would \
             leave the root, symlinks out of it are refused). The first line on standard output \
             is "listening on ADDRESS". SIGINT or SIGTERM stops accepting, lets open \
@@ -74,6 +76,24 @@ struct ServeHTTPCommand: ParsableCommand {
     @Option(help: "Requests served on one connection before it is closed (default: no limit).")
     var maxRequests: Int?
 
+    @Option(
+        help: ArgumentHelp(
+            "Run the executables of this folder as CGI scripts, at --cgi-prefix (default: no CGI).",
+            valueName: "dir"))
+    var cgiBin: String?
+
+    @Option(help: ArgumentHelp("The URL prefix of the scripts.", valueName: "path"))
+    var cgiPrefix = "/cgi-bin/"
+
+    @Option(help: "Seconds a script may run; then its process group is killed (504).")
+    var cgiTimeout: Double = 30
+
+    @Option(help: "Scripts running at once in the whole server; a request beyond gets 503.")
+    var cgiMax = 32
+
+    @Option(help: ArgumentHelp("The largest request body a script is given (413 beyond).", valueName: "bytes"))
+    var cgiMaxBody: Int64 = 1 << 20
+
     @Option(help: "Seconds that open connections get to finish after SIGINT or SIGTERM.")
     var grace: Double = 5
 
@@ -106,6 +126,22 @@ struct ServeHTTPCommand: ParsableCommand {
         }
         if let maxRequests, maxRequests < 1 { throw ValidationError("--max-requests must be at least 1") }
         guard grace >= 0, grace <= 3600 else { throw ValidationError("--grace must be in 0...3600") }
+        if let cgiBin {
+            guard !cgiBin.isEmpty else { throw ValidationError("--cgi-bin needs a folder") }
+            guard cgiPrefix.hasPrefix("/"), !cgiPrefix.contains("?"), !cgiPrefix.contains("%"),
+                cgiPrefix.split(separator: "/").allSatisfy({ $0 != ".." && $0 != "." }),
+                !cgiPrefix.split(separator: "/").isEmpty
+            else {
+                throw ValidationError("--cgi-prefix must be a path such as /cgi-bin/ (not / itself)")
+            }
+            guard cgiTimeout > 0, cgiTimeout <= 86400 else {
+                throw ValidationError("--cgi-timeout must be in (0, 86400] seconds")
+            }
+            guard (1...4096).contains(cgiMax) else { throw ValidationError("--cgi-max must be in 1...4096") }
+            guard (0...(1 << 40)).contains(cgiMaxBody) else {
+                throw ValidationError("--cgi-max-body must be in 0...1099511627776 bytes")
+            }
+        }
         if let accessLog, accessLog.isEmpty {
             throw ValidationError("--access-log needs a file, or - for standard output")
         }
@@ -129,7 +165,19 @@ struct ServeHTTPCommand: ParsableCommand {
         options.sendTimeout = .milliseconds(Int64(sendTimeout * 1000))
         options.maxRequestsPerConnection = maxRequests
         options.serverName = "sockworks/\(SockworksVersion.text)"
-        let handler = HTTPHandler(site: site, options: options, accessLog: log)
+        let cgi = cgiBin.map { folder in
+            var cgi = CGIOptions(directory: service.daemon ? PidFile.absolute(folder) : folder)
+            cgi.prefix = cgiPrefix
+            cgi.timeout = .milliseconds(Int64(cgiTimeout * 1000))
+            cgi.maxScripts = cgiMax
+            cgi.maxRequestBody = cgiMaxBody
+            return cgi
+        }
+        // The scripts' folder is checked now, before the server starts.
+        let handler =
+            try cgi.map { cgi throws(SystemError) in
+                try HTTPHandler(site: site, options: options, accessLog: log, cgi: cgi, local: nil)
+            } ?? HTTPHandler(site: site, options: options, accessLog: log)
 
         var configuration = ServiceConfiguration(
             name: "web server", address: SocketAddress(IPAddress(host)!, port: port), transport: .stream)
@@ -139,7 +187,17 @@ struct ServeHTTPCommand: ParsableCommand {
         let workers = workers ?? model.defaultWorkers
         try ServiceBootstrap(configuration).run(description: "\(model.rawValue) model") {
             socket, control throws(ServerError) in
-            try model.serve(handler, listener: socket, control: control, workers: workers)
+            var serving = handler
+            if let cgi {
+                // Scripts learn the port the server listens on (SERVER_PORT), known once bound.
+                do {
+                    serving = try HTTPHandler(
+                        site: site, options: options, accessLog: log, cgi: cgi, local: try? socket.localAddress)
+                } catch {
+                    throw ServerError("--cgi-bin: \(error)")
+                }
+            }
+            try model.serve(serving, listener: socket, control: control, workers: workers)
         }
     }
 }
