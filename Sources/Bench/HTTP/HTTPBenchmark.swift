@@ -49,7 +49,11 @@ public struct HTTPBenchmark: Sendable {
         var servers: [(target: EchoTarget, session: ServerSession)] = []
         for target in c.targets {
             do {
-                servers.append((target, try await ServerSession.start(target, cpu: c.serverCPU)))
+                let session = try await ServerSession.start(target, cpu: c.serverCPU)
+                servers.append((target, session))
+                if c.workloads.contains(where: { $0.cgi != nil }), session.running.tree.ignoresChildExits() {
+                    progress("\(target.name) ignores SIGCHLD: the time of its scripts is not counted")
+                }
             } catch {
                 skipped(target.name, "\(error)")
             }
