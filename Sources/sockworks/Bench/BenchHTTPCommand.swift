@@ -39,7 +39,7 @@ struct BenchHTTPCommand: AsyncParsableCommand {
             "Servers to measure: sockworks models or peers ("
                 + (ServerModel.allCases.filter { $0 != .epollC }.map(\.rawValue) + HTTPPeer.allCases.map(\.rawValue))
                 .joined(separator: ", ")
-                + "; default: epoll nginx lighttpd python)."),
+                + "; default: epoll nginx lighttpd python; with --cgi: epoll nginx lighttpd, nginx skipped)."),
         transform: CommaSeparated.parser(valid: "a server model or a peer") { name in
             ServerModel(rawValue: name) != nil || HTTPPeer(rawValue: name) != nil ? name : nil
         })
