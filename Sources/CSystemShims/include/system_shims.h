@@ -77,4 +77,29 @@ int shim_eventfd(void);
 enum { SHIM_RESOLVE_NO_MAGICLINKS = 0x02, SHIM_RESOLVE_BENEATH = 0x08, SHIM_O_PATH = 010000000 };
 int shim_openat2(int directory, const char *path, int flags, unsigned long long resolve);
 
+/*
+ * memfd_create(2) with MFD_CLOEXEC: an anonymous file in memory (a request
+ * body handed to a CGI script as its standard input). `name` shows in
+ * /proc/PID/fd only. Returns the descriptor or a negative errno.
+ */
+int shim_memfd(const char *name);
+
+/*
+ * pidfd_open(2) (Linux 5.3; glibc 2.36's wrapper is in a header Swift's
+ * Glibc module does not include): a close-on-exec descriptor that becomes
+ * readable when the process `pid`, a child of ours, ends. Returns the
+ * descriptor or a negative errno.
+ */
+int shim_pidfd_open(int pid);
+
+/*
+ * An epoll set (epoll_create1 with EPOLL_CLOEXEC) used as one descriptor
+ * that is readable when any descriptor added to it is: a session that must
+ * wait on several pipes at once gives the model this one. Level-triggered,
+ * readable interest only. Return the descriptor, or 0, or a negative errno.
+ */
+int shim_epoll_create(void);
+int shim_epoll_add_readable(int set, int descriptor);
+int shim_epoll_remove(int set, int descriptor);
+
 #endif

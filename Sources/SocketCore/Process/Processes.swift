@@ -78,14 +78,18 @@ public enum Processes {
         return ChildExit(status: status)
     }
 
-    /// Reaps every child that has ended, without waiting (waitpid(2) with
-    /// `WNOHANG` until none is left), and returns them.
+    /// Reaps every child of the caller's process group that has ended,
+    /// without waiting (waitpid(2) of 0 with `WNOHANG` until none is left),
+    /// and returns them. Forked children share the server's group and are
+    /// reaped here; programs started with `SpawnedProcess` run in groups of
+    /// their own and are left to their owners, whose `wait` or `tryWait`
+    /// must find the status (a CGI script's session reaps its own).
     public static func reapEnded() -> [(pid: pid_t, exit: ChildExit)] {
         var ended: [(pid: pid_t, exit: ChildExit)] = []
         while true {
             var status: Int32 = 0
             // 0: children remain, none has ended; ECHILD (thrown): none remain.
-            guard let pid = try? syscallValue("waitpid", nil, { waitpid(-1, &status, WNOHANG) }), pid > 0 else {
+            guard let pid = try? syscallValue("waitpid", nil, { waitpid(0, &status, WNOHANG) }), pid > 0 else {
                 return ended
             }
             ended.append((pid, ChildExit(status: status)))

@@ -48,6 +48,10 @@ final class SpawnPlan {
                 try SystemCall.returningErrno("posix_spawn_file_actions_addopen", "/dev/null") {
                     posix_spawn_file_actions_addopen(actions, standard, "/dev/null", mode, 0)
                 }
+            case .descriptor(let given):
+                try SystemCall.returningErrno("posix_spawn_file_actions_adddup2", "\(given), \(standard)") {
+                    posix_spawn_file_actions_adddup2(actions, given, standard)
+                }
             case .pipe:
                 // dup2 clears close-on-exec on the copy; the pipe end itself
                 // (3 or above) goes with the close below.

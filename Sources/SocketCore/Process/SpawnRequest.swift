@@ -64,6 +64,10 @@ public struct SpawnRequest: Sendable, Equatable {
         guard !executable.isEmpty else { throw refuse("no executable") }
         let strings = argumentVector + [executable, workingDirectory ?? ""] + environment.keys + environment.values
         guard !strings.contains(where: { $0.utf8.contains(0) }) else { throw refuse("a NUL byte in a string") }
+        for case .descriptor(let given) in [standardInput, standardOutput, standardError] where given < 3 {
+            // dup2 onto its own number would keep close-on-exec set: the child would lose it.
+            throw refuse("descriptor \(given) given as a standard stream (must be 3 or above)")
+        }
         for name in environment.keys where name.isEmpty || name.utf8.contains(UInt8(ascii: "=")) {
             throw refuse("environment name \(String(reflecting: name))")
         }

@@ -26,9 +26,9 @@ import Synchronization
 ///   (posix_spawn_file_actions_addclosefrom_np, glibc 2.34, close_range(2)).
 ///
 /// Reap it with `wait()` (or `tryWait()` until it says it ended): until then
-/// an ended child stays a zombie. A server that reaps every child with
-/// `Processes.reapEnded` (waitpid(-1)) takes the status first; `wait()` then
-/// throws `ECHILD`.
+/// an ended child stays a zombie. `Processes.reapEnded`, which servers run
+/// on SIGCHLD, reaps only children of the caller's own process group, so
+/// it never takes this child's status.
 public final class SpawnedProcess: Sendable {
     /// The child's process id; it is also the id of its process group.
     public let pid: pid_t

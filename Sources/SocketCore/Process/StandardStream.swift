@@ -6,4 +6,8 @@ public enum StandardStream: Sendable, Equatable {
     case nullDevice
     /// A new pipe, whose other end `SpawnedProcess` hands the caller.
     case pipe
+    /// A descriptor of the caller's (a `MemoryFile` holding a request
+    /// body), borrowed until `spawn` returns: the child gets a copy, at the
+    /// same file position.
+    case descriptor(Int32)
 }
