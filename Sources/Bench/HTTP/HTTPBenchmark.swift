@@ -49,7 +49,11 @@ public struct HTTPBenchmark: Sendable {
         var servers: [(target: EchoTarget, session: ServerSession)] = []
         for target in c.targets {
             do {
-                servers.append((target, try await ServerSession.start(target, cpu: c.serverCPU)))
+                let session = try await ServerSession.start(target, cpu: c.serverCPU)
+                servers.append((target, session))
+                if c.workloads.contains(where: { $0.cgi != nil }), session.running.tree.ignoresChildExits() {
+                    progress("\(target.name) ignores SIGCHLD: the time of its scripts is not counted")
+                }
             } catch {
                 skipped(target.name, "\(error)")
             }
@@ -96,12 +100,12 @@ public struct HTTPBenchmark: Sendable {
             let seconds = max(1, Int(EchoBenchmark.seconds(c.duration).rounded()))
             return ["wrk", "-t1", "-c\(workload.connections)", "-d\(seconds)s", "--latency", "-s", script]
                 + (workload.connectionPerRequest ? ["-H", "Connection: close"] : [])
-                + ["http://127.0.0.1:\(port)\(workload.file.path)"]
+                + ["http://127.0.0.1:\(port)\(workload.path)"]
         }
         return c.loadCommand + [
             "--port", "\(port)", "--connections", "\(workload.connections)",
             "--warmup", EchoBenchmark.argument(c.warmup), "--duration", EchoBenchmark.argument(c.duration),
-            "--http-path", workload.file.path, "--http-body", c.root + "/" + workload.file.name,
+            "--http-path", workload.path, "--http-body", c.root + "/" + workload.file.name,
         ] + (workload.checksumOnly ? ["--checksum"] : [])
             + (workload.connectionPerRequest ? ["--connection-per-request"] : [])
     }

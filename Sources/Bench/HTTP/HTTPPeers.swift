@@ -13,8 +13,10 @@ public enum HTTPPeer: String, CaseIterable, Sendable {
     case python
 
     /// The target, with its configuration written into `folder`; nil with
-    /// the reason when the peer is not installed.
-    public func target(root: String, folder: String) throws -> Result<EchoTarget, BenchError> {
+    /// the reason when the peer is not installed, or, with `cgiBin` (the
+    /// folder of the CGI suite's scripts), when it has no CGI.
+    public func target(root: String, folder: String, cgiBin: String? = nil) throws -> Result<EchoTarget, BenchError> {
+        if cgiBin != nil, let why = withoutCGI { return .failure(BenchError(why)) }
         let port = try Self.unusedPort()
         switch self {
         case .nginx, .nginxSendfile:
@@ -35,7 +37,9 @@ public enum HTTPPeer: String, CaseIterable, Sendable {
                 return .failure(BenchError("lighttpd is not installed"))
             }
             let conf = folder + "/lighttpd.conf"
-            try BenchPaths.write(Self.lighttpdConfig(root: root, port: port, folder: folder), to: conf)
+            try BenchPaths.write(
+                Self.lighttpdConfig(root: root, port: port, folder: folder)
+                    + (cgiBin.map { Self.lighttpdCGIConfig(cgiBin: $0) } ?? ""), to: conf)
             return .success(
                 EchoTarget(name: rawValue, isPeer: true, command: ["/usr/sbin/lighttpd", "-D", "-f", conf], port: port))
         case .python:
@@ -114,6 +118,32 @@ public enum HTTPPeer: String, CaseIterable, Sendable {
         server.errorlog = "\(folder)/lighttpd-error.log"
         server.modules = ()
         mimetype.assign = ("" => "application/octet-stream")
+
+        """
+    }
+
+    /// Why the peer cannot run the CGI suite; nil for lighttpd.
+    var withoutCGI: String? {
+        switch self {
+        case .nginx, .nginxSendfile: "nginx has no CGI (only FastCGI, SCGI and uwsgi)"
+        case .python: "http.server's CGI handler is deprecated (removed in Python 3.13); not measured"
+        case .lighttpd: nil
+        }
+    }
+
+    /// mod_cgi added to lighttpdConfig, as lighttpd's mod_cgi documentation
+    /// and Debian's 10-cgi.conf set it up: `/cgi-bin/` aliased to the
+    /// scripts' folder (mod_alias), `cgi.assign = ("" => "")` there so that
+    /// every file runs as its own executable (a script through its `#!`
+    /// line), and `cgi.execute-x-only` so that only executables run.
+    static func lighttpdCGIConfig(cgiBin: String) -> String {
+        """
+        server.modules += ("mod_alias", "mod_cgi")
+        alias.url = ("/cgi-bin/" => "\(cgiBin)/")
+        $HTTP["url"] =~ "^/cgi-bin/" {
+            cgi.assign = ("" => "")
+            cgi.execute-x-only = "enable"
+        }
 
         """
     }

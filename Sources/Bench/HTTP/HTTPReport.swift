@@ -53,18 +53,25 @@ public struct HTTPReport: Sendable {
     public var command: String
     public var machine: String
     public var load: String
+    /// The CGI suite's report (`bench http --cgi`): its goals against
+    /// lighttpd, the Python script's ratios, its chart.
+    public var cgi: Bool
 
-    public init(runs: [HTTPRun], idle: [IdleMemory], date: String, command: String, machine: String, load: String) {
+    public init(
+        runs: [HTTPRun], idle: [IdleMemory], date: String, command: String, machine: String, load: String,
+        cgi: Bool = false
+    ) {
         self.runs = runs
         self.idle = idle
         self.date = date
         self.command = command
         self.machine = machine
         self.load = load
+        self.cgi = cgi
     }
 
     public var summaries: [HTTPSummary] { HTTPSummary.group(runs) }
-    public var goals: [HTTPGoal] { HTTPGoal.evaluate(summaries) }
+    public var goals: [HTTPGoal] { cgi ? CGIGoals.evaluate(summaries) : HTTPGoal.evaluate(summaries) }
 
     static let header = [
         "server", "workload", "req/s", "MB/s", "p50 µs", "p99 µs", "srv µs/req", "load µs/req", "PSS MiB",
@@ -85,7 +92,7 @@ public struct HTTPReport: Sendable {
     public var text: String {
         var table = TextTable(header: Self.header)
         for summary in summaries { table.add(Self.cells(summary)) }
-        return ([table.render()] + goalLines + idleLines).joined(separator: "\n") + "\n"
+        return ([table.render()] + goalLines + unscoredLines + idleLines).joined(separator: "\n") + "\n"
     }
 
     var goalLines: [String] {
@@ -99,6 +106,13 @@ public struct HTTPReport: Sendable {
             }
     }
 
+    /// The CGI suite's ratios without a goal (the Python script).
+    var unscoredLines: [String] {
+        let ratios = cgi ? CGIGoals.unscored(summaries) : []
+        guard !ratios.isEmpty else { return [] }
+        return ["", "Without a goal (same run):"] + ratios.map { "  \($0.text): \(fixed($0.measured, 2))" }
+    }
+
     var idleLines: [String] { IdleMemory.reportLines(idle, idling: "idle keep-alive connection") }
 
     public var markdown: String {
@@ -107,6 +121,7 @@ public struct HTTPReport: Sendable {
         lines.append("|---|---|" + Array(repeating: "---:", count: Self.header.count - 2).joined(separator: "|") + "|")
         for summary in summaries { lines.append("| " + Self.cells(summary).joined(separator: " | ") + " |") }
         lines += goalLines.map { $0.hasPrefix("  ") ? "- " + $0.dropFirst(2) : $0 }
+        lines += unscoredLines.map { $0.hasPrefix("  ") ? "- " + $0.dropFirst(2) : $0 }
         lines += idleLines.map { $0.hasPrefix("  ") ? "- " + $0.dropFirst(2) : $0 }
         return lines.joined(separator: "\n") + "\n"
     }
@@ -137,7 +152,8 @@ public struct HTTPReport: Sendable {
 
     public var json: String {
         let document = Document(
-            benchmark: "http", date: date, command: command, machine: machine, load: load, runs: runs,
+            benchmark: cgi ? "http-cgi" : "http", date: date, command: command, machine: machine, load: load,
+            runs: runs,
             idleMemory: idle,
             goals: goals.map {
                 .init(text: $0.text, measured: $0.measured, target: $0.target, atLeast: $0.atLeast, met: $0.met)
@@ -148,9 +164,17 @@ public struct HTTPReport: Sendable {
         return String(decoding: data, as: UTF8.self) + "\n"
     }
 
-    /// The chart of the keep-alive small-file series: requests/s and server
-    /// µs per request against connections.
+    /// The chart of the keep-alive small-file series (of the C script's in
+    /// the CGI suite): requests/s and server µs per request against
+    /// connections.
     public func chart(title: String) -> EchoChart {
+        if cgi {
+            return EchoChart(
+                summaries: summaries.filter { $0.workload.cgi == .c }.map(\.measurement), title: title,
+                files: .init(
+                    data: "cgi-chart.dat", script: "cgi-chart.gp",
+                    images: ["cgi-requests-per-second.png", "cgi-server-us-per-request.png"]))
+        }
         let series = summaries.filter { !$0.workload.connectionPerRequest && $0.workload.file == HTTPFiles.small }
         return EchoChart(
             summaries: series.map(\.measurement), title: title,

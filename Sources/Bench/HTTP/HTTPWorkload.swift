@@ -1,9 +1,12 @@
 /// One workload of the web-server benchmark: a file, a number of
-/// connections, keep-alive or a new connection per request.
+/// connections, keep-alive or a new connection per request; or a CGI
+/// script, whose output is then the file every response is checked against.
 public struct HTTPWorkload: Codable, Sendable, Hashable {
     public var file: HTTPFile
     public var connections: Int
     public var connectionPerRequest: Bool
+    /// The script requested instead of the file; nil for a static workload.
+    public var cgi: CGIScript?
 
     public init(file: HTTPFile, connections: Int, connectionPerRequest: Bool = false) {
         self.file = file
@@ -11,12 +14,23 @@ public struct HTTPWorkload: Codable, Sendable, Hashable {
         self.connectionPerRequest = connectionPerRequest
     }
 
-    enum CodingKeys: String, CodingKey {
-        case file, connections, connectionPerRequest = "connection_per_request"
+    /// Keep-alive GET of `script` over `connections` connections.
+    public init(cgi script: CGIScript, connections: Int) {
+        self.init(file: CGIScript.output, connections: connections)
+        cgi = script
     }
 
-    /// `keep-alive 1 KiB x128`, `close 1 KiB x16`, `keep-alive 64 MiB x1`.
+    enum CodingKeys: String, CodingKey {
+        case file, connections, connectionPerRequest = "connection_per_request", cgi
+    }
+
+    /// The request target.
+    public var path: String { cgi?.path ?? file.path }
+
+    /// `keep-alive 1 KiB x128`, `close 1 KiB x16`, `keep-alive 64 MiB x1`,
+    /// `cgi C x16`.
     public var name: String {
+        if let cgi { return "cgi \(cgi.language) x\(connections)" }
         let size = file.size >= 1 << 20 ? "\(file.size >> 20) MiB" : "\(file.size >> 10) KiB"
         return "\(connectionPerRequest ? "close" : "keep-alive") \(size) x\(connections)"
     }
@@ -36,4 +50,15 @@ public struct HTTPWorkload: Codable, Sendable, Hashable {
 
     /// What CI runs: the small file at 1 and 128 connections.
     public static let quick = [1, 128].map { HTTPWorkload(file: HTTPFiles.small, connections: $0) }
+
+    /// The CGI suite: each script at 1 and 16 keep-alive connections. With
+    /// a process per request on two CPUs, 16 connections already keep the
+    /// server's CPU busy starting and reaping scripts; more would only
+    /// queue.
+    public static let cgi: [HTTPWorkload] = CGIScript.allCases.flatMap { script in
+        [1, 16].map { HTTPWorkload(cgi: script, connections: $0) }
+    }
+
+    /// What CI runs of the CGI suite: the C script at 16 connections.
+    public static let cgiQuick = [HTTPWorkload(cgi: .c, connections: 16)]
 }

@@ -25,14 +25,31 @@ public struct ProcessTree: Sendable {
 
     /// CPU time (user + system) used so far by the tree: every live
     /// process's threads, plus what its reaped children used (the `cutime`
-    /// and `cstime` of proc(5)), so a fork server's finished children count.
+    /// and `cstime` of proc(5)), so a fork server's finished children and a
+    /// web server's finished CGI scripts count. A child is counted once:
+    /// alive, through its own stat line; reaped, through its parent's.
     /// Resolution: one clock tick (10 ms at USER_HZ 100).
+    ///
+    /// The kernel adds a child's time to its parent's only when the parent
+    /// waits for it: the children of a process that ignores SIGCHLD are
+    /// reaped for it, and their time is lost (`ignoresChildExits`).
     public func cpuTime() -> CPUTime {
         var total = CPUTime()
         for pid in processes() {
             if let sample = CPUTime(statOf: pid) { total = total + sample }
         }
         return total
+    }
+
+    /// Whether the root ignores SIGCHLD (the SigIgn mask of
+    /// /proc/PID/status): its children are then reaped by the kernel and
+    /// their CPU time never reaches its cutime and cstime (wait(2), NOTES).
+    public func ignoresChildExits() -> Bool {
+        guard let status = ProcFiles.read("/proc/\(root)/status"),
+            let line = status.split(separator: "\n").first(where: { $0.hasPrefix("SigIgn:") }),
+            let mask = UInt64(line.dropFirst("SigIgn:".count).trimmingPrefix { $0 == " " || $0 == "\t" }, radix: 16)
+        else { return false }
+        return mask & (1 << (UInt64(SIGCHLD) - 1)) != 0
     }
 
     /// Resident and proportional set sizes summed over the tree, and the

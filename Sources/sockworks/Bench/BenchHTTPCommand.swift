@@ -17,6 +17,15 @@ struct BenchHTTPCommand: AsyncParsableCommand {
             ratios to the best peer of the same run; memory per idle keep-alive connection. \
             Results go to --out as JSON, Markdown and PNG charts (gnuplot). Build with -c \
             release: a debug build measures the debug build.
+
+            With --cgi, a CGI workload instead: keep-alive GET of /cgi-bin/hello (a C \
+            program the suite compiles with cc -O2) and /cgi-bin/hello.py (the same output \
+            from Python 3), each at 1 and 16 connections, against the sockworks models \
+            (--cgi-bin) and lighttpd with mod_cgi; nginx has no CGI and is skipped. Every \
+            request starts a process, so 16 connections already keep the server's CPU busy \
+            on a two-core machine and 128 would only queue. The server's CPU counts its \
+            scripts (the time of the children it has reaped); goals are ratios to lighttpd \
+            for the C script.
             """
     )
 
@@ -30,7 +39,7 @@ struct BenchHTTPCommand: AsyncParsableCommand {
             "Servers to measure: sockworks models or peers ("
                 + (ServerModel.allCases.filter { $0 != .epollC }.map(\.rawValue) + HTTPPeer.allCases.map(\.rawValue))
                 .joined(separator: ", ")
-                + "; default: epoll nginx lighttpd python)."),
+                + "; default: epoll nginx lighttpd python; with --cgi: epoll nginx lighttpd, nginx skipped)."),
         transform: CommaSeparated.parser(valid: "a server model or a peer") { name in
             ServerModel(rawValue: name) != nil || HTTPPeer(rawValue: name) != nil ? name : nil
         })
@@ -54,8 +63,15 @@ struct BenchHTTPCommand: AsyncParsableCommand {
     @Option(help: "Folder for the result files (default: bench-results/http-<UTC timestamp>).")
     var out: String?
 
-    @Flag(help: "One short run each at 1 and 128 keep-alive connections, the 1 KiB file only: what CI runs.")
+    @Flag(
+        help: """
+            One short run each at 1 and 128 keep-alive connections, the 1 KiB file only (with --cgi: the C \
+            script at 16): what CI runs.
+            """)
     var quick = false
+
+    @Flag(help: "Measure CGI scripts (a C and a Python one) instead of static files.")
+    var cgi = false
 
     @Option(
         help: "CPUs for the server and the load generator, as SERVER,LOAD (default: 0,1 when there are two or more).")
@@ -63,7 +79,8 @@ struct BenchHTTPCommand: AsyncParsableCommand {
 
     private var serverNames: [String] {
         let named = servers.flatMap(\.items)
-        return (named.isEmpty ? ["epoll"] + ["nginx", "lighttpd", "python"] : named)
+        let peers = cgi ? ["nginx", "lighttpd"] : ["nginx", "lighttpd", "python"]
+        return (named.isEmpty ? ["epoll"] + peers : named)
             + models.flatMap(\.items).map(\.rawValue)
     }
 
@@ -85,15 +102,25 @@ struct BenchHTTPCommand: AsyncParsableCommand {
         let folder = out ?? "bench-results/http-\(BenchPaths.timestamp())"
         let root = try absolute(folder) + "/www"
         var configuration = HTTPBenchmark.Configuration()
-        configuration.workloads = quick ? HTTPWorkload.quick : HTTPWorkload.full
-        try HTTPFiles.writeRoot(root, files: Array(Set(configuration.workloads.map(\.file))))
+        let cgiBin = try absolute(folder) + "/cgi-bin"
+        if cgi {
+            configuration.workloads = quick ? HTTPWorkload.cgiQuick : HTTPWorkload.cgi
+            try BenchPaths.makeFolder(root)
+            try BenchPaths.write(CGIScript.body, to: root + "/" + CGIScript.output.name)
+            try await CGIScript.writeFolder(cgiBin)
+        } else {
+            configuration.workloads = quick ? HTTPWorkload.quick : HTTPWorkload.full
+            try HTTPFiles.writeRoot(root, files: Array(Set(configuration.workloads.map(\.file))))
+        }
         configuration.root = root
         configuration.duration = quick ? .milliseconds(1000) : .milliseconds(Int64(duration * 1000))
         configuration.warmup = quick ? .milliseconds(300) : .seconds(1)
         configuration.runs = quick ? 1 : runs
         configuration.serverCPU = pair?.server
         configuration.loadCPU = pair?.load
-        configuration.idleConnections = quick ? 200 : 1000
+        // Idle connections cost the same with or without CGI: the static
+        // suite measures them.
+        configuration.idleConnections = cgi ? 0 : quick ? 200 : 1000
         let executable = try BenchPaths.ownExecutable()
         configuration.loadCommand = [executable, "loadgen"]
         if load == .wrk {
@@ -109,9 +136,9 @@ struct BenchHTTPCommand: AsyncParsableCommand {
                     EchoTarget(
                         name: name, isPeer: false,
                         command: [executable, "serve", "http", "--model", name, "--root", root, "--port", "0"]
-                            + (model.hasWorkers ? ["--workers", "1"] : [])))
+                            + (model.hasWorkers ? ["--workers", "1"] : []) + cgiArguments(cgiBin: cgiBin)))
             } else if let peer = HTTPPeer(rawValue: name) {
-                switch try peer.target(root: root, folder: try absolute(folder)) {
+                switch try peer.target(root: root, folder: try absolute(folder), cgiBin: cgi ? cgiBin : nil) {
                 case .success(let target): targets.append(target)
                 case .failure(let reason): writeStandardError("skipped \(name): \(reason)\n")
                 }
@@ -129,17 +156,28 @@ struct BenchHTTPCommand: AsyncParsableCommand {
         let report = HTTPReport(
             runs: measured, idle: idle, date: BenchPaths.timestamp(),
             command: (["sockworks"] + CommandLine.arguments.dropFirst()).joined(separator: " "), machine: machine,
-            load: load == .wrk ? "wrk -t1" : "sockworks loadgen")
+            load: load == .wrk ? "wrk -t1" : "sockworks loadgen", cgi: cgi)
         writeStandardOutput(report.text)
         try BenchPaths.write(report.json, to: folder + "/results.json")
         try BenchPaths.write(report.markdown, to: folder + "/results.md")
-        let chart = report.chart(title: "static 1 KiB file, keep-alive: \(machine)")
+        let chart = report.chart(
+            title: cgi ? "CGI, a C script, keep-alive: \(machine)" : "static 1 KiB file, keep-alive: \(machine)")
         try BenchPaths.write(chart.data, to: folder + "/" + chart.files.data)
         try BenchPaths.write(chart.script, to: folder + "/" + chart.files.script)
         let charts = await BenchPaths.renderCharts(in: folder, script: chart.files.script)
         writeStandardError(
             "results in \(folder)/ (results.json, results.md\(charts ? ", " + chart.files.images.joined(separator: ", ") : "; no charts: gnuplot is not installed"))\n"
         )
+    }
+
+    /// The server's CGI options with --cgi: the scripts' folder, and room for
+    /// twice as many scripts at once as there are connections (one request
+    /// in flight on each), so that a script that has answered but is not
+    /// yet reaped cannot make the server answer 503.
+    private func cgiArguments(cgiBin: String) -> [String] {
+        guard cgi else { return [] }
+        let connections = HTTPWorkload.cgi.map(\.connections).max() ?? 16
+        return ["--cgi-bin", cgiBin, "--cgi-max", "\(2 * connections)"]
     }
 
     /// `path` from the root: the servers run in other folders.
