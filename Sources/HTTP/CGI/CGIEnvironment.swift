@@ -8,13 +8,13 @@ enum CGIEnvironment {
     /// knows, and one `HTTP_*` variable per request field name (section
     /// 4.1.18: upper case, `-` as `_`, repeated fields joined with `, `),
     /// but for the fields a script must not see or could be fooled by:
-    /// see `protocolVariable(name:)` and `isSafeValue(_:)`. AUTH_TYPE and
+    /// see `variableName(forField:)` and `isSafeValue(_:)`. AUTH_TYPE and
     /// REMOTE_USER are absent (the server authenticates no one),
     /// REMOTE_HOST is REMOTE_ADDR (section 4.1.9 allows it: no DNS look-up
     /// per request), and REDIRECT_STATUS=200 tells php-cgi that a server,
     /// not a visitor, started it.
     static func variables(for facts: CGIRequestFacts) -> [String: String] {
-        var variables = protocolVariables(for: facts)
+        var variables = bodyVariables(for: facts)
         for (name, value) in headerVariables(facts.fields) { variables[name] = value }
         variables["GATEWAY_INTERFACE"] = "CGI/1.1"
         variables["SERVER_SOFTWARE"] = facts.serverSoftware
@@ -44,7 +44,7 @@ enum CGIEnvironment {
     /// CONTENT_LENGTH and CONTENT_TYPE (sections 4.1.2 and 4.1.3): set
     /// only when the request has a body, resp. a Content-Type that passes
     /// `isSafeValue(_:)`.
-    private static func protocolVariables(for facts: CGIRequestFacts) -> [String: String] {
+    private static func bodyVariables(for facts: CGIRequestFacts) -> [String: String] {
         var variables: [String: String] = [:]
         if let length = facts.contentLength { variables["CONTENT_LENGTH"] = String(length) }
         if let type = facts.fields.first("content-type"), isSafeValue(type) { variables["CONTENT_TYPE"] = type }

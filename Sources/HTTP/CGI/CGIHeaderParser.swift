@@ -91,9 +91,9 @@ struct CGIHeaderParser {
         case refused(String)
     }
 
-    /// Reads one line, without its LF.
-    private mutating func readLine(_ withEnd: UnsafeRawBufferPointer) -> LineOutcome {
-        var line = withEnd
+    /// Reads one line, given without its LF (a CR before it is dropped here).
+    private mutating func readLine(_ withoutLineFeed: UnsafeRawBufferPointer) -> LineOutcome {
+        var line = withoutLineFeed
         if line.last == 0x0D { line = UnsafeRawBufferPointer(rebasing: line.dropLast()) }
         guard !line.isEmpty else { return .end }
         fieldCount += 1
