@@ -24,7 +24,8 @@ struct WireError: Error, CustomStringConvertible {
 
 /// A raw HTTP/1.1 connection to the server under test: requests go out as
 /// the test wrote them, byte for byte, and responses are read by their
-/// Content-Length (the server sends one on every response with a body).
+/// Content-Length, their chunks (a CGI script's body without a length), or
+/// to the close (one for an HTTP/1.0 client).
 final class WireClient {
     let socket: TestSocket
     private var buffer: [UInt8] = []
@@ -42,8 +43,9 @@ final class WireClient {
     func send(_ text: String) throws { try socket.sendAll(Array(text.utf8)) }
     func send(_ bytes: [UInt8]) throws { try socket.sendAll(bytes) }
 
-    /// Reads one response; `head` says it answers a HEAD request (no body).
-    func response(head: Bool = false, seconds: Int = 5) throws -> WireResponse {
+    /// Reads one response; `head` says it answers a HEAD request (no body),
+    /// `untilClose` that a body without a length ends with the connection.
+    func response(head: Bool = false, untilClose: Bool = false, seconds: Int = 5) throws -> WireResponse {
         let end = try fill(until: { buffer in Self.find([13, 10, 13, 10], in: buffer) }, seconds: seconds)
         let headBytes = Array(buffer[..<end])
         buffer.removeFirst(end + 4)
@@ -60,14 +62,81 @@ final class WireClient {
                 (String(line[..<colon]), line[line.index(after: colon)...].trimmingCharacters(in: [" ", "\t"])))
         }
         let length = fields.first { $0.name.lowercased() == "content-length" }.flatMap { Int($0.value) }
+        let chunked = fields.contains { $0.name.lowercased() == "transfer-encoding" && $0.value == "chunked" }
         var body: [UInt8] = []
         if !head && status != 304 && status != 204 && status >= 200 {
-            guard let length else { throw WireError("a response without Content-Length: \(statusLine)") }
-            _ = try fill(until: { $0.count >= length ? length : nil }, seconds: seconds)
-            body = Array(buffer[..<length])
-            buffer.removeFirst(length)
+            if chunked {
+                body = try chunks(seconds: seconds)
+            } else if let length {
+                _ = try fill(until: { $0.count >= length ? length : nil }, seconds: seconds)
+                body = Array(buffer[..<length])
+                buffer.removeFirst(length)
+            } else if untilClose {
+                do {
+                    _ = try fill(until: { _ in nil }, seconds: seconds)
+                } catch  where sawEndOfStream {}
+                body = buffer
+                buffer = []
+            } else {
+                throw WireError("a response without Content-Length: \(statusLine)")
+            }
         }
         return WireResponse(status: status, statusLine: statusLine, fields: fields, body: body)
+    }
+
+    /// A chunked body (RFC 9112 section 7.1), its chunks joined.
+    private func chunks(seconds: Int) throws -> [UInt8] {
+        var body: [UInt8] = []
+        while true {
+            let lineEnd = try fill(until: { Self.find([13, 10], in: $0) }, seconds: seconds)
+            let sizeText = String(decoding: buffer[..<lineEnd], as: UTF8.self)
+            guard let size = Int(sizeText.prefix { $0 != ";" }, radix: 16) else {
+                throw WireError("not a chunk size: \(sizeText.debugDescription)")
+            }
+            buffer.removeFirst(lineEnd + 2)
+            if size == 0 {
+                let end = try fill(until: { Self.find([13, 10], in: $0) }, seconds: seconds)
+                guard end == 0 else { throw WireError("trailer fields after the last chunk") }
+                buffer.removeFirst(2)
+                return body
+            }
+            _ = try fill(until: { $0.count >= size + 2 ? size : nil }, seconds: seconds)
+            guard buffer[size] == 13, buffer[size + 1] == 10 else { throw WireError("a chunk without its CRLF") }
+            body += buffer[..<size]
+            buffer.removeFirst(size + 2)
+        }
+    }
+
+    /// Reads a chunked body after `response(head: true)` without keeping
+    /// it: returns its length, calling `progress` about every MiB.
+    func streamedBody(seconds: Int = 10, progress: () -> Void) throws -> Int {
+        var total = 0
+        var sinceProgress = 0
+        while true {
+            let lineEnd = try fill(until: { Self.find([13, 10], in: $0) }, seconds: seconds)
+            guard let size = Int(String(decoding: buffer[..<lineEnd], as: UTF8.self), radix: 16) else {
+                throw WireError("not a chunk size")
+            }
+            buffer.removeFirst(lineEnd + 2)
+            if size == 0 {
+                _ = try fill(until: { $0.count >= 2 ? 2 : nil }, seconds: seconds)
+                buffer.removeFirst(2)
+                return total
+            }
+            var left = size + 2
+            while left > 0 {
+                if buffer.isEmpty { _ = try fill(until: { $0.isEmpty ? nil : 0 }, seconds: seconds) }
+                let taken = min(left, buffer.count)
+                buffer.removeFirst(taken)
+                left -= taken
+            }
+            total += size
+            sinceProgress += size
+            if sinceProgress >= 1 << 20 {
+                sinceProgress = 0
+                progress()
+            }
+        }
     }
 
     /// Whether the server closes the connection (end of stream) within
