@@ -78,6 +78,13 @@ import Testing
             #expect(posted["PATH_INFO"] == "" && posted["PATH_TRANSLATED"] == nil)
             #expect(post.text.hasSuffix("stdin:\n" + form))
 
+            // A client that asks first gets 100 Continue, then sends the body.
+            try client.send(
+                "POST /cgi-bin/env.sh HTTP/1.1\r\nHost: localhost\r\nExpect: 100-continue\r\nContent-Length: 4\r\n\r\n")
+            #expect(try client.response().status == 100)
+            try client.send("wait")
+            #expect(try client.response().text.hasSuffix("stdin:\nwait"))
+
             try client.send(
                 "POST /cgi-bin/env.sh HTTP/1.1\r\nHost: localhost\r\nTransfer-Encoding: chunked\r\n\r\n"
                     + "5\r\nfirst\r\n7;ext=1\r\n, secon\r\n1\r\nd\r\n0\r\n\r\n")
