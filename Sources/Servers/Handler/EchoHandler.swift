@@ -9,9 +9,9 @@ public struct EchoHandler: StreamHandler, DatagramHandler {
     public func received(
         _ datagram: UnsafeRawBufferPointer, from sender: SocketAddress,
         output: inout [UInt8]
-    ) -> Bool {
+    ) -> DatagramReply {
         output.append(contentsOf: datagram)
-        return true
+        return .now
     }
 }
 

@@ -57,9 +57,24 @@ public enum SessionAction: Sendable, Equatable {
     case close
 }
 
-/// What a server does with one datagram.
+/// What a server does with one datagram. It may be called from several
+/// threads at once (one per worker socket), and by any datagram model.
 public protocol DatagramHandler: Sendable {
-    /// A datagram from `sender`: append the reply to `output` and return
-    /// true to send it (an empty reply is a datagram too), false to stay silent.
-    func received(_ datagram: UnsafeRawBufferPointer, from sender: SocketAddress, output: inout [UInt8]) -> Bool
+    /// A datagram from `sender`: append the reply to `output` and say
+    /// whether and when it goes back (an empty reply is a datagram too).
+    func received(_ datagram: UnsafeRawBufferPointer, from sender: SocketAddress, output: inout [UInt8])
+        -> DatagramReply
+}
+
+/// Whether a handler's reply is sent, and when.
+public enum DatagramReply: Sendable, Equatable {
+    /// No reply.
+    case none
+    /// The reply goes back at once.
+    case now
+    /// The reply goes back after this delay (a lab server simulating a slow
+    /// network): the server holds it meanwhile and goes on receiving. Held
+    /// replies are bounded (`DelayedReplies.capacity`); past the bound one is
+    /// dropped, as a congested network would.
+    case after(Duration)
 }
