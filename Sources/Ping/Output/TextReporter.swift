@@ -147,21 +147,16 @@ public struct TextReporter: PingReporter {
     /// The statistics block, from the blank line before `---` on.
     public static func summary(_ summary: PingSummary) -> String {
         let s = summary.statistics
-        var text = "\n--- \(summary.target.name) ping statistics ---\n"
-        text += "\(s.transmitted) packets transmitted, \(s.received) received"
-        if s.duplicates > 0 { text += ", +\(s.duplicates) duplicates" }
-        if s.corrupted > 0 { text += ", +\(s.corrupted) corrupted" }
-        if s.errors > 0 { text += ", +\(s.errors) errors" }
-        if s.transmitted > 0 {
-            text += ", \(NumberText.loss(s.lossPercent))% packet loss, time \(summary.elapsedMilliseconds)ms"
-        }
+        var text = SummaryText.title(host: summary.target.name, tool: "ping")
+        text += SummaryText.counts(
+            transmitted: s.transmitted, received: s.received,
+            additions: [(s.duplicates, "duplicates"), (s.corrupted, "corrupted"), (s.errors, "errors")],
+            lossPercent: s.lossPercent, elapsedMilliseconds: summary.elapsedMilliseconds)
         text += "\n"
         var comma = ""
         let timed = s.received > 0 && summary.timed && !s.samples.isEmpty
-        if timed, let average = s.average, let deviation = s.meanDeviation {
-            text +=
-                "rtt min/avg/max/mdev = \(NumberText.milliseconds(s.minimum))/\(NumberText.milliseconds(average))"
-                + "/\(NumberText.milliseconds(s.maximum))/\(NumberText.milliseconds(deviation)) ms"
+        if timed, let roundTrips = SummaryText.minimumAverageMaximum(s.roundTrips) {
+            text += roundTrips
             comma = ", "
         }
         if s.pipeSize > 1 {
@@ -174,11 +169,8 @@ public struct TextReporter: PingReporter {
             text += "\(comma)ipg/ewma \(NumberText.milliseconds(gap))/\(NumberText.milliseconds(average)) ms"
         }
         text += "\n"
-        if timed, let ranks = s.percentiles([50, 90, 99]) {
-            let (p50, p90, p99) = (ranks[0], ranks[1], ranks[2])
-            text +=
-                "rtt p50/p90/p99/jitter = \(NumberText.milliseconds(p50))/\(NumberText.milliseconds(p90))"
-                + "/\(NumberText.milliseconds(p99))/\(NumberText.milliseconds(s.jitter ?? 0)) ms\n"
+        if timed, let percentiles = SummaryText.percentiles(s.roundTrips, withJitter: true) {
+            text += percentiles
         }
         return text
     }
