@@ -130,6 +130,7 @@ let package = Package(
             dependencies: [
                 "Bench",
                 "HTTP",
+                "Ping",
                 "Protocols",
                 "Servers",
                 "SocketCore",

@@ -1,0 +1,126 @@
+/// Every probe of a run and what became of it, so that each reply is
+/// matched to the probe it names and to nothing else: a reply after its
+/// probe's timeout is late (never counted for a later probe), a second
+/// reply is a duplicate, a reply naming a probe never sent, or not being
+/// what that probe carried, is unmatched.
+///
+/// One entry per probe sent, indexed by sequence number: replies are
+/// matched by the number they carry, however late they come.
+struct UDPProbeTable {
+    enum State: UInt8 {
+        case pending, answered, timedOut, unreachable
+    }
+
+    private struct Entry {
+        var sentAt: Int64
+        var wallMicroseconds: Int64
+        var state: State
+    }
+
+    private var entries: [Entry] = []
+    /// No probe before this index is pending: timeouts are found from here.
+    private var firstPossiblyPending = 0
+    /// How many probes are pending.
+    private(set) var pendingCount = 0
+    /// The padded size of every probe (see `UDPProbeText`).
+    let size: Int
+
+    init(size: Int) { self.size = size }
+
+    /// Probes recorded so far; the next one is numbered `count + 1`.
+    var count: Int { entries.count }
+
+    /// Records probe `count + 1`, sent at `sentAt` (monotonic ns) and
+    /// `wallMicroseconds`; returns its bytes.
+    mutating func add(sentAt: Int64, wallMicroseconds: Int64) -> [UInt8] {
+        entries.append(Entry(sentAt: sentAt, wallMicroseconds: wallMicroseconds, state: .pending))
+        pendingCount += 1
+        return bytes(of: entries.count - 1)
+    }
+
+    /// What a reply was, for the probe it names.
+    enum Match: Equatable {
+        /// The first reply to a probe still waited for: its round trip (µs).
+        case answer(sequence: UInt64, roundTrip: Int)
+        /// A reply to a probe whose timeout (or unreachable) was reported.
+        case late(sequence: UInt64, roundTrip: Int)
+        /// Another reply to a probe already answered.
+        case duplicate(sequence: UInt64, roundTrip: Int)
+        /// A reply naming a probe never sent, or not a probe's text at all.
+        case unknown(sequence: UInt64?)
+        /// A reply naming probe `sequence` that is not what it carried.
+        case mismatched(sequence: UInt64)
+    }
+
+    /// Matches `reply`, arrived at `arrival` (monotonic ns), and notes an
+    /// answer or a late reply in its probe's entry.
+    mutating func match(_ reply: UnsafeRawBufferPointer, arrival: Int64) -> Match {
+        guard let sequence = UDPProbeText.sequence(in: reply) else { return .unknown(sequence: nil) }
+        guard sequence >= 1, sequence <= UInt64(entries.count) else { return .unknown(sequence: sequence) }
+        let index = Int(sequence - 1)
+        guard UDPProbeText.matches(reply, bytes(of: index)) else { return .mismatched(sequence: sequence) }
+        // A stamp from before the send (not on one clock) counts as 0.
+        let roundTrip = Int(max(0, arrival - entries[index].sentAt) / 1000)
+        switch entries[index].state {
+        case .pending:
+            entries[index].state = .answered
+            pendingCount -= 1
+            return .answer(sequence: sequence, roundTrip: roundTrip)
+        case .timedOut, .unreachable:
+            // Marked answered, so that its copies are duplicates, not late.
+            entries[index].state = .answered
+            return .late(sequence: sequence, roundTrip: roundTrip)
+        case .answered:
+            return .duplicate(sequence: sequence, roundTrip: roundTrip)
+        }
+    }
+
+    /// The probes sent at or before `now - timeout` and still pending, in
+    /// order, now marked timed out.
+    mutating func expire(now: Int64, timeout: Int64) -> [UInt64] {
+        var expired: [UInt64] = []
+        // Probes go out in order with one timeout: their deadlines are in order too.
+        while firstPossiblyPending < entries.count {
+            let entry = entries[firstPossiblyPending]
+            if entry.state == .pending {
+                guard now - entry.sentAt >= timeout else { break }
+                entries[firstPossiblyPending].state = .timedOut
+                pendingCount -= 1
+                expired.append(UInt64(firstPossiblyPending + 1))
+            }
+            firstPossiblyPending += 1
+        }
+        return expired
+    }
+
+    /// When the oldest pending probe times out (monotonic ns); nil when none is pending.
+    func nextDeadline(timeout: Int64) -> Int64? {
+        guard pendingCount > 0 else { return nil }
+        var index = firstPossiblyPending
+        while index < entries.count, entries[index].state != .pending { index += 1 }
+        return index < entries.count ? entries[index].sentAt + timeout : nil
+    }
+
+    /// Marks the latest pending probe unreachable and returns its number:
+    /// an ICMP port unreachable comes back within a round trip of the probe
+    /// that caused it, so it is the newest still waited for. `excluding`
+    /// names a probe recorded but not yet sent.
+    mutating func markLatestPendingUnreachable(excluding: UInt64? = nil) -> UInt64? {
+        guard pendingCount > 0 else { return nil }
+        var index = entries.count - 1
+        while index >= firstPossiblyPending {
+            if entries[index].state == .pending, UInt64(index + 1) != excluding {
+                entries[index].state = .unreachable
+                pendingCount -= 1
+                return UInt64(index + 1)
+            }
+            index -= 1
+        }
+        return nil
+    }
+
+    private func bytes(of index: Int) -> [UInt8] {
+        UDPProbeText.bytes(
+            sequence: UInt64(index + 1), wallMicroseconds: entries[index].wallMicroseconds, size: size)
+    }
+}
