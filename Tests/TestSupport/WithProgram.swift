@@ -11,9 +11,10 @@ import SystemPackage
 /// `ownProcessGroup` the program starts a process group of its own and every
 /// signal goes to that group: a `socat ...,fork` server's children outlive
 /// their parent otherwise.
+/// `environment` adds to (or replaces in) the environment it inherits.
 public func withProgram<Value: Sendable>(
     _ executable: FilePath, _ arguments: [String], launcher: [String] = [], ownProcessGroup: Bool = false,
-    _ body: (LiveProcess) async throws -> Value
+    environment: [String: String] = [:], _ body: (LiveProcess) async throws -> Value
 ) async throws -> (value: Value, outcome: LiveOutcome) {
     ignoreSIGPIPEInTests()
     let command = launcher + [executable.string] + arguments
@@ -22,6 +23,8 @@ public func withProgram<Value: Sendable>(
     let result = try await run(
         .path(FilePath(command[0])),
         arguments: Arguments(Array(command.dropFirst())),
+        environment: .inherit.updating(
+            Dictionary(uniqueKeysWithValues: environment.map { (Environment.Key(stringLiteral: $0.key), $0.value) })),
         platformOptions: options,
         input: .none,
         output: .sequence,

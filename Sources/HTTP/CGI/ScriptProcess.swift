@@ -29,8 +29,10 @@ final class ScriptProcess {
     private(set) var errorsEnded = false
     private var endSeen = false
     private var stopped = false
-    /// Where the script's output and error output are read into.
-    private let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: ScriptExchange.readSize, alignment: 16)
+    /// Where the script's output and error output are read into; made
+    /// once the script runs (a failed start, which never reaches `deinit`,
+    /// has nothing to free).
+    private let buffer: UnsafeMutableRawBufferPointer
 
     /// Why a script could not be started: the status to answer and the
     /// error-log line's explanation.
@@ -50,14 +52,17 @@ final class ScriptProcess {
             standardInput: body.map { .descriptor($0.descriptor) } ?? .nullDevice, standardOutput: .pipe,
             standardError: .pipe)
         request.argumentZero = path
+        let child: SpawnedProcess
         do {
             child = try SpawnedProcess.spawn(request)
         } catch {
             throw Self.explain(error, path: path)
         }
+        let output = child.standardOutput!
+        let errors = child.standardError!
+        let endNotice: ProcessEndNotice
+        let readiness: ReadinessGroup
         do {
-            output = child.standardOutput!
-            errors = child.standardError!
             endNotice = try ProcessEndNotice(child: child.pid)
             readiness = try ReadinessGroup()
             for end in [output, errors] {
@@ -69,6 +74,12 @@ final class ScriptProcess {
             child.endGroup()
             throw StartFailure(status: .internalServerError, reason: "cannot watch the script: \(error)")
         }
+        self.child = child
+        self.output = output
+        self.errors = errors
+        self.endNotice = endNotice
+        self.readiness = readiness
+        buffer = .allocate(byteCount: ScriptExchange.readSize, alignment: 16)
     }
 
     /// The process that made itself a child subreaper (pid), so that what a

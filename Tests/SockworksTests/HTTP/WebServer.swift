@@ -19,11 +19,12 @@ let webModels = ServerModel.allCases.filter { $0 != .epollC }
 /// with it.
 func withWebServer<Result: Sendable>(
     _ model: ServerModel, root: String, _ extra: [String] = [], descriptorLimit: Int? = nil,
-    _ body: (WebServer) async throws -> Result
+    environment: [String: String] = [:], _ body: (WebServer) async throws -> Result
 ) async throws -> (value: Result, outcome: LiveOutcome) {
     let launcher = descriptorLimit.map { ["/usr/bin/prlimit", "--nofile=\($0):\($0)", "--"] } ?? []
     let arguments = ["serve", "http", "--root", root] + model.serverArguments(extra)
-    return try await withProgram(sockworksExecutable(), arguments, launcher: launcher) { process in
+    return try await withProgram(sockworksExecutable(), arguments, launcher: launcher, environment: environment) {
+        process in
         // Generous: the suites start a server per model and case at once,
         // and under AddressSanitizer a start on a loaded machine is slow.
         let line = try await process.firstLine(timeout: .seconds(60))
