@@ -19,7 +19,8 @@ final class EventFormatTests: XCTestCase {
             "[1764612345.123456] client alpha heartbeat 3, delay -1.500 ms\n")
         XCTAssertEqual(
             EventFormat.text.render(event(.lost(sequences: 4...6))), "[1764612345.123456] client alpha lost 4-6 (3)\n")
-        XCTAssertEqual(EventFormat.text.render(event(.lost(sequences: 4...4))), "[1764612345.123456] client alpha lost 4\n")
+        XCTAssertEqual(
+            EventFormat.text.render(event(.lost(sequences: 4...4))), "[1764612345.123456] client alpha lost 4\n")
         XCTAssertEqual(
             EventFormat.text.render(
                 event(.stopped(lastSequence: 9, silence: .milliseconds(3012), deadAfter: .seconds(3)))),

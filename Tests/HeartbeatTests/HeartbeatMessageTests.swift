@@ -17,7 +17,8 @@ final class HeartbeatMessageTests: XCTestCase {
     }
 
     func testParsesWhatItEncodes() {
-        let message = HeartbeatMessage(sequence: 987_654, sentAt: UnixTime(microseconds: 1_700_000_000_123_456), id: "a.b-c")
+        let message = HeartbeatMessage(
+            sequence: 987_654, sentAt: UnixTime(microseconds: 1_700_000_000_123_456), id: "a.b-c")
         XCTAssertEqual(message.encoded.withUnsafeBytes { HeartbeatMessage.parse($0) }, message)
     }
 

@@ -4,6 +4,6 @@ struct ServeCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "serve",
         abstract: "Run one of the classic servers.",
-        subcommands: [ServeEchoCommand.self, ServeHTTPCommand.self]
+        subcommands: [ServeEchoCommand.self, ServeHTTPCommand.self, ServeHeartbeatCommand.self]
     )
 }
