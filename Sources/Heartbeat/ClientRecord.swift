@@ -59,9 +59,12 @@ struct ClientRecord: Sendable {
             summary.received += 1
             return [.reordered(sequence: sequence, delayMicroseconds: delay)]
         }
-        // Back to 1, or an older number sent later than the newest one: a
-        // new run of the client. (A duplicate carries its original TIME.)
-        if sequence == 1 && highest > 1 || message.sentAt > highestSentAt {
+        // An older number sent later than the newest one: a new run of the
+        // client, back to 1 (or further on, its first heartbeats lost). A
+        // duplicate carries its original TIME, so a late copy of heartbeat 1
+        // is no restart. (A client whose clock was set back between two runs
+        // is taken for duplicates until it passes its old numbers.)
+        if message.sentAt > highestSentAt {
             var events: [HeartbeatEvent.Kind] = [.restarted(sequence: sequence, after: highest)]
             summary.restarts += 1
             missing.removeAll()
