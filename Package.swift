@@ -125,10 +125,14 @@ let package = Package(
                     .when(configuration: .release))
             ]
         ),
+        // The UDP heartbeat: the message, the sender's schedule, the
+        // monitor's per-client tracking and its events.
+        .target(name: "Heartbeat", dependencies: ["SocketCore", "Servers"]),
         .executableTarget(
             name: "sockworks",
             dependencies: [
                 "Bench",
+                "Heartbeat",
                 "HTTP",
                 "Ping",
                 "Protocols",
@@ -171,6 +175,7 @@ let package = Package(
                 .product(name: "SystemPackage", package: "swift-system"),
             ]
         ),
+        .testTarget(name: "HeartbeatTests", dependencies: ["Heartbeat", "SocketCore"]),
         .testTarget(
             name: "StreamsTests",
             dependencies: ["Streams", "SocketCore", .product(name: "SystemPackage", package: "swift-system")]

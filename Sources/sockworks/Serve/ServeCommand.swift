@@ -4,6 +4,8 @@ struct ServeCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "serve",
         abstract: "Run one of the classic servers.",
-        subcommands: [ServeEchoCommand.self, ServeHTTPCommand.self, ServeUDPPingCommand.self]
+        subcommands: [
+            ServeEchoCommand.self, ServeHTTPCommand.self, ServeUDPPingCommand.self, ServeHeartbeatCommand.self,
+        ]
     )
 }
