@@ -34,6 +34,9 @@ struct ServeHeartbeatCommand: ParsableCommand {
     @Flag(help: "One JSON object per line and per event.")
     var json = false
 
+    @Option(help: "info, or debug to log every malformed datagram.")
+    var logLevel: LogLevel = .info
+
     @OptionGroup(title: "Running as a service")
     var service: ServiceOptions
 
@@ -49,6 +52,7 @@ struct ServeHeartbeatCommand: ParsableCommand {
     }
 
     func run() throws {
+        ServerLog.showsDebug = logLevel == .debug
         var configuration = ServiceConfiguration(
             name: "heartbeat monitor", address: SocketAddress(IPAddress(host)!, port: port), transport: .datagram)
         service.apply(to: &configuration)
