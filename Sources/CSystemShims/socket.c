@@ -2,6 +2,7 @@
 #include "system_shims.h"
 
 #include <errno.h>
+#include <stddef.h>
 #include <sys/socket.h>
 
 _Static_assert(sizeof(socklen_t) == sizeof(unsigned int), "socklen_t is declared as unsigned int in the header");
@@ -9,4 +10,18 @@ _Static_assert(sizeof(socklen_t) == sizeof(unsigned int), "socklen_t is declared
 int shim_accept4(int fd, struct sockaddr *address, unsigned int *length, int flags) {
   int accepted = accept4(fd, address, length, flags);
   return accepted >= 0 ? accepted : -errno;
+}
+
+/* The layout Swift mirrors in `DatagramBatch` (a msghdr, then the byte count). */
+_Static_assert(sizeof(struct mmsghdr) == 64, "struct mmsghdr is 64 bytes on 64-bit Linux");
+_Static_assert(offsetof(struct mmsghdr, msg_len) == sizeof(struct msghdr), "msg_len follows the msghdr");
+
+int shim_recvmmsg(int fd, void *messages, unsigned int count, int flags) {
+  int received = recvmmsg(fd, messages, count, flags, NULL);
+  return received >= 0 ? received : -errno;
+}
+
+int shim_sendmmsg(int fd, void *messages, unsigned int count, int flags) {
+  int sent = sendmmsg(fd, messages, count, flags);
+  return sent >= 0 ? sent : -errno;
 }

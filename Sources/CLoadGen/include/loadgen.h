@@ -67,8 +67,9 @@ uint64_t lg_percentile(const uint64_t *sorted, size_t count, double q);
  * comparison sort of millions of samples). `scratch` holds `count` too. */
 void lg_sort_samples(uint64_t *samples, uint64_t *scratch, size_t count);
 
-/* The HTTP mode, declared beside: one header for Swift's module to import,
+/* The HTTP and datagram modes, declared beside: one header for Swift's module to import,
  * so that a build folder made before the mode existed picks it up. */
 #include "loadgen_http.h"
+#include "loadgen_udp.h"
 
 #endif

@@ -24,6 +24,16 @@ struct sockaddr;
 int shim_accept4(int fd, struct sockaddr *address, unsigned int *length, int flags);
 
 /*
+ * recvmmsg(2) and sendmmsg(2) (GNU extensions): up to `count` datagrams in
+ * one call. `messages` is an array of `struct mmsghdr` (64 bytes each: a
+ * msghdr, then the byte count), which SocketCore lays out itself. recvmmsg
+ * is given no timeout. Return how many datagrams were received or sent, or
+ * a negative errno.
+ */
+int shim_recvmmsg(int fd, void *messages, unsigned int count, int flags);
+int shim_sendmmsg(int fd, void *messages, unsigned int count, int flags);
+
+/*
  * prctl(PR_SET_CHILD_SUBREAPER) (prctl is variadic): orphaned descendants
  * are re-parented to the calling process instead of to init, so it can reap
  * them and wait for them. Returns 0 or a negative errno.

@@ -29,6 +29,9 @@ struct ServeEchoCommand: ParsableCommand {
     @Flag(help: "Serve datagrams (UDP, or a UNIX datagram socket with --unix).")
     var udp = false
 
+    @Flag(help: "With --udp: take up to 64 datagrams a call (recvmmsg/sendmmsg) on an event loop.")
+    var batch = false
+
     @Option(
         help: ArgumentHelp(
             "Server model for stream connections (default: iterative).",
@@ -37,7 +40,7 @@ struct ServeEchoCommand: ParsableCommand {
 
     @Option(
         help:
-            "Workers: processes of the prefork model (default: one per online CPU), loops of the epoll models (default: 1)."
+            "Workers: processes of the prefork model (default: one per online CPU), loops of the epoll models, UDP sockets with --udp (default: 1)."
     )
     var workers: Int?
 
@@ -60,9 +63,13 @@ struct ServeEchoCommand: ParsableCommand {
             throw ValidationError(
                 "--model \(model.rawValue) is for stream servers; --udp serves datagrams in one thread")
         }
+        if batch && !udp { throw ValidationError("--batch applies to --udp only") }
         if let workers {
-            guard (model ?? .iterative).hasWorkers else {
-                throw ValidationError("--workers applies to the prefork, epoll and epoll-c models only")
+            guard udp || (model ?? .iterative).hasWorkers else {
+                throw ValidationError("--workers applies to --udp and the prefork, epoll and epoll-c models only")
+            }
+            if udp && unix != nil && workers > 1 {
+                throw ValidationError("--workers above 1 needs UDP (SO_REUSEPORT), not a UNIX socket")
             }
             guard (1...256).contains(workers) else { throw ValidationError("--workers must be in 1...256") }
         }
@@ -81,14 +88,16 @@ struct ServeEchoCommand: ParsableCommand {
         configuration.grace = .milliseconds(Int64(grace * 1000))
         // The epoll models' further workers bind their own listeners to this
         // port, which SO_REUSEPORT on every one of them allows.
-        configuration.reusePort = (model?.needsReusePort ?? false) && (workers ?? 1) > 1
+        configuration.reusePort = (udp || (model?.needsReusePort ?? false)) && (workers ?? 1) > 1
         service.apply(to: &configuration)
         let model = model ?? .iterative
-        let workers = workers ?? model.defaultWorkers
-        try ServiceBootstrap(configuration).run(description: udp ? "datagram" : "\(model.rawValue) model") {
+        let workers = workers ?? (udp ? 1 : model.defaultWorkers)
+        let description = udp ? (batch ? "batched datagram" : "datagram") : "\(model.rawValue) model"
+        try ServiceBootstrap(configuration).run(description: description) {
             socket, control throws(ServerError) in
             if udp {
-                DatagramServer(handler: EchoHandler(), control: control).run(socket: socket)
+                try DatagramService.run(
+                    handler: EchoHandler(), socket: socket, control: control, batched: batch, workers: workers)
             } else {
                 try model.serveEcho(listener: socket, control: control, workers: workers)
             }

@@ -1,0 +1,275 @@
+/*
+ * The datagram mode's run: sockets, slots, timeouts, the measured window,
+ * on sockcore's event loop (one thread).
+ */
+#define _GNU_SOURCE
+#include "clock.h"
+#include "loadgen.h"
+#include "loadgen_udp.h"
+#include "window.h"
+
+#include <errno.h>
+#include <sockcore.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+/* Datagrams read per socket per wake-up at most, so that the timeout
+ * sweep and the window's timers run under any load. */
+#define RECEIVES_PER_WAKE 256
+
+struct slot {
+  uint64_t sequence; /* of the datagram in flight, or of the last one */
+  uint64_t sent_ns;
+  bool in_flight;
+};
+
+struct run;
+
+struct udp_socket {
+  struct run *run;
+  uint32_t index;
+  int fd;
+  sc_watch_id id;
+  uint64_t next_sequence;
+  struct slot *slots;
+};
+
+struct run {
+  const lg_udp_config *config;
+  sc_loop *loop;
+  struct udp_socket *sockets;
+  lg__window window;
+  lg_udp_result *result;
+  sc_watch_id sweep_timer;
+  uint64_t *samples;
+  size_t sample_count, sample_capacity;
+  int error; /* an allocation failure that ends the run */
+  uint8_t out[LG_UDP_MAX_SIZE];
+  uint8_t in[LG_UDP_MAX_SIZE + 1]; /* one more: a longer reply shows */
+};
+
+static bool measuring(const struct run *run) { return run->window.phase == MEASURING; }
+
+/* The datagram of `sequence` in `slot` of socket `s`: the header, then
+ * lg_pattern_byte of the socket and sequence. */
+static void fill(const struct run *run, uint32_t socket, uint32_t slot, uint64_t sequence, uint8_t *bytes) {
+  memcpy(bytes, &socket, 4);
+  memcpy(bytes + 4, &slot, 4);
+  memcpy(bytes + 8, &sequence, 8);
+  for (uint32_t offset = LG_UDP_HEADER; offset < run->config->size; offset++)
+    bytes[offset] = lg_pattern_byte(socket, sequence, offset);
+}
+
+/* Sends a new datagram from `slot`. A send the kernel refuses (a full
+ * buffer, a refused port reported late) leaves the datagram to time out. */
+static void send_slot(struct udp_socket *s, uint32_t index) {
+  struct run *run = s->run;
+  struct slot *slot = &s->slots[index];
+  slot->sequence = ++s->next_sequence;
+  slot->sent_ns = lg__now_ns();
+  slot->in_flight = true;
+  fill(run, s->index, index, slot->sequence, run->out);
+  ssize_t sent;
+  do
+    sent = send(s->fd, run->out, run->config->size, MSG_DONTWAIT);
+  while (sent < 0 && errno == EINTR);
+}
+
+static void keep_sample(struct run *run, uint64_t ns) {
+  if (run->sample_count == run->sample_capacity) {
+    size_t grown = run->sample_capacity ? run->sample_capacity * 2 : 65536;
+    uint64_t *samples = realloc(run->samples, grown * sizeof *samples);
+    if (samples == NULL) {
+      run->error = -ENOMEM;
+      sc_loop_stop(run->loop);
+      return;
+    }
+    run->samples = samples;
+    run->sample_capacity = grown;
+  }
+  run->samples[run->sample_count++] = ns;
+}
+
+/* One reply of `length` bytes in run->in: matched to its slot by the
+ * header, checked against the pattern, and the slot sends the next. */
+static void on_reply(struct udp_socket *s, size_t length) {
+  struct run *run = s->run;
+  uint32_t socket, index;
+  uint64_t sequence;
+  if (length < LG_UDP_HEADER) {
+    if (measuring(run))
+      run->result->stray++;
+    return;
+  }
+  memcpy(&socket, run->in, 4);
+  memcpy(&index, run->in + 4, 4);
+  memcpy(&sequence, run->in + 8, 8);
+  if (socket != s->index || index >= run->config->depth || !s->slots[index].in_flight ||
+      s->slots[index].sequence != sequence) {
+    if (measuring(run))
+      run->result->stray++;
+    return;
+  }
+  struct slot *slot = &s->slots[index];
+  slot->in_flight = false;
+  bool intact = length == run->config->size;
+  for (uint32_t offset = LG_UDP_HEADER; intact && offset < length; offset++)
+    intact = run->in[offset] == lg_pattern_byte(socket, sequence, offset);
+  if (measuring(run)) {
+    if (intact) {
+      run->result->requests++;
+      keep_sample(run, lg__now_ns() - slot->sent_ns);
+      if (run->config->request_limit && run->result->requests >= run->config->request_limit) {
+        lg__window_close(&run->window);
+        return;
+      }
+    } else {
+      run->result->corrupted++;
+    }
+  }
+  if (run->window.phase != DONE)
+    send_slot(s, index);
+}
+
+static void on_event(sc_loop *loop, sc_watch_id id, int fd, unsigned events, void *context) {
+  struct udp_socket *s = context;
+  for (int round = 0; round < RECEIVES_PER_WAKE && s->run->window.phase != DONE; round++) {
+    ssize_t n = recv(fd, s->run->in, sizeof s->run->in, MSG_DONTWAIT);
+    if (n < 0) {
+      /* EAGAIN: drained. ECONNREFUSED: an ICMP port unreachable for an
+       * earlier datagram (a connected socket reports it); that datagram
+       * times out. EINTR: read again. */
+      if (errno == EINTR || errno == ECONNREFUSED)
+        continue;
+      return;
+    }
+    on_reply(s, (size_t)n);
+  }
+}
+
+/* Every slot unanswered past the timeout is lost and sends again. */
+static void on_sweep(sc_loop *loop, sc_watch_id id, void *context) {
+  struct run *run = context;
+  uint64_t now = lg__now_ns();
+  for (unsigned i = 0; i < run->config->sockets; i++) {
+    struct udp_socket *s = &run->sockets[i];
+    for (uint32_t index = 0; index < run->config->depth; index++) {
+      struct slot *slot = &s->slots[index];
+      if (!slot->in_flight || now - slot->sent_ns < run->config->timeout_ns)
+        continue;
+      if (measuring(run))
+        run->result->lost++;
+      send_slot(s, index);
+    }
+  }
+}
+
+static bool valid(const lg_udp_config *config) {
+  return config && config->address && config->sockets >= 1 && config->sockets <= LG_UDP_MAX_SOCKETS &&
+         config->size >= LG_UDP_HEADER && config->size <= LG_UDP_MAX_SIZE && config->depth >= 1 &&
+         config->depth <= LG_MAX_DEPTH && config->timeout_ns > 0 && config->duration_ns > 0;
+}
+
+/* A UDP socket connected to the server: it receives only the server's
+ * datagrams, and send needs no address. */
+static int open_socket(struct run *run, struct udp_socket *s) {
+  const lg_udp_config *config = run->config;
+  s->fd = socket(config->address->sa_family, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+  if (s->fd < 0)
+    return -errno;
+  /* Room for every datagram in flight, of the largest size, either way. */
+  int buffer = (int)(config->depth * (config->size + 1024u));
+  if (buffer < 256 * 1024)
+    buffer = 256 * 1024;
+  setsockopt(s->fd, SOL_SOCKET, SO_RCVBUF, &buffer, sizeof buffer);
+  setsockopt(s->fd, SOL_SOCKET, SO_SNDBUF, &buffer, sizeof buffer);
+  if (connect(s->fd, config->address, config->address_length) < 0)
+    return -errno;
+  s->slots = calloc(config->depth, sizeof *s->slots);
+  if (s->slots == NULL)
+    return -ENOMEM;
+  return sc_loop_watch(run->loop, s->fd, SC_READABLE, on_event, s, &s->id);
+}
+
+static void finish_samples(struct run *run, int *rc) {
+  if (*rc != 0 || run->sample_count == 0)
+    return;
+  uint64_t *scratch = malloc(run->sample_count * sizeof *scratch);
+  if (scratch == NULL) {
+    *rc = -ENOMEM;
+    return;
+  }
+  lg_sort_samples(run->samples, scratch, run->sample_count);
+  free(scratch);
+  lg_udp_result *result = run->result;
+  result->p50_ns = lg_percentile(run->samples, run->sample_count, 0.50);
+  result->p90_ns = lg_percentile(run->samples, run->sample_count, 0.90);
+  result->p99_ns = lg_percentile(run->samples, run->sample_count, 0.99);
+  result->max_ns = run->samples[run->sample_count - 1];
+}
+
+int lg_udp_run(const lg_udp_config *config, lg_udp_result *result) {
+  if (!valid(config) || result == NULL)
+    return -EINVAL;
+  memset(result, 0, sizeof *result);
+  struct run *run = calloc(1, sizeof *run);
+  if (run == NULL)
+    return -ENOMEM;
+  run->config = config;
+  run->result = result;
+  run->window = (lg__window){
+      .warmup_ns = config->warmup_ns,
+      .duration_ns = config->duration_ns,
+      .report = config->window,
+      .report_context = config->window_context,
+      .window_ns = &result->window_ns,
+      .cpu_user_ns = &result->cpu_user_ns,
+      .cpu_system_ns = &result->cpu_system_ns,
+  };
+  run->sockets = calloc(config->sockets, sizeof *run->sockets);
+  int rc = run->sockets ? sc_loop_new(&run->loop) : -ENOMEM;
+  if (rc < 0) {
+    free(run->sockets);
+    free(run);
+    return rc;
+  }
+  run->window.loop = run->loop;
+  for (unsigned i = 0; i < config->sockets; i++)
+    run->sockets[i] = (struct udp_socket){.run = run, .index = i, .fd = -1};
+  for (unsigned i = 0; i < config->sockets && rc == 0; i++)
+    rc = open_socket(run, &run->sockets[i]);
+  if (rc == 0) {
+    /* The sweep runs a few times per timeout, so a loss is seen at most a
+     * quarter timeout late. */
+    uint64_t sweep = config->timeout_ns / 4 ? config->timeout_ns / 4 : 1;
+    rc = sc_loop_timer(run->loop, sweep, sweep, on_sweep, run, &run->sweep_timer);
+  }
+  if (rc == 0) {
+    /* No connecting phase: a datagram socket is ready at once. The connect
+     * timer the window cancels was never set (id 0 is no registration). */
+    lg__window_warm_up(&run->window);
+    for (unsigned i = 0; i < config->sockets; i++)
+      for (uint32_t index = 0; index < config->depth; index++)
+        send_slot(&run->sockets[i], index);
+    rc = sc_loop_run(run->loop, SC_RUN_DEFAULT);
+    if (rc == 0)
+      rc = run->error;
+  }
+  for (unsigned i = 0; i < config->sockets; i++) {
+    struct udp_socket *s = &run->sockets[i];
+    if (s->id)
+      sc_loop_unwatch(run->loop, s->id);
+    if (s->fd >= 0)
+      close(s->fd);
+    free(s->slots);
+  }
+  finish_samples(run, &rc);
+  sc_loop_free(run->loop);
+  free(run->samples);
+  free(run->sockets);
+  free(run);
+  return rc;
+}
