@@ -133,7 +133,16 @@ final class HeartbeatMonitorTests: XCTestCase {
     /// 100 clients of the test's own, without IDs (each known by its
     /// address), five heartbeats each, interleaved: each tracked, none lost.
     func testAHundredClientsAtOnce() async throws {
-        let outcome = try await withMonitor(["--json"]) { monitor, port in
+        try await hundredClients([])
+    }
+
+    /// The same monitor on the batched server with two sockets on the port.
+    func testAHundredClientsAtOnceBatched() async throws {
+        try await hundredClients(["--batch", "--workers", "2"])
+    }
+
+    private func hundredClients(_ receiving: [String]) async throws {
+        let outcome = try await withMonitor(["--json"] + receiving) { monitor, port in
             let clients = try (0..<100).map { _ in try TestSocket(type: Int32(SOCK_DGRAM.rawValue)) }
             defer { for client in clients { client.close() } }
             for client in clients {

@@ -37,6 +37,9 @@ struct ServeHeartbeatCommand: ParsableCommand {
     @Option(help: "info, or debug to log every malformed datagram.")
     var logLevel: LogLevel = .info
 
+    @OptionGroup(title: "Receiving")
+    var receiving: DatagramOptions
+
     @OptionGroup(title: "Running as a service")
     var service: ServiceOptions
 
@@ -55,17 +58,21 @@ struct ServeHeartbeatCommand: ParsableCommand {
         ServerLog.showsDebug = logLevel == .debug
         var configuration = ServiceConfiguration(
             name: "heartbeat monitor", address: SocketAddress(IPAddress(host)!, port: port), transport: .datagram)
+        configuration.reusePort = receiving.workers > 1
         service.apply(to: &configuration)
         let monitor = HeartbeatMonitor(
             deadAfter: deadAfter.map { .microseconds(Int64(($0 * 1e6).rounded())) }, format: json ? .json : .text)
-        try ServiceBootstrap(configuration).run(description: "datagram") { socket, control throws(ServerError) in
+        try ServiceBootstrap(configuration).run(description: receiving.description) {
+            socket, control throws(ServerError) in
             let ticker: PosixThread.Joinable
             do {
                 ticker = try PosixThread.start { Self.tick(monitor, until: control) }
             } catch {
                 throw ServerError("\(error)")
             }
-            DatagramServer(handler: monitor, control: control).run(socket: socket)
+            try DatagramService.run(
+                handler: monitor, socket: socket, control: control, batched: receiving.batch,
+                workers: receiving.workers)
             ticker.join()
             monitor.writeSummaries()
             ServerLog.write(

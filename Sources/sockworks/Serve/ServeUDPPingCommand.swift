@@ -38,6 +38,9 @@ struct ServeUDPPingCommand: ParsableCommand {
     @Option(help: "info, or debug to log every dropped datagram.")
     var logLevel: LogLevel = .info
 
+    @OptionGroup(title: "Receiving")
+    var receiving: DatagramOptions
+
     @OptionGroup(title: "Running as a service")
     var service: ServiceOptions
 
@@ -56,10 +59,14 @@ struct ServeUDPPingCommand: ParsableCommand {
         ServerLog.showsDebug = logLevel == .debug
         var configuration = ServiceConfiguration(
             name: "udpping server", address: SocketAddress(IPAddress(host)!, port: port), transport: .datagram)
+        configuration.reusePort = receiving.workers > 1
         service.apply(to: &configuration)
-        try ServiceBootstrap(configuration).run(description: "datagram") { socket, control throws(ServerError) in
+        try ServiceBootstrap(configuration).run(description: receiving.description) {
+            socket, control throws(ServerError) in
             let handler = UDPPingHandler(options: options, local: try? socket.localAddress)
-            DatagramServer(handler: handler, control: control).run(socket: socket)
+            try DatagramService.run(
+                handler: handler, socket: socket, control: control, batched: receiving.batch,
+                workers: receiving.workers)
             let counts = handler.counts
             ServerLog.write(
                 "udpping: received \(counts.received), dropped \(counts.dropped), answered \(counts.answered)")

@@ -6,8 +6,9 @@ import Testing
 @Suite struct ServeUDPPingTests {
     /// Upper-cased, to its sender, never longer than what came; bytes that
     /// are not lower-case letters unchanged.
-    @Test func repliesUpperCasedWithTheSameBytes() async throws {
-        let (_, outcome) = try await withLabServer("udpping", ["--loss", "0"]) { _, port in
+    @Test(arguments: [[], ["--batch"], ["--batch", "--workers", "2"]])
+    func repliesUpperCasedWithTheSameBytes(receiving: [String]) async throws {
+        let (_, outcome) = try await withLabServer("udpping", ["--loss", "0"] + receiving) { _, port in
             let client = try UDPTestClient(port: port)
             client.send("Ping 1 1764612345.123456 hello, world")
             #expect(
@@ -40,8 +41,10 @@ import Testing
     }
 
     /// Every reply of `--delay 30-40` comes after at least 30 ms.
-    @Test func delayedRepliesComeLate() async throws {
-        let (_, outcome) = try await withLabServer("udpping", ["--loss", "0", "--delay", "30-40"]) { _, port in
+    @Test(arguments: [[], ["--batch"]])
+    func delayedRepliesComeLate(receiving: [String]) async throws {
+        let (_, outcome) = try await withLabServer("udpping", ["--loss", "0", "--delay", "30-40"] + receiving) {
+            _, port in
             let client = try UDPTestClient(port: port)
             for probe in 1...5 {
                 let start = ContinuousClock.now
