@@ -7,6 +7,7 @@
 #include "loadgen.h"
 #include "loadgen_http.h"
 #include "response.h"
+#include "latency.h"
 #include "window.h"
 
 #include <errno.h>
@@ -299,20 +300,11 @@ static int make_request(struct run *run) {
 }
 
 static void finish_samples(struct run *run, int *rc) {
-  if (*rc != 0 || run->sample_count == 0)
+  if (*rc != 0)
     return;
-  uint64_t *scratch = malloc(run->sample_count * sizeof *scratch);
-  if (scratch == NULL) {
-    *rc = -ENOMEM;
-    return;
-  }
-  lg_sort_samples(run->samples, scratch, run->sample_count);
-  free(scratch);
   lg_http_result *result = run->result;
-  result->p50_ns = lg_percentile(run->samples, run->sample_count, 0.50);
-  result->p90_ns = lg_percentile(run->samples, run->sample_count, 0.90);
-  result->p99_ns = lg_percentile(run->samples, run->sample_count, 0.99);
-  result->max_ns = run->samples[run->sample_count - 1];
+  *rc = lg__summarise_latency(run->samples, run->sample_count, &result->p50_ns, &result->p90_ns, &result->p99_ns,
+                              &result->max_ns);
 }
 
 int lg_http_run(const lg_http_config *config, lg_http_result *result) {
@@ -324,15 +316,8 @@ int lg_http_run(const lg_http_config *config, lg_http_result *result) {
     return -ENOMEM;
   run->config = config;
   run->result = result;
-  run->window = (lg__window){
-      .warmup_ns = config->warmup_ns,
-      .duration_ns = config->duration_ns,
-      .report = config->window,
-      .report_context = config->window_context,
-      .window_ns = &result->window_ns,
-      .cpu_user_ns = &result->cpu_user_ns,
-      .cpu_system_ns = &result->cpu_system_ns,
-  };
+  run->window = lg__window_make(config->warmup_ns, config->duration_ns, config->window, config->window_context,
+                                &result->window_ns, &result->cpu_user_ns, &result->cpu_system_ns);
   run->expected.body = config->body;
   run->expected.length = config->body_length;
   run->expected.checksum_only = config->checksum_only != 0;

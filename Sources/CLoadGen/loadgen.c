@@ -4,6 +4,7 @@
  */
 #define _GNU_SOURCE
 #include "clock.h"
+#include "latency.h"
 #include "window.h"
 #include "connection.h"
 #include "loadgen.h"
@@ -203,15 +204,8 @@ int lg_run(const lg_config *config, lg_result *result) {
     return -ENOMEM;
   run->config = config;
   run->result = result;
-  run->window = (lg__window){
-      .warmup_ns = config->warmup_ns,
-      .duration_ns = config->duration_ns,
-      .report = config->window,
-      .report_context = config->window_context,
-      .window_ns = &result->window_ns,
-      .cpu_user_ns = &result->cpu_user_ns,
-      .cpu_system_ns = &result->cpu_system_ns,
-  };
+  run->window = lg__window_make(config->warmup_ns, config->duration_ns, config->window, config->window_context,
+                                &result->window_ns, &result->cpu_user_ns, &result->cpu_system_ns);
   run->conns = calloc(config->connections, sizeof *run->conns);
   int rc = run->conns ? sc_loop_new(&run->loop) : -ENOMEM;
   if (rc < 0) {
@@ -258,19 +252,9 @@ int lg_run(const lg_config *config, lg_result *result) {
       result->unserved++;
     close_conn(c);
   }
-  if (rc == 0 && run->sample_count > 0) {
-    uint64_t *scratch = malloc(run->sample_count * sizeof *scratch);
-    if (scratch) {
-      lg_sort_samples(run->samples, scratch, run->sample_count);
-      free(scratch);
-      result->p50_ns = lg_percentile(run->samples, run->sample_count, 0.50);
-      result->p90_ns = lg_percentile(run->samples, run->sample_count, 0.90);
-      result->p99_ns = lg_percentile(run->samples, run->sample_count, 0.99);
-      result->max_ns = run->samples[run->sample_count - 1];
-    } else {
-      rc = -ENOMEM;
-    }
-  }
+  if (rc == 0)
+    rc = lg__summarise_latency(run->samples, run->sample_count, &result->p50_ns, &result->p90_ns, &result->p99_ns,
+                               &result->max_ns);
   sc_loop_free(run->loop);
   free(run->samples);
   free(run->conns);

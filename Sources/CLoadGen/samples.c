@@ -1,5 +1,7 @@
 #include "loadgen.h"
+#include "latency.h"
 
+#include <errno.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -48,4 +50,20 @@ void lg_sort_samples(uint64_t *samples, uint64_t *scratch, size_t count) {
   if (from != samples)
     memcpy(samples, from, count * sizeof *samples);
   free(counts);
+}
+
+int lg__summarise_latency(uint64_t *samples, size_t count, uint64_t *p50, uint64_t *p90, uint64_t *p99,
+                          uint64_t *max) {
+  if (count == 0)
+    return 0;
+  uint64_t *scratch = malloc(count * sizeof *scratch);
+  if (scratch == NULL)
+    return -ENOMEM;
+  lg_sort_samples(samples, scratch, count);
+  free(scratch);
+  *p50 = lg_percentile(samples, count, 0.50);
+  *p90 = lg_percentile(samples, count, 0.90);
+  *p99 = lg_percentile(samples, count, 0.99);
+  *max = samples[count - 1];
+  return 0;
 }

@@ -35,3 +35,17 @@ void lg__window_close(lg__window *window) {
     window->report(window->report_context, 0);
   sc_loop_stop(window->loop);
 }
+
+lg__window lg__window_make(uint64_t warmup_ns, uint64_t duration_ns, void (*report)(void *context, int opened),
+                           void *report_context, uint64_t *window_ns, uint64_t *cpu_user_ns, uint64_t *cpu_system_ns) {
+  return (lg__window){
+      .phase = CONNECTING,
+      .warmup_ns = warmup_ns,
+      .duration_ns = duration_ns,
+      .report = report,
+      .report_context = report_context,
+      .window_ns = window_ns,
+      .cpu_user_ns = cpu_user_ns,
+      .cpu_system_ns = cpu_system_ns,
+  };
+}

@@ -25,6 +25,12 @@ typedef struct lg__window {
   struct rusage usage_start;
 } lg__window;
 
+/* A window in CONNECTING for a load of `warmup_ns`, then `duration_ns`
+ * measured, told to `report` (may be NULL), its length and CPU written to
+ * the three places given when it closes. The caller sets `loop`. */
+lg__window lg__window_make(uint64_t warmup_ns, uint64_t duration_ns, void (*report)(void *context, int opened),
+                           void *report_context, uint64_t *window_ns, uint64_t *cpu_user_ns, uint64_t *cpu_system_ns);
+
 /* Connecting is over: cancels the connect timer, runs the warm-up, then
  * measures for the duration and stops the loop. Only from CONNECTING. */
 void lg__window_warm_up(lg__window *window);
