@@ -124,4 +124,14 @@ int shim_shared_counter_take(int *counter, int limit);
 void shim_shared_counter_release(int *counter);
 int shim_shared_counter_value(int *counter);
 
+/*
+ * UDP generic segmentation offload (UDP_SEGMENT, Linux 4.18): the control
+ * message that makes one sendmsg of a run of equal-size datagrams to one
+ * recipient go out as that many datagrams of `segment` bytes (the last may
+ * be shorter). `size` is the room the message takes; `control` writes it
+ * into `buffer` (that much room, aligned as a cmsghdr) and returns it.
+ */
+unsigned long shim_udp_segment_control_size(void);
+unsigned long shim_udp_segment_control(void *buffer, unsigned short segment);
+
 #endif

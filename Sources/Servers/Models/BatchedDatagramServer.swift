@@ -59,7 +59,7 @@ private final class BatchedDatagramWorker<Handler: DatagramHandler> {
         self.loop = loop
     }
 
-    /// Takes batches until the socket has no more (a batch not full), or
+    /// Takes batches until a receive finds none, or
     /// `batchesPerWakeUp` of them; the watch is level-triggered, so what is
     /// left wakes the loop again after its timers.
     func drain() {
@@ -71,10 +71,13 @@ private final class BatchedDatagramWorker<Handler: DatagramHandler> {
                 ServerLog.warning("datagram: \(error)")
                 break
             }
+            // Until the queue is empty, not merely until a batch comes back
+            // short: a client that answers each reply at once keeps
+            // sending while this batch is served, and waiting in epoll
+            // for each few costs a sleep and a wake-up apiece.
             guard count > 0 else { break }
             for index in 0..<count { serve(index) }
             sendQueued()
-            guard count == batch.capacity else { break }
         }
         armTimer()
     }

@@ -4,6 +4,12 @@ import Glibc
 /// Up to 64 datagrams received with one recvmmsg(2), and the replies to
 /// them sent with one sendmmsg(2), each to its own recipient.
 ///
+/// Over UDP, consecutive replies of one size to one recipient go as one
+/// message with UDP generic segmentation (`UDP_SEGMENT`, udp(7)): the
+/// kernel routes and hands the run down once and cuts it into datagrams
+/// only where it is delivered. Where the kernel or the route refuses that,
+/// the batch falls back to a message per reply for the rest of its life.
+///
 /// Every buffer, `iovec`, `mmsghdr` and address room is allocated once, when
 /// the batch is made, and reused by every call: a server keeps one batch per
 /// socket for its whole life. The batch belongs to one thread.
@@ -20,6 +26,9 @@ public final class DatagramBatch {
 
     private let received: Slots
     private let replies: Slots
+    private let runs: SegmentedRuns
+    /// Whether runs of replies are still sent segmented.
+    public private(set) var segments = true
 
     /// Datagrams the last `receive(on:)` brought.
     public private(set) var count = 0
@@ -35,11 +44,13 @@ public final class DatagramBatch {
         self.datagramSize = datagramSize
         received = Slots(capacity: capacity, datagramSize: datagramSize)
         replies = Slots(capacity: capacity, datagramSize: datagramSize)
+        runs = SegmentedRuns(capacity: capacity)
     }
 
     deinit {
         received.deallocate()
         replies.deallocate()
+        runs.deallocate()
     }
 
     /// Receives what is queued on `socket`, up to `capacity` datagrams, with
@@ -131,10 +142,17 @@ public final class DatagramBatch {
     /// whose send buffer is full the rest are recorded as failures too.
     public func send(on socket: Socket) -> BatchSendResult {
         var outcome = BatchSendResult()
-        var start = 0
+        defer { queuedCount = 0 }
+        let start = segments ? sendSegmented(on: socket, into: &outcome) : 0
+        sendEach(from: start, on: socket, into: &outcome)
+        return outcome
+    }
+
+    /// Sends replies `start...` a message each.
+    private func sendEach(from first: Int, on socket: Socket, into outcome: inout BatchSendResult) {
+        var start = first
         let headers = replies.headers
         let total = queuedCount
-        defer { queuedCount = 0 }
         while start < total {
             do throws(SocketError) {
                 let remaining = UInt32(total - start)
@@ -147,7 +165,7 @@ public final class DatagramBatch {
                         outcome.failures.append(
                             BatchSendResult.Failure(index: index, error: SocketError(code: EAGAIN, call: "sendmmsg")))
                     }
-                    return outcome
+                    return
                 }
                 outcome.sent += Int(sent)
                 start += Int(sent)
@@ -156,7 +174,138 @@ public final class DatagramBatch {
                 start += 1
             }
         }
-        return outcome
+    }
+
+    /// Sends the queued replies as runs (`SegmentedRuns.plan`). Returns
+    /// where a message per reply must take over: the end of the queue, or
+    /// the first reply of a run the kernel would not segment.
+    private func sendSegmented(on socket: Socket, into outcome: inout BatchSendResult) -> Int {
+        let total = queuedCount
+        let messages = runs.plan(replies, count: total)
+        // Nothing to join: the plain path costs the same and says more.
+        guard messages < total else { return 0 }
+        var message = 0
+        while message < messages {
+            do throws(SocketError) {
+                let first = runs.headers + message
+                let remaining = UInt32(messages - message)
+                let result = try socket.withUnsafeFileDescriptor { descriptor throws(SocketError) in
+                    try syscall("sendmmsg", "UDP_SEGMENT") {
+                        fromNegativeErrno(shim_sendmmsg(descriptor, first, remaining, 0))
+                    }
+                }
+                guard let sent = result.value else {
+                    for index in runs.first[message]..<total {
+                        outcome.failures.append(
+                            BatchSendResult.Failure(index: index, error: SocketError(code: EAGAIN, call: "sendmmsg")))
+                    }
+                    return total
+                }
+                for sentMessage in message..<(message + Int(sent)) { outcome.sent += runs.count[sentMessage] }
+                message += Int(sent)
+            } catch {
+                let start = runs.first[message]
+                if runs.count[message] > 1 && SegmentedRuns.meansNoSegmentation(error.code) {
+                    segments = false
+                    return start
+                }
+                for index in start..<(start + runs.count[message]) {
+                    outcome.failures.append(BatchSendResult.Failure(index: index, error: error))
+                }
+                message += 1
+            }
+        }
+        return total
+    }
+}
+
+/// The messages a batch's replies go out as when segmenting: each run of
+/// consecutive replies to the same IP recipient, of one size (the last may
+/// be shorter), at most 64 and 65,000 bytes, is one `mmsghdr` whose iovecs
+/// are the replies' own and whose control message says the size.
+private struct SegmentedRuns {
+    let headers: UnsafeMutablePointer<MultipleMessageHeader>
+    /// For each message, its first reply and how many it carries.
+    let first: UnsafeMutablePointer<Int>
+    let count: UnsafeMutablePointer<Int>
+    let controls: UnsafeMutableRawPointer
+    let controlSize: Int
+
+    /// udp(7): at most 64 segments (UDP_MAX_SEGMENTS); an IP datagram holds
+    /// at most 65,535 bytes with its headers.
+    static let maxSegments = 64
+    static let maxRunBytes = 65_000
+
+    init(capacity: Int) {
+        headers = .allocate(capacity: capacity)
+        first = .allocate(capacity: capacity)
+        count = .allocate(capacity: capacity)
+        controlSize = Int(shim_udp_segment_control_size())
+        controls = .allocate(byteCount: capacity * controlSize, alignment: 8)
+    }
+
+    /// The errnos with which the kernel refuses a segmented message itself
+    /// (no checksum offload on the route's device: EIO; a segment larger
+    /// than the path allows: EINVAL; an old kernel: ENOPROTOOPT).
+    static func meansNoSegmentation(_ code: Int32) -> Bool {
+        code == EIO || code == EINVAL || code == ENOPROTOOPT || code == EOPNOTSUPP
+    }
+
+    /// Groups the `total` queued replies of `replies` into messages;
+    /// returns how many.
+    func plan(_ replies: Slots, count total: Int) -> Int {
+        var messages = 0
+        var start = 0
+        while start < total {
+            let size = replies.vectors[start].iov_len
+            var end = start + 1
+            var bytes = size
+            if size > 0 && Self.isIP(replies, start) {
+                while end < total && end - start < Self.maxSegments {
+                    let next = replies.vectors[end].iov_len
+                    guard next > 0, next <= size, bytes + next <= Self.maxRunBytes,
+                        Self.sameRecipient(replies, start, end)
+                    else { break }
+                    bytes += next
+                    end += 1
+                    if next < size { break }  // only the last segment may be shorter
+                }
+            }
+            var header = replies.headers[start].header
+            header.msg_iovlen = end - start
+            if end - start > 1 {
+                let control = controls + messages * controlSize
+                header.msg_control = control
+                header.msg_controllen = Int(shim_udp_segment_control(control, UInt16(size)))
+            } else {
+                header.msg_control = nil
+                header.msg_controllen = 0
+            }
+            headers[messages] = MultipleMessageHeader(header: header, length: 0)
+            first[messages] = start
+            count[messages] = end - start
+            messages += 1
+            start = end
+        }
+        return messages
+    }
+
+    private static func isIP(_ replies: Slots, _ index: Int) -> Bool {
+        let family = Int32(replies.names[index].ss_family)
+        return family == AF_INET || family == AF_INET6
+    }
+
+    private static func sameRecipient(_ replies: Slots, _ a: Int, _ b: Int) -> Bool {
+        let length = replies.headers[a].header.msg_namelen
+        guard replies.headers[b].header.msg_namelen == length else { return false }
+        return memcmp(replies.names + a, replies.names + b, Int(length)) == 0
+    }
+
+    func deallocate() {
+        headers.deallocate()
+        first.deallocate()
+        count.deallocate()
+        controls.deallocate()
     }
 }
 

@@ -48,6 +48,36 @@ final class DatagramBatchTests: XCTestCase {
         }
     }
 
+    /// Runs of one size to one recipient go segmented (UDP_SEGMENT) and
+    /// arrive as the datagrams they were, in order, the last of a run
+    /// shorter; a run over 65,000 bytes is split; other recipients between.
+    func testRunsToOneRecipientArriveAsTheirDatagrams() throws {
+        let server = try boundUDP(.ipv4, .loopbackIPv4(port: 0))
+        let clients = try (0..<2).map { _ in try boundUDP(.ipv4, .loopbackIPv4(port: 0)) }
+        defer { for socket in [server] + clients { try? socket.close() } }
+        let batch = DatagramBatch(capacity: 64, datagramSize: 2048)
+        var expected: [[[UInt8]]] = [[], []]
+        func queue(_ bytes: [UInt8], to client: Int) throws {
+            XCTAssertTrue(try bytes.withUnsafeBytes { try batch.queue($0, to: try clients[client].localAddress) })
+            expected[client].append(bytes)
+        }
+        for index in 0..<20 { try queue(pattern(count: 100, seed: index), to: 0) }
+        try queue(pattern(count: 40, seed: 99), to: 0)
+        for index in 0..<3 { try queue(pattern(count: 100, seed: 50 + index), to: 1) }
+        // 60 x 1400 bytes: more than one segmented message can hold.
+        for index in 0..<40 where batch.queuedCount < 64 { try queue(pattern(count: 1400, seed: 200 + index), to: 0) }
+        let outcome = batch.send(on: server)
+        XCTAssertTrue(outcome.failures.isEmpty, "\(outcome.failures.map(\.error))")
+        XCTAssertEqual(outcome.sent, 64)
+        XCTAssertTrue(batch.segments, "loopback takes segmented runs")
+        for (client, datagrams) in expected.enumerated() {
+            for datagram in datagrams {
+                let reply = try clients[client].receiveFrom(maxCount: 4096).get()
+                XCTAssertEqual(reply.bytes, datagram)
+            }
+        }
+    }
+
     func testARefusedRecipientInTheMiddleCostsNoOtherReply() throws {
         let server = try boundUDP(.ipv4, .loopbackIPv4(port: 0))
         let clients = try (0..<4).map { _ in try boundUDP(.ipv4, .loopbackIPv4(port: 0)) }
