@@ -59,6 +59,30 @@ final class UDPProbeTests: XCTestCase {
         XCTAssertEqual(withBytes("hello") { table.match($0, arrival: 0) }, .unknown(sequence: nil))
     }
 
+    /// A long run keeps a bounded table: probes no longer waited for are
+    /// forgotten past the window (a reply to one is unknown), a pending one
+    /// never is.
+    func testOldProbesAreForgottenButNeverAPendingOne() {
+        var table = UDPProbeTable(size: 0, window: 4)
+        let waited = table.add(sentAt: 0, wallMicroseconds: 1)
+        for sequence in 2...40 {
+            let bytes = table.add(sentAt: Int64(sequence), wallMicroseconds: Int64(sequence))
+            XCTAssertEqual(
+                bytes.withUnsafeBytes { table.match($0, arrival: Int64(sequence) + 1_000) },
+                .answer(sequence: UInt64(sequence), roundTrip: 1))
+        }
+        XCTAssertEqual(table.count, 40)
+        XCTAssertEqual(waited.withUnsafeBytes { table.match($0, arrival: 50_000) }, .answer(sequence: 1, roundTrip: 50))
+        for sequence in 41...60 { _ = table.add(sentAt: Int64(sequence), wallMicroseconds: Int64(sequence)) }
+        _ = table.expire(now: 1_000_000, timeout: 10)
+        for sequence in 61...80 { _ = table.add(sentAt: 1_000_000, wallMicroseconds: Int64(sequence)) }
+        let forgotten = UDPProbeText.bytes(sequence: 2, wallMicroseconds: 2, size: 0)
+        XCTAssertEqual(forgotten.withUnsafeBytes { table.match($0, arrival: 2_000_000) }, .unknown(sequence: 2))
+        let recent = UDPProbeText.bytes(sequence: 80, wallMicroseconds: 80, size: 0)
+        XCTAssertEqual(
+            recent.withUnsafeBytes { table.match($0, arrival: 1_001_000) }, .answer(sequence: 80, roundTrip: 1))
+    }
+
     func testUnreachableIsTheNewestPendingProbe() {
         var table = UDPProbeTable(size: 0)
         for sent in 1...3 { _ = table.add(sentAt: Int64(sent), wallMicroseconds: 0) }
