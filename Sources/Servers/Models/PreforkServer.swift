@@ -32,20 +32,20 @@ public struct PreforkServer<Handler: StreamHandler>: StreamServer {
 
     public func run(listener: Socket) throws(ServerError) {
         let lifeline: (parent: Socket, worker: Socket)
-        let wake: (sender: Socket, receiver: Socket)
+        let wake: SupervisorWakeup
         do {
             try listener.setNonBlocking(true)
             lifeline = try Socket.pair()
-            wake = try Socket.pair()
+            wake = try SupervisorWakeup()
         } catch {
             throw ServerError("prefork: \(error)")
         }
         let running = Mutex(Workers())
         ChildReaper.shared.observe { pid, _ in
             running.withLock { $0.ended(pid) }
-            _ = try? wake.sender.send([1])
+            wake.wake()
         }
-        control.whenStopping { _ = try? wake.sender.send([0]) }
+        control.whenStopping { wake.wake() }
         control.whenAborting {
             for pid in running.withLock({ Array($0.pids) }) { Processes.send(SIGKILL, to: pid) }
         }
@@ -62,7 +62,7 @@ public struct PreforkServer<Handler: StreamHandler>: StreamServer {
                 }
                 running.withLock { $0.started(pid) }
             }
-            _ = try? wake.receiver.receive(into: &buffer)
+            wake.wait(using: &buffer)
         }
         try? lifeline.parent.close()
         while !running.withLock({ $0.pids.isEmpty }) {
@@ -70,14 +70,13 @@ public struct PreforkServer<Handler: StreamHandler>: StreamServer {
             Pause.sleep(for: .milliseconds(10))
         }
         try? lifeline.worker.close()
-        try? wake.sender.close()
-        try? wake.receiver.close()
+        wake.close()
     }
 
     /// Forks one worker; returns its pid in the parent (nil if fork failed),
     /// and never returns in the worker.
     private func startWorker(
-        listener: Socket, lifeline: (parent: Socket, worker: Socket), wake: (sender: Socket, receiver: Socket)
+        listener: Socket, lifeline: (parent: Socket, worker: Socket), wake: SupervisorWakeup
     ) -> pid_t? {
         do {
             switch try Processes.fork() {
@@ -87,8 +86,7 @@ public struct PreforkServer<Handler: StreamHandler>: StreamServer {
                 // Only the parent may hold the lifeline's parent end, or the
                 // workers would never see it close.
                 try? lifeline.parent.close()
-                try? wake.sender.close()
-                try? wake.receiver.close()
+                wake.close()
                 do {
                     var loop = try ReadinessLoop(handler: handler, control: ServerControl(), backend: PollBackend())
                     try loop.run(listener: listener, lifeline: lifeline.worker)
@@ -102,6 +100,41 @@ public struct PreforkServer<Handler: StreamHandler>: StreamServer {
             ServerLog.warning("prefork: cannot start a worker: \(error)")
             return nil
         }
+    }
+}
+
+/// The supervising loop's wake-ups: a socket pair that the reaper's and
+/// the stop's callbacks write a byte to, and the loop waits on. The reaper
+/// keeps its observers for the life of the process, and the last worker's
+/// reaping lets the loop end and close the pair while that observer is
+/// still running: a wake-up after `close()` is dropped, never sent on a
+/// closed socket.
+private final class SupervisorWakeup: Sendable {
+    private let sender: Mutex<Socket?>
+    private let receiver: Socket
+
+    init() throws(SocketError) {
+        let pair = try Socket.pair()
+        sender = Mutex(pair.0)
+        receiver = pair.1
+    }
+
+    func wake() {
+        sender.withLock { _ = try? $0?.send([1]) }
+    }
+
+    /// Waits for a wake-up (or a signal), reading what is there.
+    func wait(using buffer: inout [UInt8]) {
+        _ = try? receiver.receive(into: &buffer)
+    }
+
+    /// Closes both ends; call it once.
+    func close() {
+        sender.withLock {
+            try? $0?.close()
+            $0 = nil
+        }
+        try? receiver.close()
     }
 }
 
