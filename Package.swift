@@ -86,10 +86,14 @@ let package = Package(
             ],
             swiftSettings: hotPathSettings
         ),
+        // Mail messages (RFC 5322, MIME): addresses, headers, the base64
+        // and quoted-printable encoders, and the writer that streams a
+        // message with its attachments.
+        .target(name: "MIME", dependencies: ["SocketCore"], swiftSettings: hotPathSettings),
         .target(
             name: "Bench",
             dependencies: [
-                "SocketCore", "CSockCore", "CSockBench", "CSystemShims", "CLoadGen",
+                "SocketCore", "CSockCore", "CSockBench", "CSystemShims", "CLoadGen", "MIME",
                 // The server benchmark starts servers and peers as processes.
                 .product(name: "Subprocess", package: "swift-subprocess"),
                 .product(name: "SystemPackage", package: "swift-system"),
@@ -174,6 +178,10 @@ let package = Package(
                 "HTTP", "Servers", "Streams", "SocketCore", "TestSupport",
                 .product(name: "SystemPackage", package: "swift-system"),
             ]
+        ),
+        .testTarget(
+            name: "MIMETests",
+            dependencies: ["MIME", "SocketCore", "TestSupport", .product(name: "SystemPackage", package: "swift-system")]
         ),
         .testTarget(name: "HeartbeatTests", dependencies: ["Heartbeat", "SocketCore"]),
         .testTarget(
