@@ -125,6 +125,10 @@ let package = Package(
                     .when(configuration: .release))
             ]
         ),
+        // SMTP, the client side (RFC 5321): the strict reply parser (Reply/:
+        // no imports, so the fuzzer compiles it alone) and the dialogue over
+        // a byte stream, STARTTLS and AUTH included; TLS itself is the caller's.
+        .target(name: "SMTP", dependencies: ["Streams", "SocketCore"]),
         // The UDP heartbeat: the message, the sender's schedule, the
         // monitor's per-client tracking and its events.
         .target(name: "Heartbeat", dependencies: ["SocketCore", "Servers"]),
@@ -175,6 +179,7 @@ let package = Package(
                 .product(name: "SystemPackage", package: "swift-system"),
             ]
         ),
+        .testTarget(name: "SMTPTests", dependencies: ["SMTP", "Streams", "SocketCore", "TestSupport"]),
         .testTarget(name: "HeartbeatTests", dependencies: ["Heartbeat", "SocketCore"]),
         .testTarget(
             name: "StreamsTests",
