@@ -164,13 +164,16 @@ public final class SMTPClient {
     }
 
     /// Reads one reply, line by line: the reader bounds each line, the
-    /// parser checks it.
+    /// parser checks it. Lines are read up to LF, not CR LF, so that a bare
+    /// LF is refused as soon as it comes rather than waited past.
     func readReply(_ stage: SMTPStage, deadline: MonotonicInstant) throws(SMTPError) -> SMTPReply {
         var parser = SMTPReplyParser()
         while true {
             let line: [UInt8]?
             do {
-                line = try reader.readLine(maxLength: SMTPReplyParser.defaultMaxLineLength - 2, deadline: deadline)
+                // The longest line, its CR counted and its LF not.
+                let maxLength = SMTPReplyParser.defaultMaxLineLength - 1
+                line = try reader.read(until: [0x0A], maxLength: maxLength, deadline: deadline)
             } catch .tooLong {
                 throw fail(
                     .malformedReply(
@@ -179,9 +182,10 @@ public final class SMTPClient {
                 throw fail(streamFailure(error, stage))
             }
             guard let line else { throw fail(.serverDisconnected(stage)) }
-            options.transcript?(SMTPTranscriptLine(.received, String(decoding: line, as: UTF8.self)))
+            let shown = line.last == 0x0D ? line.dropLast() : line[...]
+            options.transcript?(SMTPTranscriptLine(.received, String(decoding: shown, as: UTF8.self)))
             do throws(MalformedSMTPReply) {
-                let step = try (line + [0x0D, 0x0A]).withUnsafeBytes { raw in
+                let step = try (line + [0x0A]).withUnsafeBytes { raw in
                     Result { () throws(MalformedSMTPReply) in try parser.parse(raw) }
                 }.get()
                 if case .reply(let reply, _) = step { return reply }
