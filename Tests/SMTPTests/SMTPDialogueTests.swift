@@ -247,6 +247,9 @@ final class SMTPDialogueTests: XCTestCase {
             var error: SMTPError?
             let received = try dialogue([.send(greeting)]) { client in
                 error = failure { try client.readGreeting() }
+                guard case .unusable(.hello) = failure({ try client.hello() }) else {
+                    return XCTFail("EHLO after a malformed reply")
+                }
             }
             guard case .malformedReply(.greeting, let got) = error else {
                 XCTFail("\(greeting.debugDescription): \(String(describing: error))")

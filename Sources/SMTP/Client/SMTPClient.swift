@@ -12,8 +12,8 @@ import Streams
 /// that says nothing. Replies are parsed strictly (`SMTPReplyParser`).
 ///
 /// After an error that leaves the dialogue in doubt (a broken or timed-out
-/// connection, a malformed reply) the client sends nothing more; `quit()`
-/// then only closes the stream. After a refusal the dialogue goes on: a
+/// connection, a malformed reply, a 421) the client sends nothing more: a
+/// later command throws `unusable`, and `quit()` only closes the stream. After a refusal the dialogue goes on: a
 /// refused sender is followed by another `send`, or `quit()`.
 ///
 /// The client is used by one thread at a time.
@@ -153,7 +153,7 @@ public final class SMTPClient {
     func send(_ line: String, _ stage: SMTPStage, deadline: MonotonicInstant, shown: String? = nil)
         throws(SMTPError)
     {
-        precondition(usable, "a command after the dialogue broke or ended")
+        guard usable else { throw .unusable(stage) }
         options.transcript?(SMTPTranscriptLine(.sent, shown ?? line))
         do {
             try writer.write(line + "\r\n", deadline: deadline)

@@ -46,6 +46,9 @@ public enum SMTPError: Error, CustomStringConvertible {
     /// The message body could not be produced (a file that cannot be
     /// read); the message was not ended, so it is not delivered.
     case bodyFailed(String)
+    /// A command after an earlier error left the dialogue in doubt (a
+    /// broken connection, a malformed reply, a 421), or after `quit()`.
+    case unusable(SMTPStage)
     /// An argument that cannot be sent as it is (an address with a line
     /// break, one longer than RFC 5321 section 4.5.3.1 allows); nothing was
     /// sent for it.
@@ -80,6 +83,7 @@ public enum SMTPError: Error, CustomStringConvertible {
         case .authRefused(let reply): "AUTH refused: \(reply)"
         case .verifyRefused(let reply): "VRFY refused: \(reply)"
         case .bodyFailed(let reason): "the message could not be written: \(reason)"
+        case .unusable(let stage): "\(stage) not sent: the dialogue ended after an earlier failure"
         case .invalidArgument(let reason): reason
         }
     }
