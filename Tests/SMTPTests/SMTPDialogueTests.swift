@@ -50,11 +50,14 @@ final class SMTPDialogueTests: XCTestCase {
 
     func testHappyPath() throws {
         var delivery: SMTPDelivery?
-        let received = try dialogue([
-            Self.greeting, .read, Self.ehlo, .read, .send("250 2.1.0 ok\r\n"), .read, .send("250 2.1.5 ok\r\n"),
-            .read, .send("251 2.1.5 will forward\r\n"), .read, .send("354 go on\r\n"), .readData,
-            .send("250 2.0.0 queued as 42\r\n"), .read, .send("221 bye\r\n"),
-        ]) { client in
+        var transcript: [String] = []
+        let received = try dialogue(
+            [
+                Self.greeting, .read, Self.ehlo, .read, .send("250 2.1.0 ok\r\n"), .read, .send("250 2.1.5 ok\r\n"),
+                .read, .send("251 2.1.5 will forward\r\n"), .read, .send("354 go on\r\n"), .readData,
+                .send("250 2.0.0 queued as 42\r\n"), .read, .send("221 bye\r\n"),
+            ], transcript: { transcript.append($0.description) }
+        ) { client in
             XCTAssertEqual(try client.readGreeting().code, 220)
             let extensions = try client.hello()
             XCTAssertEqual(extensions.sizeLimit, 1_000_000)
@@ -72,6 +75,12 @@ final class SMTPDialogueTests: XCTestCase {
         XCTAssertEqual(delivery?.accepted, ["b@example.org", "c@example.org"])
         XCTAssertEqual(delivery?.refused, [])
         XCTAssertEqual(delivery?.reply.enhancedCode, "2.0.0")
+        XCTAssertEqual(
+            transcript.suffix(7),
+            [
+                "C: DATA", "S: 354 go on", "C: (36 octets of message data)", "C: .", "S: 250 2.0.0 queued as 42",
+                "C: QUIT", "S: 221 bye",
+            ])
     }
 
     func testEHLORefusedFallsBackToHELO() throws {
@@ -101,14 +110,15 @@ final class SMTPDialogueTests: XCTestCase {
         XCTAssertEqual(received, ["EHLO client.test", "HELO client.test", "QUIT"])
     }
 
-    func testTransientEHLORefusalIsNotRetriedWithHELO() throws {
+    func testEHLOAnswered421EndsTheDialogue() throws {
         var error: SMTPError?
         let received = try dialogue([Self.greeting, .read, .send("421 4.3.2 shutting down\r\n")]) { client in
             try client.readGreeting()
             error = failure { try client.hello() }
         }
-        guard case .heloRefused(let reply) = error else { return XCTFail("\(String(describing: error))") }
+        guard case .serviceClosing(.hello, let reply) = error else { return XCTFail("\(String(describing: error))") }
         XCTAssertEqual(reply.code, 421)
+        XCTAssertEqual(error?.description, "the server is closing the connection (EHLO): 421 4.3.2 shutting down")
         // After 421 the server is gone: no QUIT.
         XCTAssertEqual(received, ["EHLO client.test"])
     }
@@ -169,6 +179,23 @@ final class SMTPDialogueTests: XCTestCase {
         XCTAssertEqual(
             received,
             ["EHLO client.test", "MAIL FROM:<a@x.test>", "RCPT TO:<b@x.test>", "RCPT TO:<c@x.test>", "RSET", "QUIT"])
+    }
+
+    func testRecipientAnswered421EndsTheDialogue() throws {
+        var error: SMTPError?
+        let received = try dialogue([
+            Self.greeting, .read, Self.ehlo, .read, .send("250 ok\r\n"), .read, .send("250 ok\r\n"), .read,
+            .send("421 4.4.5 too busy, closing\r\n"),
+        ]) { client in
+            try client.readGreeting()
+            try client.hello()
+            error = failure { try client.send(from: "a@x.test", to: ["b@x.test", "c@x.test"], body: message("x")) }
+        }
+        guard case .serviceClosing(.recipient, let reply) = error else {
+            return XCTFail("\(String(describing: error))")
+        }
+        XCTAssertEqual(reply.code, 421)
+        XCTAssertEqual(received.last, "RCPT TO:<c@x.test>", "no DATA, no QUIT")
     }
 
     func testDataRefused() throws {

@@ -48,11 +48,10 @@ extension SMTPClient {
             let reply = try command("RCPT TO:<\(recipient)>", .recipient)
             if reply.code == 250 || reply.code == 251 {
                 accepted.append(recipient)
-            } else if reply.isTransientFailure || reply.isPermanentFailure {
+            } else if reply.code != 421 && (reply.isTransientFailure || reply.isPermanentFailure) {
                 refused.append(SMTPRefusedRecipient(address: recipient, reply: reply))
-                if reply.code == 421 { throw fail(.recipientsRefused(refused)) }
             } else {
-                throw fail(.unexpectedReply(.recipient, reply))
+                throw refusal(reply, .recipient, as: { _ in .recipientsRefused(refused) })
             }
         }
         guard !accepted.isEmpty else {
@@ -70,7 +69,6 @@ extension SMTPClient {
 
     private func writeMessage(_ body: (SMTPDataWriter) throws -> Void) throws(SMTPError) {
         let writer = SMTPDataWriter(writer: dataWriter, timeout: options.timeout)
-        options.transcript?(SMTPTranscriptLine(.sent, "(the message)"))
         do {
             try body(writer)
         } catch let error as StreamError {
@@ -85,6 +83,7 @@ extension SMTPClient {
         } catch {
             throw fail(streamFailure(error, .endOfData))
         }
+        options.transcript?(SMTPTranscriptLine(.sent, "(\(writer.octetCount) octets of message data)"))
         options.transcript?(SMTPTranscriptLine(.sent, "."))
     }
 }

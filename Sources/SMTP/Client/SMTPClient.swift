@@ -195,14 +195,12 @@ public final class SMTPClient {
         }
     }
 
-    /// A refusal as `kind` when the reply is 4yz or 5yz; any other reply
-    /// the command does not allow is unexpected, and ends the dialogue.
+    /// A refusal as `kind` when the reply is 4yz or 5yz, but 421, which
+    /// closes the connection; any other reply the command does not allow is
+    /// unexpected. Both of those end the dialogue.
     func refusal(_ reply: SMTPReply, _ stage: SMTPStage, as kind: (SMTPReply) -> SMTPError) -> SMTPError {
-        if reply.isTransientFailure || reply.isPermanentFailure {
-            // 421: the server is closing the connection (section 3.8).
-            if reply.code == 421 { usable = false }
-            return kind(reply)
-        }
+        if reply.code == 421 { return fail(.serviceClosing(stage, reply)) }
+        if reply.isTransientFailure || reply.isPermanentFailure { return kind(reply) }
         return fail(.unexpectedReply(stage, reply))
     }
 

@@ -27,6 +27,9 @@ public enum SMTPError: Error, CustomStringConvertible {
     case messageTooLarge(size: Int, limit: Int)
     /// Reading or writing the connection failed.
     case connection(SMTPStage, StreamError)
+    /// 421 to a command: the server is closing the connection (RFC 5321
+    /// section 3.8), whatever the command was.
+    case serviceClosing(SMTPStage, SMTPReply)
     /// The server did not answer within the timeout.
     case timedOut(SMTPStage)
     /// STARTTLS was asked for and the server does not offer it: the client
@@ -69,6 +72,7 @@ public enum SMTPError: Error, CustomStringConvertible {
         case .messageTooLarge(let size, let limit):
             "the message is \(size) octets, larger than the server's SIZE limit of \(limit)"
         case .connection(let stage, let error): "connection failed (\(stage)): \(error)"
+        case .serviceClosing(let stage, let reply): "the server is closing the connection (\(stage)): \(reply)"
         case .timedOut(let stage): "timed out waiting for the reply to \(stage)"
         case .startTLSNotOffered: "the server does not offer STARTTLS"
         case .startTLSRefused(let reply): "STARTTLS refused: \(reply)"
@@ -91,7 +95,8 @@ public enum SMTPError: Error, CustomStringConvertible {
     /// The server's reply the error carries, if any.
     public var reply: SMTPReply? {
         switch self {
-        case .unexpectedReply(_, let reply), .greetingRefused(let reply), .heloRefused(let reply),
+        case .unexpectedReply(_, let reply), .serviceClosing(_, let reply), .greetingRefused(let reply),
+            .heloRefused(let reply),
             .senderRefused(let reply), .dataRefused(let reply), .messageRefused(let reply),
             .startTLSRefused(let reply), .authRefused(let reply), .verifyRefused(let reply):
             reply

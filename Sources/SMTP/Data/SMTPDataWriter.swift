@@ -15,6 +15,8 @@ public final class SMTPDataWriter {
     private var encoder = MessageDataEncoder()
     private var encoded: [UInt8] = []
     private var isFinished = false
+    /// The octets sent so far, dots and line ends added, the end not counted.
+    private(set) var octetCount = 0
 
     init(writer: BufferedWriter, timeout: Duration) {
         self.writer = writer
@@ -26,6 +28,7 @@ public final class SMTPDataWriter {
         precondition(!isFinished, "a message written to after its end")
         encoded.removeAll(keepingCapacity: true)
         encoder.encode(bytes, into: &encoded)
+        octetCount += encoded.count
         try writer.write(encoded, deadline: .now + timeout)
     }
 
@@ -45,6 +48,7 @@ public final class SMTPDataWriter {
         isFinished = true
         encoded.removeAll(keepingCapacity: true)
         encoder.finish(into: &encoded)
+        octetCount += encoded.count - 3
         try writer.write(encoded, deadline: .now + timeout)
         try writer.flush(deadline: .now + timeout)
     }
