@@ -149,15 +149,16 @@ public final class SMTPClient {
     }
 
     /// Sends one command line; `shown` is what the transcript shows instead
-    /// (a secret masked).
-    func send(_ line: String, _ stage: SMTPStage, deadline: MonotonicInstant, shown: String? = nil)
-        throws(SMTPError)
-    {
+    /// (a secret masked). Without `flush` the line waits in the buffer for
+    /// the next, to go out with it (pipelining).
+    func send(
+        _ line: String, _ stage: SMTPStage, deadline: MonotonicInstant, shown: String? = nil, flush: Bool = true
+    ) throws(SMTPError) {
         guard usable else { throw .unusable(stage) }
         options.transcript?(SMTPTranscriptLine(.sent, shown ?? line))
         do {
             try writer.write(line + "\r\n", deadline: deadline)
-            try writer.flush(deadline: deadline)
+            if flush { try writer.flush(deadline: deadline) }
         } catch {
             throw fail(streamFailure(error, stage))
         }
