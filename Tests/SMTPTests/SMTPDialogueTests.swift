@@ -123,12 +123,19 @@ final class SMTPDialogueTests: XCTestCase {
         XCTAssertEqual(received, ["EHLO client.test"])
     }
 
+    /// 554 waits for QUIT (RFC 5321 section 3.1); 421 closes at once.
     func testGreetingRefused() throws {
         var error: SMTPError?
-        _ = try dialogue([.send("554 5.3.2 no service here\r\n")]) { client in
+        let received = try dialogue([.send("554 5.3.2 no service here\r\n")]) { client in
             error = failure { try client.readGreeting() }
         }
         XCTAssertEqual(error?.description, "the server refused the connection: 554 5.3.2 no service here")
+        XCTAssertEqual(received, ["QUIT"])
+        let closing = try dialogue([.send("421 4.3.2 busy\r\n")]) { client in
+            error = failure { try client.readGreeting() }
+        }
+        XCTAssertEqual(error?.description, "the server is closing the connection (greeting): 421 4.3.2 busy")
+        XCTAssertEqual(closing, [])
     }
 
     func testSenderRefused() throws {

@@ -13,8 +13,9 @@ import Streams
 ///
 /// After an error that leaves the dialogue in doubt (a broken or timed-out
 /// connection, a malformed reply, a 421) the client sends nothing more: a
-/// later command throws `unusable`, and `quit()` only closes the stream. After a refusal the dialogue goes on: a
-/// refused sender is followed by another `send`, or `quit()`.
+/// later command throws `unusable`, and `quit()` only closes the stream.
+/// After a refusal the dialogue goes on: a refused sender is followed by
+/// another `send`, or `quit()`.
 ///
 /// The client is used by one thread at a time.
 public final class SMTPClient {
@@ -36,15 +37,13 @@ public final class SMTPClient {
         writer = BufferedWriter(stream, capacity: 16 * 1024)
     }
 
-    /// Reads the server's greeting, which must be 220 (section 4.3.2; a 554
-    /// says there is no service here).
+    /// Reads the server's greeting, which must be 220 (section 4.3.2). A
+    /// 554 says there is no service here, and waits for QUIT (section 3.1);
+    /// a 421 closes the connection.
     @discardableResult
     public func readGreeting() throws(SMTPError) -> SMTPReply {
         let reply = try readReply(.greeting, deadline: deadline())
-        guard reply.code == 220 else {
-            if reply.isTransientFailure || reply.isPermanentFailure { throw .greetingRefused(reply) }
-            throw fail(.unexpectedReply(.greeting, reply))
-        }
+        guard reply.code == 220 else { throw refusal(reply, .greeting, as: SMTPError.greetingRefused) }
         return reply
     }
 
