@@ -8,12 +8,15 @@ Listens on 127.0.0.1:PORT and writes each message it takes to FOLDER/N.eml
 It refuses recipients whose local part starts with "refuse". With "auth",
 mail needs AUTH first (PLAIN or LOGIN, user "user", password "secret"),
 allowed in the clear for the test. Prints "ready" once it listens, and runs
-until it is stopped.
+until it is stopped, or until the test that started it is gone (a test
+process that crashes cannot stop it).
 """
 import json
 import os
 import signal
 import sys
+import threading
+import time
 
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
@@ -48,12 +51,20 @@ def authenticate(server, session, envelope, mechanism, auth_data):
     return AuthResult(success=ok, handled=False)
 
 
+def exit_with_parent():
+    parent = os.getppid()
+    while os.getppid() == parent:
+        time.sleep(0.5)
+    os._exit(1)
+
+
 def main():
     folder, port = sys.argv[1], int(sys.argv[2])
     auth = sys.argv[3:] == ["auth"]
     options = {"auth_require_tls": False, "authenticator": authenticate, "auth_required": auth}
     controller = Controller(Sink(folder), hostname="127.0.0.1", port=port, **options)
     controller.start()
+    threading.Thread(target=exit_with_parent, daemon=True).start()
     print("ready", flush=True)
     signal.sigwait({signal.SIGTERM, signal.SIGINT})
     controller.stop()
