@@ -129,6 +129,10 @@ let package = Package(
                     .when(configuration: .release))
             ]
         ),
+        // SMTP, the client side (RFC 5321): the strict reply parser (Reply/:
+        // no imports, so the fuzzer compiles it alone) and the dialogue over
+        // a byte stream, STARTTLS and AUTH included; TLS itself is the caller's.
+        .target(name: "SMTP", dependencies: ["Streams", "SocketCore"]),
         // The UDP heartbeat: the message, the sender's schedule, the
         // monitor's per-client tracking and its events.
         .target(name: "Heartbeat", dependencies: ["SocketCore", "Servers"]),
@@ -182,6 +186,11 @@ let package = Package(
         .testTarget(
             name: "MIMETests",
             dependencies: ["MIME", "SocketCore", "TestSupport", .product(name: "SystemPackage", package: "swift-system")]
+        ),
+        .testTarget(
+            name: "SMTPTests", dependencies: ["SMTP", "Streams", "SocketCore", "TestSupport"],
+            // aiosmtpd's script, run from the source tree by /usr/bin/python3.
+            exclude: ["Peers"]
         ),
         .testTarget(name: "HeartbeatTests", dependencies: ["Heartbeat", "SocketCore"]),
         .testTarget(

@@ -31,11 +31,3 @@ func splitPoints(of input: UnsafeRawBufferPointer, count: Int = 3) -> [Int] {
     }
     return points.sorted()
 }
-
-/// Whether every field has a token for a name and a value that may be sent
-/// as it is (RFC 9110 section 5), as the parsers promise.
-func fieldsPassSyntax(_ fields: HTTPFields) -> Bool {
-    fields.entries.allSatisfy { entry in
-        FieldSyntax.isToken(fields.storage[entry.name]) && FieldSyntax.isFieldValue(fields.storage[entry.value])
-    }
-}
