@@ -8,6 +8,10 @@ import XCTest
 /// what is refused and why, and how a handshake ends when the peer does
 /// not take part.
 final class TLSHandshakeTests: XCTestCase {
+    override class func tearDown() {
+        TestCertificates.removeShared()
+    }
+
     func testVerifiedHandshakeWithTheCAFile() async throws {
         let certificates = try await TestCertificates.shared()
         try await withNoLeakedDescriptors {

@@ -47,6 +47,15 @@ final class TestCertificates: Sendable {
         ])
     }
 
+    /// Removes the run's certificates (a test class's `tearDown` does); the
+    /// next use makes new ones.
+    static func removeShared() {
+        made.withLock { stored in
+            stored?.folder.remove()
+            stored = nil
+        }
+    }
+
     /// A key and a certificate for `commonName` and `names` (subjectAltName
     /// entries) signed by the CA whose files are `ca.pem` and `ca.key`.
     private static func signed(_ commonName: String, names: String, stem: String, ca: String) async throws -> (

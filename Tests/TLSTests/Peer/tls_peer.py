@@ -7,7 +7,7 @@ thread of its own, until it is killed. MODE says what each connection gets:
 
     echo     the handshake, then every byte back until the client's
              close_notify, answered with ours
-    notify   the handshake, "bye\n" and close_notify, then the client's
+    notify   the handshake, "bye\r\n" and close_notify, then the client's
              close awaited
     silent   TCP accepted, nothing ever sent (the handshake never starts)
     hangup   the client's hello read, then the socket closed
@@ -20,6 +20,7 @@ import socket
 import ssl
 import sys
 import threading
+import warnings
 
 
 def serve_tls(connection, context, mode):
@@ -30,7 +31,7 @@ def serve_tls(connection, context, mode):
         return
     try:
         if mode == "notify":
-            tls.sendall(b"bye\n")
+            tls.sendall(b"bye\r\n")
             plain = tls.unwrap()
             plain.recv(1)
             plain.close()
@@ -64,6 +65,8 @@ def main():
     context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
     context.load_cert_chain(certificate, key)
     if mode == "tls11":
+        # Python warns that TLS 1.1 is deprecated: that is the point here.
+        warnings.simplefilter("ignore", DeprecationWarning)
         context.set_ciphers("DEFAULT:@SECLEVEL=0")
         context.minimum_version = ssl.TLSVersion.TLSv1_1
         context.maximum_version = ssl.TLSVersion.TLSv1_1
