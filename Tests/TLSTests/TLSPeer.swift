@@ -8,7 +8,7 @@ import XCTest
 
 /// What each connection to the test peer (`Peer/tls_peer.py`) gets.
 enum PeerMode: String {
-    case echo, notify, silent, hangup, truncate, tls11
+    case echo, notify, silent, hangup, truncate, tls11, starttls
 }
 
 /// Runs the Python TLS peer with `certificate` in `mode` while `body` runs,

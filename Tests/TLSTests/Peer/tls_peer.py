@@ -14,6 +14,8 @@ thread of its own, until it is killed. MODE says what each connection gets:
     truncate the handshake, "partial", then the TCP connection closed with no
              close_notify
     tls11    as echo, but TLS 1.1 only
+    starttls "220 ready" in the clear, "STARTTLS" awaited and answered with
+             "220 go ahead", then as echo over TLS on the same connection
 """
 
 import socket
@@ -23,10 +25,26 @@ import threading
 import warnings
 
 
+def read_line(connection):
+    """One CRLF-ended line, a byte at a time: nothing after it is taken."""
+    line = b""
+    while not line.endswith(b"\r\n"):
+        byte = connection.recv(1)
+        if not byte:
+            raise EOFError
+        line += byte
+    return line
+
+
 def serve_tls(connection, context, mode):
     try:
+        if mode == "starttls":
+            connection.sendall(b"220 ready\r\n")
+            if read_line(connection) != b"STARTTLS\r\n":
+                raise EOFError
+            connection.sendall(b"220 go ahead\r\n")
         tls = context.wrap_socket(connection, server_side=True)
-    except (ssl.SSLError, OSError):
+    except (ssl.SSLError, OSError, EOFError):
         connection.close()
         return
     try:
