@@ -58,6 +58,11 @@ let package = Package(
             name: "Streams",
             dependencies: ["SocketCore", .product(name: "SystemPackage", package: "swift-system")]
         ),
+        // The system's OpenSSL (libssl-dev): its headers, and shims for the
+        // macros Swift cannot import. Only the TLS target links it.
+        .systemLibrary(name: "COpenSSL", pkgConfig: "openssl", providers: [.apt(["libssl-dev"])]),
+        // TLS client streams over any byte stream, through OpenSSL.
+        .target(name: "TLS", dependencies: ["COpenSSL", "Streams", "SocketCore"]),
         // The textbook's TCPServer and TCPConnection (the State pattern) over
         // real sockets, and RFC 9293's state machine; no server model uses it.
         .target(name: "TCPStates", dependencies: ["SocketCore", "Servers"]),
@@ -196,6 +201,13 @@ let package = Package(
         .testTarget(
             name: "StreamsTests",
             dependencies: ["Streams", "SocketCore", .product(name: "SystemPackage", package: "swift-system")]
+        ),
+        // TLS against real peers on loopback: Python's ssl servers with
+        // certificates the tests make with the openssl command.
+        .testTarget(
+            name: "TLSTests",
+            dependencies: ["TLS", "Streams", "SocketCore", "TestSupport"],
+            exclude: ["Peer"]
         ),
         .testTarget(
             name: "BenchTests",

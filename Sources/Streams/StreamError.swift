@@ -15,6 +15,9 @@ public enum StreamError: Error, Hashable, Sendable, CustomStringConvertible {
     /// The call below failed: its errno and name, e.g. `recv: ECONNRESET
     /// (Connection reset by peer)`.
     case system(SocketError)
+    /// The TLS layer refused what arrived or could not send (a bad record,
+    /// an alert from the peer): OpenSSL's reason, e.g. `bad record mac`.
+    case tls(reason: String)
 
     public var description: String {
         switch self {
@@ -22,6 +25,7 @@ public enum StreamError: Error, Hashable, Sendable, CustomStringConvertible {
         case .endOfStream(let received): "the stream ended after \(received) bytes of an unfinished read"
         case .tooLong(let maxLength): "a line longer than \(maxLength) bytes"
         case .system(let error): error.description
+        case .tls(let reason): "TLS: \(reason)"
         }
     }
 }

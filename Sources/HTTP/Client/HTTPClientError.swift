@@ -62,7 +62,8 @@ public enum HTTPClientError: Error, Sendable, Equatable, CustomStringConvertible
         switch error {
         case .timedOut: self = .timedOut(during: during)
         case .system(let error): self = .connectionFailed(error)
-        case .endOfStream, .tooLong: self = .closedMidResponse(during)
+        // The HTTP client speaks no TLS: a TLS failure cannot reach it.
+        case .endOfStream, .tooLong, .tls: self = .closedMidResponse(during)
         }
     }
 }
