@@ -8,7 +8,7 @@ struct Sockworks: ParsableCommand {
         version: SockworksVersion.text,
         subcommands: [
             BenchCommand.self, ProfileCommand.self, ResolveCommand.self, ServeCommand.self, EchoCommand.self,
-            LoadgenCommand.self, GetCommand.self, UDPPingCommand.self, HeartbeatCommand.self,
+            LoadgenCommand.self, GetCommand.self, UDPPingCommand.self, HeartbeatCommand.self, MailCommand.self,
         ]
     )
 

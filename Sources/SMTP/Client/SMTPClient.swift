@@ -217,7 +217,7 @@ public final class SMTPClient {
         // The server closed its end, and a write or read found out.
         case .system(let failure) where failure.code == EPIPE || failure.code == ECONNRESET:
             .serverDisconnected(stage)
-        case .tooLong, .system: .connection(stage, error)
+        case .tooLong, .system, .tls: .connection(stage, error)
         }
     }
 
