@@ -147,3 +147,23 @@ func sha256(of path: String) async throws -> String {
     }
     return String(digest)
 }
+
+/// Runs `Peer/hostile_smtp.py MODE` for one connection and hands `body`
+/// its port; returns what the server received, line by line.
+func withHostileSMTPServer(_ mode: String, _ body: (UInt16) async throws -> Void) async throws -> String {
+    try PeerTool.require(PeerTool.python)
+    let folder = try TemporaryFolder(prefix: "sockworks-hostile-smtp")
+    defer { folder.remove() }
+    let log = folder.file("received")
+    let (_, _) = try await withProgram(PeerTool.python, [MailPeer.script("hostile_smtp.py"), mode, "--log", log]) {
+        process in
+        let line = try await process.firstLine(timeout: .seconds(30))
+        guard let line, line.hasPrefix("listening on "), let port = UInt16(line.dropFirst("listening on ".count))
+        else {
+            throw TestFailure("hostile_smtp.py did not start: \(line ?? "no output")")
+        }
+        try await body(port)
+        _ = try await process.waitForExit(timeout: .seconds(10))
+    }
+    return fileExists(log) ? String(decoding: try readFile(log), as: UTF8.self) : ""
+}
