@@ -168,6 +168,7 @@ public final class TLSStream: ByteStream {
             let error = SSL_get_error(connection, result)
             let verification = SSL_get_verify_result(connection)
             if configuration.verification != .none && verification != X509_V_OK {
+                OpenSSLErrorQueue.clear()
                 throw .certificateRefused(reason: String(cString: X509_verify_cert_error_string(verification)))
             }
             do {
@@ -189,8 +190,10 @@ public final class TLSStream: ByteStream {
     /// Returns when OpenSSL's `error` means "call again" (it read a record
     /// that held no data for the caller); throws why the call failed
     /// otherwise: the stream below's own error first, then OpenSSL's. Only
-    /// a read that timed out leaves the connection usable.
+    /// a read that timed out leaves the connection usable. OpenSSL's queue
+    /// is emptied either way, so that no thread keeps old errors.
     private func check(_ error: Int32, during call: String) throws(StreamError) {
+        let reason = OpenSSLErrorQueue.takeReasons(or: "\(call) failed (SSL error \(error))")
         switch transport.trouble {
         case .failed(.timedOut) where error == SSL_ERROR_WANT_READ:
             throw .timedOut
@@ -203,7 +206,7 @@ public final class TLSStream: ByteStream {
         case nil:
             if error == SSL_ERROR_WANT_READ || error == SSL_ERROR_WANT_WRITE { return }
             isBroken = true
-            throw .tls(reason: OpenSSLErrorQueue.takeReasons(or: "\(call) failed (SSL error \(error))"))
+            throw .tls(reason: reason)
         }
     }
 }
