@@ -59,10 +59,15 @@ struct MailRun {
                 return delivery.refused.isEmpty ? 0 : 1
             }
         } catch {
-            if case .recipientsRefused(let refused) = error {
+            switch error {
+            case .recipientsRefused(let refused):
                 for recipient in refused { CommandFailure.report("recipient refused: \(recipient)") }
+                CommandFailure.report("every recipient refused: no mail sent")
+            case .startTLSNotOffered:
+                CommandFailure.report("\(error) (--tls none sends everything in plain text)")
+            default:
+                CommandFailure.report(error.description)
             }
-            CommandFailure.report(error.description)
             return 1
         }
     }

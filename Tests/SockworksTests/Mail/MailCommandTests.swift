@@ -150,6 +150,24 @@ final class MailCommandTests: XCTestCase {
         }
     }
 
+    func testWhenEveryRecipientIsRefusedNoMailIsSent() async throws {
+        try await withMailPeer(.none) { peer in
+            let run = try await mail(
+                peer,
+                [
+                    "--tls", "none", "--from", "a@example.test", "--to", "refused-1@example.test", "--cc",
+                    "refused-2@example.test",
+                ])
+            XCTAssertEqual(run.exitCode, 1, run.standardError)
+            let lines = run.standardError.split(separator: "\n")
+            XCTAssertEqual(lines.count, 3, run.standardError)
+            XCTAssertTrue(lines.contains { $0.contains("<refused-1@example.test>: 550") }, run.standardError)
+            XCTAssertTrue(lines.contains { $0.contains("<refused-2@example.test>: 550") }, run.standardError)
+            XCTAssertTrue(run.standardError.contains("no mail sent"), run.standardError)
+            XCTAssertEqual(peer.messageCount, 0)
+        }
+    }
+
     func testARefusedSenderNamesTheStageCodeAndText() async throws {
         try await withMailPeer(.none) { peer in
             let run = try await mail(
