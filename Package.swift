@@ -136,8 +136,9 @@ let package = Package(
         ),
         // SMTP, the client side (RFC 5321): the strict reply parser (Reply/:
         // no imports, so the fuzzer compiles it alone) and the dialogue over
-        // a byte stream, STARTTLS and AUTH included; TLS itself is the caller's.
-        .target(name: "SMTP", dependencies: ["Streams", "SocketCore"]),
+        // a byte stream, STARTTLS and AUTH included (AUTH's base64 is
+        // MIME's); TLS itself is the caller's.
+        .target(name: "SMTP", dependencies: ["MIME", "Streams", "SocketCore"]),
         // The UDP heartbeat: the message, the sender's schedule, the
         // monitor's per-client tracking and its events.
         .target(name: "Heartbeat", dependencies: ["SocketCore", "Servers"]),

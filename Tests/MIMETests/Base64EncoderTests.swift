@@ -15,6 +15,20 @@ final class Base64EncoderTests: XCTestCase {
         XCTAssertEqual(Base64Encoder.encode([0xFB, 0xFF, 0xBF]), Array("+/+/\r\n".utf8))
     }
 
+    /// SASL's form (AUTH PLAIN and LOGIN): RFC 4648's vectors, and a long
+    /// input on one line all the same.
+    func testOnOneLine() {
+        XCTAssertEqual(Base64Encoder.encodeOnOneLine([]), "")
+        XCTAssertEqual(Base64Encoder.encodeOnOneLine(Array("f".utf8)), "Zg==")
+        XCTAssertEqual(Base64Encoder.encodeOnOneLine(Array("fo".utf8)), "Zm8=")
+        XCTAssertEqual(Base64Encoder.encodeOnOneLine(Array("foobar".utf8)), "Zm9vYmFy")
+        XCTAssertEqual(
+            Base64Encoder.encodeOnOneLine([0] + Array("user".utf8) + [0] + Array("pass".utf8)), "AHVzZXIAcGFzcw==")
+        XCTAssertEqual(Base64Encoder.encodeOnOneLine([0xFB, 0xFF]), "+/8=")
+        let long = Base64Encoder.encodeOnOneLine([UInt8](repeating: 0xFF, count: 300))
+        XCTAssertEqual(long, String(repeating: "/", count: 400))
+    }
+
     func testLinesAreSeventySixCharactersEndingCRLF() {
         let bytes = (0..<1000).map { UInt8(truncatingIfNeeded: $0 &* 7) }
         let lines = String(decoding: Base64Encoder.encode(bytes), as: UTF8.self).components(separatedBy: "\r\n")

@@ -48,14 +48,4 @@ final class SMTPExtensionsTests: XCTestCase {
         XCTAssertEqual(SMTPAuthMechanism.preferred(among: ["LOGIN", "CRAM-MD5"]), .login)
         XCTAssertNil(SMTPAuthMechanism.preferred(among: ["CRAM-MD5"]))
     }
-
-    func testBase64() {
-        XCTAssertEqual(Base64.encode([]), "")
-        XCTAssertEqual(Base64.encode(Array("f".utf8)), "Zg==")
-        XCTAssertEqual(Base64.encode(Array("fo".utf8)), "Zm8=")
-        XCTAssertEqual(Base64.encode(Array("foo".utf8)), "Zm9v")
-        XCTAssertEqual(Base64.encode(Array("foobar".utf8)), "Zm9vYmFy")
-        XCTAssertEqual(Base64.encode([0] + Array("user".utf8) + [0] + Array("pass".utf8)), "AHVzZXIAcGFzcw==")
-        XCTAssertEqual(Base64.encode([0xFB, 0xFF]), "+/8=")
-    }
 }

@@ -135,6 +135,12 @@ public struct Base64Encoder: Sendable {
         return target + 2
     }
 
+    /// The encoding of `bytes` on one line, without line breaks (RFC 4648
+    /// section 4): what SASL (SMTP's AUTH, RFC 4954) sends.
+    public static func encodeOnOneLine(_ bytes: [UInt8]) -> String {
+        String(decoding: encode(bytes).filter { $0 != UInt8(ascii: "\r") && $0 != UInt8(ascii: "\n") }, as: UTF8.self)
+    }
+
     /// The whole encoding of `bytes`, line breaks included.
     public static func encode(_ bytes: [UInt8]) -> [UInt8] {
         var encoder = Base64Encoder()

@@ -1,3 +1,5 @@
+import MIME
+
 /// AUTH (RFC 4954) with PLAIN (RFC 4616) or LOGIN.
 extension SMTPClient {
     /// Logs in as `user`. With `mechanism` nil, the first of PLAIN and LOGIN
@@ -28,7 +30,7 @@ extension SMTPClient {
         guard !user.utf8.contains(0), !password.utf8.contains(0) else {
             throw .invalidArgument("a user name or password with a NUL cannot be sent with PLAIN")
         }
-        let credentials = Base64.encode([0] + Array(user.utf8) + [0] + Array(password.utf8))
+        let credentials = Base64Encoder.encodeOnOneLine([0] + Array(user.utf8) + [0] + Array(password.utf8))
         // The longest AUTH line a server must take (RFC 4954 section 4).
         guard credentials.utf8.count + 13 <= 12_288 else {
             throw .invalidArgument("the user name and password are too long for AUTH PLAIN")
@@ -49,7 +51,7 @@ extension SMTPClient {
         var reply = try command("AUTH LOGIN", .authentication, deadline: deadline)
         for secret in [user, password] {
             guard reply.code == 334 else { return try expectSuccess(reply) }
-            let response = Base64.encode(Array(secret.utf8))
+            let response = Base64Encoder.encodeOnOneLine(Array(secret.utf8))
             reply = try command(response, .authentication, deadline: deadline, shown: Self.masked)
         }
         try expectSuccess(reply)
