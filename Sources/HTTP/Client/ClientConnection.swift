@@ -30,43 +30,21 @@ final class ClientConnection {
     }
 
     /// Connects to the first address of the origin's host that answers,
-    /// before `deadline`. A name goes through the system resolver; every
-    /// address it gives is tried in its order, as RFC 6724 sorted them.
+    /// before `deadline` (`Socket.connectStream`). The head goes out in one
+    /// write; the body after it should not wait for the head's
+    /// acknowledgement: TCP_NODELAY.
     static func open(to origin: HTTPURL.Origin, deadline: MonotonicInstant) throws(HTTPClientError) -> ClientConnection
     {
-        let addresses: [IPAddress]
-        if let literal = IPAddress(origin.host) {
-            addresses = [literal]
-        } else {
-            do {
-                addresses = try Resolver.hostAddresses(origin.host).addresses
-            } catch {
-                throw .cannotResolve(error)
+        do {
+            let (socket, address) = try Socket.connectStream(toHost: origin.host, port: origin.port, deadline: deadline)
+            return ClientConnection(origin: origin, address: address, stream: socket)
+        } catch {
+            switch error {
+            case .cannotResolve(let failure): throw .cannotResolve(failure)
+            case .failed(let failure): throw .cannotConnect(host: origin.description, failure)
+            case .timedOut: throw .timedOut(during: "connecting to \(origin)")
             }
         }
-        var lastError: SocketError?
-        for ip in addresses {
-            let remaining = MonotonicInstant.now.duration(to: deadline)
-            guard remaining > .zero else { break }
-            let address = SocketAddress(ip, port: origin.port)
-            do throws(SocketError) {
-                let socket = try Socket(family: address.family, type: .stream)
-                do throws(SocketError) {
-                    try socket.connect(to: address, timeout: remaining)
-                    // The head goes out in one write; the body after it
-                    // should not wait for the head's acknowledgement.
-                    try socket.setOption(.noDelay, to: true)
-                } catch {
-                    try? socket.close()
-                    throw error
-                }
-                return ClientConnection(origin: origin, address: address, stream: socket)
-            } catch {
-                lastError = error
-            }
-        }
-        if let lastError, lastError.code != ETIMEDOUT { throw .cannotConnect(host: origin.description, lastError) }
-        throw .timedOut(during: "connecting to \(origin)")
     }
 
     /// Sends `request` and reads its response to the end: interim (1xx)

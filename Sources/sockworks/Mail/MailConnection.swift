@@ -1,4 +1,3 @@
-import Glibc
 import SocketCore
 import Streams
 import TLS
@@ -16,47 +15,25 @@ enum MailConnection {
         do {
             return (try TLSStream.connect(over: socket, configuration: configuration, deadline: deadline), local)
         } catch {
+            // A failed handshake leaves the socket to its caller.
+            try? socket.close()
             throw .tls(error)
         }
     }
 
-    /// Every address the name resolves to, in the resolver's order
-    /// (RFC 6724), until one accepts.
+    /// Commands are single lines, each waiting for its reply: TCP_NODELAY.
     private static func connect(_ host: String, port: UInt16, deadline: MonotonicInstant) throws(MailRunError)
         -> Socket
     {
-        let addresses: [IPAddress]
-        if let literal = IPAddress(host) {
-            addresses = [literal]
-        } else {
-            do {
-                addresses = try Resolver.hostAddresses(host).addresses
-            } catch {
-                throw .cannotResolve(host, error.message)
+        do {
+            return try Socket.connectStream(toHost: host, port: port, deadline: deadline).socket
+        } catch {
+            switch error {
+            case .cannotResolve(let failure): throw .cannotResolve(host, failure.message)
+            case .failed(let failure): throw .cannotConnect("\(host) port \(port)", failure)
+            case .timedOut: throw .connectTimedOut("\(host) port \(port)")
             }
         }
-        var lastError: SocketError?
-        for ip in addresses {
-            let remaining = MonotonicInstant.now.duration(to: deadline)
-            guard remaining > .zero else { break }
-            let address = SocketAddress(ip, port: port)
-            do throws(SocketError) {
-                let socket = try Socket(family: address.family, type: .stream)
-                do throws(SocketError) {
-                    try socket.connect(to: address, timeout: remaining)
-                    // Commands are single lines each awaiting its reply.
-                    try socket.setOption(.noDelay, to: true)
-                } catch {
-                    try? socket.close()
-                    throw error
-                }
-                return socket
-            } catch {
-                lastError = error
-            }
-        }
-        if let lastError, lastError.code != ETIMEDOUT { throw .cannotConnect("\(host) port \(port)", lastError) }
-        throw .connectTimedOut("\(host) port \(port)")
     }
 }
 
