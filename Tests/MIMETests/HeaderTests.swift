@@ -87,6 +87,29 @@ final class HeaderTests: XCTestCase {
         XCTAssertEqual(HeaderField("Subject", text: "a =?x?= b").text.contains("=?UTF-8?B?"), true)
     }
 
+    /// A run of spaces stays with the word after it: no line of only
+    /// spaces, no long line of words and spaces, and the text unfolds back.
+    func testRunsOfSpacesFoldWithTheirWord() {
+        for subject in [
+            "word" + String(repeating: " ", count: 90) + "next", "  leading and trailing  ", "   ",
+            // "Subject:" and 23 of " ww" fill 77 columns; the spaces after
+            // them must go to the next line with "zz".
+            Array(repeating: "ww", count: 23).joined(separator: " ") + "   zz",
+            (0..<30).map { "w\($0)" }.joined(separator: "   "),
+        ] {
+            let text = HeaderField("Subject", text: subject).text
+            let lines = text.split(separator: "\r\n", omittingEmptySubsequences: false).dropLast()
+            for line in lines.dropFirst() {
+                XCTAssertFalse(line.allSatisfy { $0 == " " }, "a line of only spaces in \(text.debugDescription)")
+            }
+            for line in lines where line.count > 78 {
+                XCTAssertEqual(
+                    line.split(separator: " ").count, line.hasPrefix("Subject:") ? 2 : 1, line.debugDescription)
+            }
+            XCTAssertEqual(String(lines.joined().dropFirst("Subject: ".count)), subject)
+        }
+    }
+
     func testFileNameParameter() {
         XCTAssertEqual(FileNameParameter.pieces("report.pdf"), ["filename=\"report.pdf\""])
         XCTAssertEqual(FileNameParameter.pieces("\u{20AC}.txt"), ["filename*=utf-8''%E2%82%AC.txt"])

@@ -17,7 +17,27 @@ struct HeaderField {
 
     /// A field whose value is written as it is (ASCII the writer made).
     init(_ name: String, _ value: String) {
-        self.init(name, pieces: value.split(separator: " ", omittingEmptySubsequences: false).map(String.init))
+        self.init(name, pieces: Self.words(of: value))
+    }
+
+    /// The value's words, each run of spaces kept with the word after it
+    /// (at the end, with the word before it): a fold replaces the one space
+    /// between two pieces, so no line holds only spaces and a run of them
+    /// never makes a line long.
+    static func words(of value: String) -> [String] {
+        var words: [String] = []
+        var spaces = ""
+        for word in value.split(separator: " ", omittingEmptySubsequences: false) {
+            if word.isEmpty {
+                spaces += " "
+            } else {
+                words.append(spaces + word)
+                spaces = ""
+            }
+        }
+        guard !words.isEmpty else { return [String(spaces.dropFirst())] }
+        words[words.count - 1] += spaces
+        return words
     }
 
     /// A field of text given by the user: written as it is when it is plain

@@ -1,5 +1,3 @@
-import SocketCore
-
 /// Why a message cannot be made from what was given: each case names the
 /// field or file at fault, so the command can print it and refuse before
 /// connecting.
@@ -11,8 +9,9 @@ public enum MailFormatError: Error, Equatable, Sendable, CustomStringConvertible
     /// An address is not `local@domain` or `Name <local@domain>`.
     case invalidAddress(field: String, address: String, reason: String)
     /// A body, attachment or inline file cannot be opened or read, or is not
-    /// a regular file.
-    case unreadableFile(role: String, path: String, error: SystemError)
+    /// a regular file; `reason` is the system's word for it (`ENOENT (No
+    /// such file or directory)`).
+    case unreadableFile(role: String, path: String, reason: String)
     /// Inline images were given without an HTML body that could show them.
     case inlineWithoutHTML
     /// An inline image's file name cannot be a Content-ID (RFC 2392), or two
@@ -25,8 +24,8 @@ public enum MailFormatError: Error, Equatable, Sendable, CustomStringConvertible
             "the \(field) contains a line break (CR or LF) or a NUL, which is refused in a header"
         case .invalidAddress(let field, let address, let reason):
             "the \(field) address \(quoted(address)) is invalid: \(reason)"
-        case .unreadableFile(let role, let path, let error):
-            "cannot read the \(role) \(quoted(path)): \(error.name) (\(error.message))"
+        case .unreadableFile(let role, let path, let reason):
+            "cannot read the \(role) \(quoted(path)): \(reason)"
         case .inlineWithoutHTML:
             "inline images need an HTML body that refers to them (cid:NAME)"
         case .invalidInlineName(let path, let reason):

@@ -13,7 +13,7 @@ enum FileChunks {
         do {
             return Int(try OpenFile(path: path).size)
         } catch {
-            throw .unreadableFile(role: role, path: path, error: error)
+            throw .unreadable(role: role, path: path, error)
         }
     }
 
@@ -25,7 +25,7 @@ enum FileChunks {
         do {
             file = try OpenFile(path: path)
         } catch {
-            throw MailFormatError.unreadableFile(role: role, path: path, error: error)
+            throw MailFormatError.unreadable(role: role, path: path, error)
         }
         let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: chunkSize, alignment: 16)
         defer { buffer.deallocate() }
@@ -36,7 +36,7 @@ enum FileChunks {
                     Glibc.read(file.descriptor, buffer.baseAddress, chunkSize)
                 }
             } catch {
-                throw MailFormatError.unreadableFile(role: role, path: path, error: error)
+                throw MailFormatError.unreadable(role: role, path: path, error)
             }
             if count == 0 { return }
             try body(UnsafeRawBufferPointer(rebasing: buffer[..<count]))
@@ -55,7 +55,7 @@ enum FileChunks {
                     Glibc.read(STDIN_FILENO, chunk.baseAddress, chunk.count)
                 }
             } catch {
-                throw .unreadableFile(role: role, path: "-", error: error)
+                throw .unreadable(role: role, path: "-", error)
             }
             if count == 0 { return bytes }
             bytes += chunk[..<count]
@@ -73,5 +73,12 @@ enum BodyChunks: Sendable {
         case .file(let path, let role): try FileChunks.forEach(in: path, role: role, body)
         case .bytes(let bytes): try bytes.withUnsafeBytes { try body($0) }
         }
+    }
+}
+
+extension MailFormatError {
+    /// `unreadableFile` with the system error's name and message.
+    static func unreadable(role: String, path: String, _ error: SystemError) -> MailFormatError {
+        .unreadableFile(role: role, path: path, reason: "\(error.name) (\(error.message))")
     }
 }
