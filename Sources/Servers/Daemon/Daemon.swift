@@ -48,11 +48,16 @@ public enum Daemon {
         _ = try SystemCall.returningNegativeErrno("pipe2", "O_CLOEXEC") { shim_pipe_cloexec(&pipeEnds) }
         let (readEnd, writeEnd) = (pipeEnds[0], pipeEnds[1])
         switch try Processes.fork() {
-        case .parent:
+        case .parent(let middle):
             try? SystemCall.close(writeEnd)
             var byte: UInt8 = 0
             let count = (try? SystemCall.value("read", "readiness pipe") { read(readEnd, &byte, 1) }) ?? 0
             try? SystemCall.close(readEnd)
+            // The middle process exits as soon as it has forked the daemon,
+            // but not necessarily before the daemon is ready: reaped, it is
+            // gone, and the daemon is already the child of init (or of a
+            // subreaper) when the command returns.
+            _ = try? Processes.wait(for: middle)
             // A byte: the daemon is serving. End of file: it died first.
             return .original(daemonServes: count == 1)
         case .child:
