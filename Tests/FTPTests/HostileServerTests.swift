@@ -116,12 +116,12 @@ final class HostileServerTests: XCTestCase {
         XCTAssertEqual(try server.received(), [])
     }
 
-    /// A 227 that names 10.1.2.3: the client connects to 127.0.0.1, the
+    /// A 227 that names 127.0.0.9: the client connects to 127.0.0.1, the
     /// control connection's peer, at the port named.
     func testPassiveAddressIsNotUsed() async throws {
         let received = try await run([
             .read, .send("200 I\r\n"), .read, .send("500 no EPSV\r\n"), .read,
-            .send("227 Entering Passive Mode (10,1,2,3,{p1},{p2})\r\n"), .read,
+            .send("227 Entering Passive Mode (127,0,0,9,{p1},{p2})\r\n"), .read,
             .send("150 here\r\n"), .sendData(Array("a\r\nb\r\n".utf8)), .send("226 done\r\n"),
         ]) { client in
             var bytes: [UInt8] = []

@@ -18,6 +18,14 @@ struct Pyftpdlib: Sendable {
         host: String = "127.0.0.1", arguments: [String] = [], prepare: (String) throws -> Void = { _ in },
         _ body: @escaping @Sendable (Pyftpdlib) throws -> Value
     ) async throws -> Value {
+        try await runShowingOutput(host: host, arguments: arguments, prepare: prepare, body).value
+    }
+
+    /// `run`, with what the server printed after its port.
+    static func runShowingOutput<Value: Sendable>(
+        host: String = "127.0.0.1", arguments: [String] = [], prepare: (String) throws -> Void = { _ in },
+        _ body: @escaping @Sendable (Pyftpdlib) throws -> Value
+    ) async throws -> (value: Value, output: String) {
         try requireProgram("/usr/bin/python3")
         let folder = try TemporaryFolder(prefix: "sockworks-ftp")
         defer { folder.remove() }
@@ -31,7 +39,7 @@ struct Pyftpdlib: Sendable {
             return try await onOwnThread { try body(peer) }
         }
         XCTAssertTrue(outcome.leftRunning, "pyftpdlib ended early: \(outcome.standardError)")
-        return value
+        return (value, outcome.standardOutput)
     }
 
     /// A client connected and logged in as alice (or anonymous).

@@ -9,7 +9,9 @@ anonymous (read only), on HOST and a port of its own, which it prints as
 instead of its own. --cut-after makes the first RETR fail after N bytes: the
 file's read raises, so pyftpdlib closes the data connection and answers 426.
 --no-epsv makes EPSV and EPRT unknown commands (500), --no-mlst
-MLST and MLSD, as on a server without RFC 2428 or 3659. --tls serves FTPS (RFC 4217) and requires it on both connections.
+MLST and MLSD, as on a server without RFC 2428 or 3659. --tls serves FTPS (RFC 4217) and requires it on both connections; each data
+connection's handshake prints "data session resumed" or "data session new",
+and a new one is refused (522), as vsftpd's require_ssl_reuse does.
 """
 
 import argparse
@@ -19,7 +21,7 @@ import sys
 
 from pyftpdlib.authorizers import DummyAuthorizer
 from pyftpdlib.filesystems import AbstractedFS
-from pyftpdlib.handlers import FTPHandler, TLS_FTPHandler
+from pyftpdlib.handlers import FTPHandler, TLS_DTPHandler, TLS_FTPHandler
 from pyftpdlib.servers import FTPServer
 
 arguments = argparse.ArgumentParser()
@@ -63,6 +65,19 @@ class CuttingFS(AbstractedFS):
         return file
 
 
+class ResumingDTPHandler(TLS_DTPHandler):
+    """A data connection that must resume the control connection's session."""
+
+    def handle_ssl_established(self):
+        from OpenSSL._util import lib
+
+        resumed = lib.SSL_session_reused(self.socket._ssl) == 1
+        print("data session", "resumed" if resumed else "new", flush=True)
+        if not resumed:
+            self.cmd_channel.respond("522 the data connection must resume the control connection's session")
+            self.close()
+
+
 authorizer = DummyAuthorizer()
 authorizer.add_user("alice", "secret", options.root, perm="elradfmwMT")
 authorizer.add_anonymous(options.root)
@@ -83,6 +98,7 @@ if options.tls:
     handler.certfile, handler.keyfile = options.tls
     handler.tls_control_required = True
     handler.tls_data_required = True
+    handler.dtp_handler = ResumingDTPHandler
 
 logging.basicConfig(level=logging.WARNING, stream=sys.stderr)
 server = FTPServer((options.host, 0), handler)
