@@ -15,6 +15,7 @@ final class LargeTransferTests: XCTestCase {
         defer { source.remove() }
         let original = source.file("random.bin")
         try writeRandomFile(original, size: Self.size)
+        let peakBefore = try peakMemory()
         try await Pyftpdlib.run { server in
             try using(try server.client(options: FTPClientOptions(timeout: .seconds(30)))) { client in
                 let input = try LocalFile(original)
@@ -49,7 +50,21 @@ final class LargeTransferTests: XCTestCase {
                 XCTAssertEqual(try rest.withUnsafeMutableBytes { try expected.read(into: $0) }, 0, "bytes missing")
             }
         }
+        // Streamed both ways: the test process's peak grew by far less than
+        // the file.
+        let growth = try peakMemory() - peakBefore
+        XCTAssertLessThan(growth, 32 * 1024 * 1024, "the peak resident set grew by \(growth) bytes")
     }
+}
+
+/// The process's peak resident set (VmHWM in /proc/self/status), in bytes.
+func peakMemory() throws -> Int {
+    let status = String(decoding: try readFile("/proc/self/status"), as: UTF8.self)
+    guard let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }),
+        let kilobytes = Int(
+            line.dropFirst(6).trimmingPrefix(while: { $0 == " " || $0 == "\t" }).prefix(while: \.isNumber))
+    else { throw TestFailure("no VmHWM in /proc/self/status") }
+    return kilobytes * 1024
 }
 
 /// A local file read in pieces with read(2).

@@ -225,6 +225,7 @@ final class PyftpdlibCommandTests: XCTestCase {
                 XCTAssertThrowsError(try client.retrieve("big") { _ in throw Enough() }) { error in
                     guard case .localFailure = error as? FTPError else { return XCTFail("\(error)") }
                 }
+                XCTAssertTrue(client.isUsable)
                 XCTAssertEqual(try client.currentDirectory(), "/")
                 XCTAssertEqual(try retrieveAll(client, "big").count, bytes.count)
             }
@@ -247,6 +248,7 @@ final class PyftpdlibCommandTests: XCTestCase {
             ) { error in
                 guard case .localFailure = error as? FTPError else { return XCTFail("\(error)") }
             }
+            XCTAssertFalse(client.isUsable)
             XCTAssertThrowsError(try client.currentDirectory()) { error in
                 guard case .unusable = error as? FTPError else { return XCTFail("\(error)") }
             }
