@@ -172,8 +172,7 @@ extension FTPClient {
                 failure = dataFailure(error, stage)
                 break
             }
-            var range = 1..<(1 + count)
-            if decoder != nil { range = decoder!.decode(buffer, count: count) }
+            let range = decoder?.decode(buffer, count: count) ?? 1..<(1 + count)
             if count == 0 && range.isEmpty { break }
             do {
                 if !range.isEmpty { try block(UnsafeRawBufferPointer(rebasing: buffer[range])) }
