@@ -139,6 +139,10 @@ let package = Package(
         // a byte stream, STARTTLS and AUTH included (AUTH's base64 is
         // MIME's); TLS itself is the caller's.
         .target(name: "SMTP", dependencies: ["MIME", "Streams", "SocketCore"]),
+        // Telnet, the client side (RFC 854, 855, 1143): the NVT codec and the
+        // option negotiation (Protocol/: no imports, so the fuzzer compiles
+        // it alone) and the client over a byte stream.
+        .target(name: "Telnet", dependencies: ["Streams", "SocketCore"]),
         // The UDP heartbeat: the message, the sender's schedule, the
         // monitor's per-client tracking and its events.
         .target(name: "Heartbeat", dependencies: ["SocketCore", "Servers"]),
@@ -155,6 +159,7 @@ let package = Package(
                 "SMTP",
                 "SocketCore",
                 "Streams",
+                "Telnet",
                 "TLS",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "SystemPackage", package: "swift-system"),
@@ -204,6 +209,7 @@ let package = Package(
             // aiosmtpd's script, run from the source tree by /usr/bin/python3.
             exclude: ["Peers"]
         ),
+        .testTarget(name: "TelnetTests", dependencies: ["Telnet", "Streams", "SocketCore", "TestSupport"]),
         .testTarget(name: "HeartbeatTests", dependencies: ["Heartbeat", "SocketCore"]),
         .testTarget(
             name: "StreamsTests",
