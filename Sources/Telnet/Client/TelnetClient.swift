@@ -80,6 +80,12 @@ public final class TelnetClient {
         return received
     }
 
+    /// The data that has arrived and not been returned, without waiting.
+    public func takeReceived() -> [UInt8] {
+        defer { received.removeAll() }
+        return received
+    }
+
     /// Everything up to the end of the connection, waiting for the peer to
     /// close at most `timeout`.
     public func readAll(timeout: Duration) throws(TelnetError) -> [UInt8] {
