@@ -15,10 +15,7 @@ final class TelnetClientTests: XCTestCase {
     )
 
     func testNegotiatesWithAServerAndReadsItsData() async throws {
-        // A thread first: Dispatch opens descriptors of its own on first use.
-        try BackgroundThread { () throws -> Void in }.value()
         let peer = try ScriptedPeer()
-        let descriptorsBefore = try openDescriptorCount()
         let (iac, will, wont, doVerb, dont, sb, se) = (iac, will, wont, doVerb, dont, sb, se)
         let server = BackgroundThread { () throws -> [String] in
             var problems: [String] = []
@@ -47,8 +44,10 @@ final class TelnetClientTests: XCTestCase {
             peer.closeConnection()
             return problems
         }
-        let client = try TelnetClient.connect(
-            host: "127.0.0.1", port: peer.port, timeout: .seconds(5),
+        let (socket, _) = try Socket.connectStream(toHost: "127.0.0.1", port: peer.port, deadline: .now + .seconds(5))
+        let descriptor = socket.withUnsafeFileDescriptor { $0 }
+        let client = TelnetClient(
+            stream: socket,
             session: TelnetSession(terminalType: "XTERM", windowSize: TelnetWindowSize(columns: 80, rows: 24)))
         var events: [TelnetEvent] = []
         client.onEvent = { events.append($0) }
@@ -65,9 +64,7 @@ final class TelnetClientTests: XCTestCase {
         XCTAssertTrue(client.peerClosed)
         XCTAssertEqual(try server.value(), [])
         client.close()
-        XCTAssertEqual(
-            try openDescriptorCount(), descriptorsBefore - 1,
-            "the client's socket and the listener closed, the connection accepted and closed")
+        XCTAssertEqual(fcntl(descriptor, F_GETFD), -1, "close closes the stream")
     }
 
     func testReadUntilTimesOutWithWhatItSaw() throws {

@@ -49,6 +49,10 @@ final class TelnetNegotiationTests: XCTestCase {
             session.setWindowSize(TelnetWindowSize(columns: 255, rows: 0x1FF)),
             [iac, 250, 31, 0, 255, 255, 1, 255, 255, iac, 240])
         XCTAssertEqual(session.setWindowSize(TelnetWindowSize(columns: 255, rows: 0x1FF)), [])
+        // A name of RFC 1091's size; one with a control character refused.
+        XCTAssertEqual(TelnetSession(terminalType: String(repeating: "A", count: 100)).terminalType?.count, 40)
+        var control = TelnetSession(terminalType: "vt\u{1B}100")
+        XCTAssertEqual(control.receive([iac, doVerb, 24]).reply, [iac, wont, 24])
         // SEND before DO is not answered.
         var early = TelnetSession(terminalType: "vt100")
         XCTAssertEqual(early.receive([iac, 250, 24, 1, iac, 240]).reply, [])

@@ -25,7 +25,8 @@ public struct TelnetInput: Hashable, Sendable {
 public struct TelnetSession: Sendable {
     public var policy: TelnetOptionPolicy
     /// The name sent for TERMINAL-TYPE (e.g. `TERM`'s); nil refuses the
-    /// option.
+    /// option. RFC 1091 names are at most 40 characters of printable
+    /// ASCII: a longer name is cut there, one with other bytes not sent.
     public let terminalType: String?
     /// The size sent for NAWS; nil refuses the option.
     public private(set) var windowSize: TelnetWindowSize?
@@ -39,9 +40,15 @@ public struct TelnetSession: Sendable {
         subnegotiationLimit: Int = 512
     ) {
         self.policy = policy
-        self.terminalType = terminalType
+        self.terminalType = terminalType.flatMap(Self.validTerminalType)
         self.windowSize = windowSize
         decoder = TelnetDecoder(subnegotiationLimit: subnegotiationLimit, discardLimit: subnegotiationLimit * 8)
+    }
+
+    private static func validTerminalType(_ name: String) -> String? {
+        let bytes = Array(name.utf8.prefix(40))
+        guard !bytes.isEmpty, bytes.allSatisfy({ (0x21...0x7E).contains($0) }) else { return nil }
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     /// The state of `option` on `side` (RFC 1143 section 7).

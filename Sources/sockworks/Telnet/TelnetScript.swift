@@ -66,8 +66,11 @@ enum TelnetScript {
 
     static func steps(fromText text: String, name: String) throws(TelnetArgumentError) -> [TelnetStep] {
         var steps: [TelnetStep] = []
-        for (index, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-            let line = line.hasSuffix("\r") ? line.dropLast() : line[...]
+        // Split as bytes: a String takes CR LF as one Character, not a LF.
+        let lines = Array(text.utf8).split(separator: 0x0A, omittingEmptySubsequences: false)
+        for (index, rawLine) in lines.enumerated() {
+            let bytes = rawLine.last == 0x0D ? rawLine.dropLast() : rawLine
+            let line = String(decoding: bytes, as: UTF8.self)
             if line.allSatisfy({ $0 == " " || $0 == "\t" }) || line.hasPrefix("#") { continue }
             let word = line.prefix { $0 != " " }
             let rest = String(line.dropFirst(word.count + 1))

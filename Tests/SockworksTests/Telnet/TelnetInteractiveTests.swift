@@ -1,3 +1,4 @@
+import Foundation
 import Glibc
 import SystemPackage
 import TestSupport
@@ -88,7 +89,33 @@ final class TelnetInteractiveTests: XCTestCase {
             XCTAssertTrue(ended, "sockworks telnet did not exit on quit")
         }
         XCTAssertEqual(String(decoding: try readFile(status), as: UTF8.self), "exit 0\n")
-        // The terminal is back in its normal mode.
+        try checkRestored(settings)
+    }
+
+    func testSIGTERMRestoresTheTerminal() async throws {
+        let status = folder.file("status")
+        let settings = folder.file("stty")
+        try await withTelnetd(in: folder) { peer in
+            let command =
+                "\(try sockworksExecutable().string) telnet 127.0.0.1 \(peer.port); "
+                + "echo \"exit $?\" > \(status); stty -a > \(settings)"
+            try await tmux(["new-session", "-d", "-s", "telnet", "-x", "80", "-y", "24", command])
+            try await waitForScreen("login:", "telnetd's prompt")
+            // The pane runs sh -c COMMAND; sockworks is its one child.
+            let shell = try await tmux(["list-panes", "-t", "telnet", "-F", "#{pane_pid}"]).standardOutput
+                .trimmingCharacters(in: .whitespacesAndNewlines)
+            let children = String(decoding: try readFile("/proc/\(shell)/task/\(shell)/children"), as: UTF8.self)
+            let child = try XCTUnwrap(children.split(separator: " ").first.flatMap { pid_t($0) }, children)
+            XCTAssertEqual(kill(child, SIGTERM), 0)
+            let ended = try await waitUntil(timeout: .seconds(10)) { access(settings, R_OK) == 0 }
+            XCTAssertTrue(ended, "sockworks telnet did not exit on SIGTERM")
+        }
+        XCTAssertEqual(String(decoding: try readFile(status), as: UTF8.self), "exit 1\n")
+        try checkRestored(settings)
+    }
+
+    /// The terminal is back in its normal mode (stty -a's words).
+    private func checkRestored(_ settings: String) throws {
         let modes = String(decoding: try readFile(settings), as: UTF8.self)
             .split(whereSeparator: { $0 == " " || $0 == "\n" || $0 == ";" })
         for mode in ["icanon", "echo", "isig", "icrnl", "opost"] {
