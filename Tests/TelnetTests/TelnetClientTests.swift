@@ -87,4 +87,25 @@ final class TelnetClientTests: XCTestCase {
         }
         try server.value()
     }
+
+    func testAFloodWithoutTheMarkerKeepsOnlyTheBufferLimit() throws {
+        let peer = try ScriptedPeer()
+        let server = BackgroundThread { () throws -> Void in
+            try peer.accept()
+            try peer.send([UInt8](repeating: 0x78, count: 50_000) + Array("END".utf8))
+            _ = try peer.receive(1, seconds: 3)
+            peer.closeConnection()
+        }
+        let (socket, _) = try Socket.connectStream(toHost: "127.0.0.1", port: peer.port, deadline: .now + .seconds(5))
+        let client = TelnetClient(stream: socket, bufferLimit: 1000)
+        defer { client.close() }
+        var shown = 0
+        client.onData = { shown += $0.count }
+        let match = try client.read(until: Array("END".utf8), timeout: .seconds(5))
+        XCTAssertEqual(match.count, 1000)
+        XCTAssertEqual(match.suffix(3), Array("END".utf8)[...])
+        XCTAssertEqual(shown, 50_003, "onData saw every byte")
+        try client.write([0x78])
+        try server.value()
+    }
 }

@@ -11,6 +11,10 @@ import Streams
 /// comes (a read may take several pieces before its marker). `onEvent`
 /// sees every other event (options that change, commands, violations).
 ///
+/// At most `bufferLimit` bytes of data wait for a read: when more arrive,
+/// the oldest are dropped (`onData` has seen them), so a server that floods
+/// the connection without ever sending the marker cannot exhaust memory.
+///
 /// The client is used by one thread at a time.
 public final class TelnetClient {
     public private(set) var session: TelnetSession
@@ -20,14 +24,19 @@ public final class TelnetClient {
     public var onEvent: ((TelnetEvent) -> Void)?
     /// Whether the peer has closed its side (a read returned end of stream).
     public private(set) var peerClosed = false
+    /// The most data kept for reads.
+    public let bufferLimit: Int
     private let stream: any ByteStream
     private var received: [UInt8] = []
+    /// Bytes dropped from the front of `received` so far.
+    private var droppedCount = 0
     private var readBuffer = [UInt8](repeating: 0, count: 16 * 1024)
     private var closed = false
 
-    public init(stream: any ByteStream, session: TelnetSession = TelnetSession()) {
+    public init(stream: any ByteStream, session: TelnetSession = TelnetSession(), bufferLimit: Int = 1 << 20) {
         self.stream = stream
         self.session = session
+        self.bufferLimit = max(bufferLimit, 1)
     }
 
     /// Connects to `host` (a name or an address literal) through
@@ -57,11 +66,13 @@ public final class TelnetClient {
             }
             searchedUpTo = max(0, received.count - marker.count + 1)
             if peerClosed { throw .closed(seen: received) }
+            let droppedBefore = droppedCount
             do {
                 try receiveOnce(deadline: deadline)
             } catch .timedOut {
                 throw .timedOut(seen: received)
             }
+            searchedUpTo = max(0, searchedUpTo - (droppedCount - droppedBefore))
         }
     }
 
@@ -155,6 +166,10 @@ public final class TelnetClient {
             if case .data(let data) = event {
                 received += data
                 onData?(data)
+                if received.count > bufferLimit {
+                    droppedCount += received.count - bufferLimit
+                    received.removeFirst(received.count - bufferLimit)
+                }
             } else {
                 onEvent?(event)
             }

@@ -79,6 +79,11 @@ final class TelnetInteractiveTests: XCTestCase {
             XCTAssertTrue(shown.contains("Connected to 127.0.0.1 port \(peer.port)."), shown)
             XCTAssertTrue(shown.contains("NAWS: yes (we perform it)"), shown)
             XCTAssertTrue(shown.contains("TERMINAL-TYPE: yes"), shown)
+            // AYT from the prompt: telnetd answers [Yes].
+            try await keys("C-]")
+            try await waitForScreen("telnet>", "the escape prompt for send")
+            try await keys("send ayt", "Enter")
+            try await waitForScreen("[Yes]", "telnetd's answer to AYT")
             // Back in the session after the command: it still answers.
             try await keys("after", "Enter")
             try await waitForScreen("ran: after", "the session after the prompt")
