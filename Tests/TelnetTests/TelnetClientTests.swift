@@ -51,9 +51,14 @@ final class TelnetClientTests: XCTestCase {
             session: TelnetSession(terminalType: "XTERM", windowSize: TelnetWindowSize(columns: 80, rows: 24)))
         var events: [TelnetEvent] = []
         client.onEvent = { events.append($0) }
+        var changes: [String] = []
+        client.onOptionChange = { option, side, enabled in changes.append("\(side) \(option) \(enabled)") }
         let login = try client.read(until: Array("login: ".utf8), timeout: .seconds(5))
         XCTAssertEqual(login, Array("hello ".utf8) + [255] + Array(" world\r\nlogin: ".utf8))
         XCTAssertTrue(events.contains(.violation(.subnegotiationUnterminated(TelnetOption(rawValue: 99)))), "\(events)")
+        XCTAssertEqual(
+            changes,
+            ["local TERMINAL-TYPE true", "local NAWS true", "remote ECHO true", "remote SUPPRESS-GO-AHEAD true"])
         XCTAssertEqual(client.state(of: .echo, on: .remote), .yes)
         XCTAssertEqual(client.state(of: .windowSize, on: .local), .yes)
         XCTAssertEqual(client.state(of: TelnetOption(rawValue: 200), on: .remote), .no)

@@ -35,6 +35,15 @@ final class TelnetNegotiationTests: XCTestCase {
         XCTAssertEqual(session.state(of: TelnetOption(rawValue: 200), on: .remote), .no)
     }
 
+    func testAChangedPolicyAnswersARefusedOptionAgain() {
+        var session = TelnetSession()
+        XCTAssertEqual(session.receive([iac, will, 5]).reply, [iac, dont, 5])
+        XCTAssertEqual(session.receive([iac, will, 5]).reply, [])
+        session.policy.remote.insert(.status)
+        XCTAssertEqual(session.receive([iac, will, 5]).reply, [iac, doVerb, 5])
+        XCTAssertTrue(session.isEnabled(.status, on: .remote))
+    }
+
     func testTerminalTypeAndWindowSizeNeedValues() {
         var none = TelnetSession()
         XCTAssertEqual(none.receive([iac, doVerb, 24, iac, doVerb, 31]).reply, [iac, wont, 24, iac, wont, 31])

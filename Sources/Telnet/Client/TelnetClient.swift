@@ -22,6 +22,15 @@ public final class TelnetClient {
     public var onData: (([UInt8]) -> Void)?
     /// Called with each event other than data, in order.
     public var onEvent: ((TelnetEvent) -> Void)?
+    /// Called when an option is enabled or disabled on a side.
+    public var onOptionChange: ((TelnetOption, TelnetSide, _ enabled: Bool) -> Void)?
+
+    /// The options this end agrees to when the server asks (RFC 855);
+    /// the others are refused once.
+    public var policy: TelnetOptionPolicy {
+        get { session.policy }
+        set { session.policy = newValue }
+    }
     /// Whether the peer has closed its side (a read returned end of stream).
     public private(set) var peerClosed = false
     /// The most data kept for reads.
@@ -171,6 +180,9 @@ public final class TelnetClient {
                     received.removeFirst(received.count - bufferLimit)
                 }
             } else {
+                if case .optionChanged(let option, let side, let enabled) = event {
+                    onOptionChange?(option, side, enabled)
+                }
                 onEvent?(event)
             }
         }

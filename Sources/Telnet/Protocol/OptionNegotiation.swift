@@ -91,6 +91,11 @@ struct OptionNegotiation: Hashable, Sendable {
         }
     }
 
+    /// Lets the next request be answered again (this end's policy changed).
+    mutating func forgetRefusal() {
+        refused = false
+    }
+
     /// This end asks for the option to be enabled on this side.
     mutating func requestEnable() -> Answer? {
         refused = false

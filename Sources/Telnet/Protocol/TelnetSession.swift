@@ -23,7 +23,16 @@ public struct TelnetInput: Hashable, Sendable {
 /// reply; data to send goes through `encode`. The BINARY option changes
 /// both as soon as it is negotiated, in the middle of a piece if need be.
 public struct TelnetSession: Sendable {
-    public var policy: TelnetOptionPolicy
+    /// The options this end agrees to. Changing it lets the peer's next
+    /// request for a refused option be answered again.
+    public var policy: TelnetOptionPolicy {
+        didSet {
+            for index in 0..<256 {
+                local[index].forgetRefusal()
+                remote[index].forgetRefusal()
+            }
+        }
+    }
     /// The name sent for TERMINAL-TYPE (e.g. `TERM`'s); nil refuses the
     /// option. RFC 1091 names are at most 40 characters of printable
     /// ASCII: a longer name is cut there, one with other bytes not sent.
