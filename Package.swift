@@ -144,6 +144,10 @@ let package = Package(
         // Listing/: no imports, so the fuzzer compiles them alone), and the
         // dialogue with its data connections, FTPS included.
         .target(name: "FTP", dependencies: ["Streams", "SocketCore", "TLS"]),
+        // Telnet, the client side (RFC 854, 855, 1143): the NVT codec and the
+        // option negotiation (Protocol/: no imports, so the fuzzer compiles
+        // it alone) and the client over a byte stream.
+        .target(name: "Telnet", dependencies: ["Streams", "SocketCore"]),
         // The UDP heartbeat: the message, the sender's schedule, the
         // monitor's per-client tracking and its events.
         .target(name: "Heartbeat", dependencies: ["SocketCore", "Servers"]),
@@ -160,6 +164,7 @@ let package = Package(
                 "SMTP",
                 "SocketCore",
                 "Streams",
+                "Telnet",
                 "TLS",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "SystemPackage", package: "swift-system"),
@@ -214,6 +219,7 @@ let package = Package(
             // pyftpdlib's script, run from the source tree by /usr/bin/python3.
             exclude: ["Peer"]
         ),
+        .testTarget(name: "TelnetTests", dependencies: ["Telnet", "Streams", "SocketCore", "TestSupport"]),
         .testTarget(name: "HeartbeatTests", dependencies: ["Heartbeat", "SocketCore"]),
         .testTarget(
             name: "StreamsTests",

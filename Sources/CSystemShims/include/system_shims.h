@@ -134,4 +134,19 @@ int shim_shared_counter_value(int *counter);
 unsigned long shim_udp_segment_control_size(void);
 unsigned long shim_udp_segment_control(void *buffer, unsigned short segment);
 
+/*
+ * A terminal's size in characters (ioctl TIOCGWINSZ; ioctl is variadic, so
+ * Swift cannot call it): 0, or a negative errno (ENOTTY for a pipe).
+ */
+int shim_terminal_size(int descriptor, unsigned short *columns, unsigned short *rows);
+
+/*
+ * signalfd(2), which Glibc's module does not export: a non-blocking,
+ * close-on-exec descriptor for `signals` (block them first), or a negative
+ * errno; `signals` points to a sigset_t. `next` reads one signal from it: its number, 0 when none is
+ * pending, or a negative errno.
+ */
+int shim_signalfd(const void *signals);
+int shim_signalfd_next(int descriptor);
+
 #endif
