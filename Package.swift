@@ -139,6 +139,11 @@ let package = Package(
         // a byte stream, STARTTLS and AUTH included (AUTH's base64 is
         // MIME's); TLS itself is the caller's.
         .target(name: "SMTP", dependencies: ["MIME", "Streams", "SocketCore"]),
+        // FTP, the client side (RFC 959, 2428, 3659, 4217): the strict reply
+        // parser and the parsers of what replies and listings hold (Reply/,
+        // Listing/: no imports, so the fuzzer compiles them alone), and the
+        // dialogue with its data connections, FTPS included.
+        .target(name: "FTP", dependencies: ["Streams", "SocketCore", "TLS"]),
         // The UDP heartbeat: the message, the sender's schedule, the
         // monitor's per-client tracking and its events.
         .target(name: "Heartbeat", dependencies: ["SocketCore", "Servers"]),
@@ -203,6 +208,11 @@ let package = Package(
             name: "SMTPTests", dependencies: ["SMTP", "Streams", "SocketCore", "TestSupport"],
             // aiosmtpd's script, run from the source tree by /usr/bin/python3.
             exclude: ["Peers"]
+        ),
+        .testTarget(
+            name: "FTPTests", dependencies: ["FTP", "TLS", "Streams", "SocketCore", "TestSupport"],
+            // pyftpdlib's script, run from the source tree by /usr/bin/python3.
+            exclude: ["Peer"]
         ),
         .testTarget(name: "HeartbeatTests", dependencies: ["Heartbeat", "SocketCore"]),
         .testTarget(

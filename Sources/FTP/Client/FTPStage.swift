@@ -1,0 +1,35 @@
+/// Where in the dialogue something happened, for error messages: each
+/// names the command whose reply was awaited.
+public enum FTPStage: String, Hashable, Sendable, CustomStringConvertible {
+    case connect = "connect"
+    case greeting = "greeting"
+    case authTLS = "AUTH TLS"
+    case protectionBufferSize = "PBSZ"
+    case protection = "PROT"
+    case user = "USER"
+    case password = "PASS"
+    case features = "FEAT"
+    case type = "TYPE"
+    case printDirectory = "PWD"
+    case changeDirectory = "CWD"
+    case extendedPassive = "EPSV"
+    case passive = "PASV"
+    case extendedPort = "EPRT"
+    case port = "PORT"
+    case list = "LIST"
+    case machineList = "MLSD"
+    case nameList = "NLST"
+    case size = "SIZE"
+    case modificationTime = "MDTM"
+    case restart = "REST"
+    case retrieve = "RETR"
+    case store = "STOR"
+    case renameFrom = "RNFR"
+    case renameTo = "RNTO"
+    case delete = "DELE"
+    case makeDirectory = "MKD"
+    case removeDirectory = "RMD"
+    case quit = "QUIT"
+
+    public var description: String { rawValue }
+}

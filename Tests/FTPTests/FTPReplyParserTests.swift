@@ -1,0 +1,7 @@
+import XCTest
+
+@testable import FTP
+
+final class FTPReplyParserTests: XCTestCase {
+    func testPlaceholder() {}
+}
