@@ -151,6 +151,7 @@ let package = Package(
             name: "sockworks",
             dependencies: [
                 "Bench",
+                "FTP",
                 "Heartbeat",
                 "HTTP",
                 "MIME",

@@ -9,6 +9,7 @@ struct Sockworks: ParsableCommand {
         subcommands: [
             BenchCommand.self, ProfileCommand.self, ResolveCommand.self, ServeCommand.self, EchoCommand.self,
             LoadgenCommand.self, GetCommand.self, UDPPingCommand.self, HeartbeatCommand.self, MailCommand.self,
+            FTPCommand.self,
         ]
     )
 

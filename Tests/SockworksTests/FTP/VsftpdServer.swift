@@ -1,0 +1,79 @@
+import Bench
+import Glibc
+import SystemPackage
+import TestSupport
+
+/// vsftpd on 127.0.0.1, started by a test on a port of its own with a
+/// configuration in a temporary folder (`VsftpdConfiguration`): anonymous,
+/// a read-only root holding `pub`, where anyone may upload, make folders,
+/// rename and delete. Stopped by its process group's id (its sessions are
+/// forks in that group).
+struct VsftpdServer {
+    let port: UInt16
+    let folder: TemporaryFolder
+    let process: LiveProcess
+
+    /// What the anonymous user sees as `/`.
+    var root: String { folder.file("root") }
+    /// The same path as `root + "/pub/" + name`, on this machine's side.
+    func published(_ name: String) -> String { root + "/pub/" + name }
+
+    static let executable = FilePath("/usr/sbin/vsftpd")
+
+    /// The options a test varies.
+    struct Options {
+        var tls: TestCertificates?
+        /// `anon_max_rate`, bytes per second (0: unlimited): slow enough to
+        /// cut a transfer half-way.
+        var maximumRate = 0
+    }
+}
+
+/// Starts vsftpd with `options`, hands it to `body`, and stops it; skips
+/// the test when vsftpd is missing or the test is not root (vsftpd's
+/// anonymous sessions chroot).
+func withVsftpd<Value: Sendable>(
+    _ options: VsftpdServer.Options = .init(), _ body: (VsftpdServer) async throws -> Value
+) async throws -> Value {
+    try requireProgram(VsftpdServer.executable.string)
+    try requireRoot("vsftpd chroots its anonymous sessions")
+    let folder = try TemporaryFolder(prefix: "sockworks-vsftpd")
+    defer { folder.remove() }
+    for name in ["root", "root/pub", "empty"] { mkdir(folder.file(name), 0o755) }
+    chmod(folder.file("root"), 0o555)
+    chmod(folder.file("empty"), 0o555)
+    chmod(folder.file("root/pub"), 0o777)
+    // Another process may take a port between the probe and vsftpd's bind:
+    // vsftpd then exits at once, and the next try takes other ports.
+    for _ in 0..<5 {
+        let port = try unusedTCPPort()
+        let low = UInt16.random(in: 20000...60000)
+        let configuration = VsftpdConfiguration(
+            port: port, root: folder.file("root"), emptyFolder: folder.file("empty"), passivePorts: low...(low + 49),
+            tls: options.tls.map { ($0.serverCertificate, $0.serverKey) }, logFile: folder.file("vsftpd.log"))
+        var text = configuration.text
+        if options.maximumRate > 0 { text += "anon_max_rate=\(options.maximumRate)\n" }
+        try writeFile(folder.file("vsftpd.conf"), Array(text.utf8))
+        let (value, _) = try await withProgram(
+            VsftpdServer.executable, [folder.file("vsftpd.conf")], ownProcessGroup: true
+        ) { process -> Value? in
+            let listening = try await waitUntil(timeout: .seconds(10), pollingEvery: .milliseconds(10)) {
+                !process.isRunning || isListening(port: port)
+            }
+            guard listening, process.isRunning else { return nil }
+            let value = try await body(VsftpdServer(port: port, folder: folder, process: process))
+            try await process.stop()
+            return value
+        }
+        if let value { return value }
+    }
+    let log = (try? readFile(folder.file("vsftpd.log"))).map { String(decoding: $0, as: UTF8.self) } ?? ""
+    throw TestFailure("vsftpd did not start: \(log)")
+}
+
+/// Whether 127.0.0.1:PORT accepts a connection now.
+private func isListening(port: UInt16) -> Bool {
+    guard let probe = try? TestSocket(type: Int32(SOCK_STREAM.rawValue)) else { return false }
+    defer { probe.close() }
+    return probe.connect(port: port) == 0
+}
