@@ -18,6 +18,13 @@ struct VsftpdServer {
     /// The same path as `root + "/pub/" + name`, on this machine's side.
     func published(_ name: String) -> String { root + "/pub/" + name }
 
+    /// Writes `pub/NAME` readable by the anonymous user (`writeFile` makes
+    /// files 0600).
+    func publish(_ name: String, _ bytes: [UInt8]) throws {
+        try writeFile(published(name), bytes)
+        chmod(published(name), 0o644)
+    }
+
     static let executable = FilePath("/usr/sbin/vsftpd")
 
     /// The options a test varies.
