@@ -6,8 +6,8 @@ import TestSupport
 /// vsftpd on 127.0.0.1, started by a test on a port of its own with a
 /// configuration in a temporary folder (`VsftpdConfiguration`): anonymous,
 /// a read-only root holding `pub`, where anyone may upload, make folders,
-/// rename and delete. Stopped by its process group's id (its sessions are
-/// forks in that group).
+/// rename and delete. Stopped by its PID, its sessions (forks that leave
+/// its process group) by theirs.
 struct VsftpdServer {
     let port: UInt16
     let folder: TemporaryFolder
@@ -26,6 +26,13 @@ struct VsftpdServer {
     }
 
     static let executable = FilePath("/usr/sbin/vsftpd")
+
+    /// Kills every session process (by PID, from /proc): vsftpd makes each
+    /// session the leader of a session of its own, out of the listener's
+    /// process group. The listener goes on.
+    func killSessions() {
+        for pid in ProcessTree(root: process.pid).processes() where pid != process.pid { kill(pid, SIGKILL) }
+    }
 
     /// The options a test varies.
     struct Options {
@@ -68,7 +75,15 @@ func withVsftpd<Value: Sendable>(
                 !process.isRunning || isListening(port: port)
             }
             guard listening, process.isRunning else { return nil }
-            let value = try await body(VsftpdServer(port: port, folder: folder, process: process))
+            let server = VsftpdServer(port: port, folder: folder, process: process)
+            let value: Value
+            do {
+                value = try await body(server)
+            } catch {
+                server.killSessions()
+                throw error
+            }
+            server.killSessions()
             try await process.stop()
             return value
         }
