@@ -54,8 +54,11 @@ public struct FTPBenchmark: Sendable {
             port: port, root: folder.root, emptyFolder: folder.empty, passivePorts: low...(low + 99),
             logFile: folder.path + "/vsftpd.log")
         try BenchPaths.write(server.text, to: folder.path + "/vsftpd.conf")
+        // withServer looks its program up in PATH: env(1) runs vsftpd's
+        // path under the same PID.
         let target = EchoTarget(
-            name: "vsftpd", isPeer: true, command: [configuration.vsftpd, folder.path + "/vsftpd.conf"], port: port)
+            name: "vsftpd", isPeer: true, command: ["env", configuration.vsftpd, folder.path + "/vsftpd.conf"],
+            port: port)
         let configuration = configuration
         let samples = try await withServer(target, cpu: nil) { running in
             try await Self.rounds(configuration, folder: folder, server: running, progress: progress)
