@@ -69,6 +69,9 @@ struct FTPCommand: ParsableCommand {
         let request: FTPRequest?
         do throws(FTPArgumentError) {
             settings = try self.settings()
+            guard !(resume && ascii) else {
+                throw .invalid("--continue needs binary transfers: an offset in text mode counts no local byte")
+            }
             if words.isEmpty {
                 guard !resume else { throw .invalid("--continue goes with get") }
                 request = nil

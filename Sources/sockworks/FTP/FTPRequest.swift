@@ -55,12 +55,16 @@ enum FTPRequest: Equatable {
             self = .changeDirectory(arguments[0])
         case "get":
             guard (1...2).contains(arguments.count) else { throw .invalid("usage: get [--continue] REMOTE [LOCAL]") }
-            let local = arguments.count == 2 ? arguments[1] : try FTPLocalName.forRemote(arguments[0])
+            let local =
+                arguments.count == 2
+                ? arguments[1] : try FTPLocalName.lastPart(of: arguments[0], otherwiseGive: "LOCAL")
             guard !local.isEmpty else { throw .invalid("get: LOCAL is empty") }
             self = .get(remote: arguments[0], local: local, resume: resume)
         case "put":
             guard (1...2).contains(arguments.count) else { throw .invalid("usage: put LOCAL [REMOTE]") }
-            let remote = arguments.count == 2 ? arguments[1] : try FTPLocalName.forRemote(arguments[0])
+            let remote =
+                arguments.count == 2
+                ? arguments[1] : try FTPLocalName.lastPart(of: arguments[0], otherwiseGive: "REMOTE")
             self = .put(local: arguments[0], remote: remote)
         case "mkdir":
             try exactly(1, "mkdir PATH")
@@ -112,16 +116,18 @@ enum FTPRequest: Equatable {
 /// without REMOTE): the last part of the path the user typed, never a name
 /// a listing or a reply gave, which could be `../.bashrc` or `-rf`.
 enum FTPLocalName {
-    static func forRemote(_ path: String) throws(FTPArgumentError) -> String {
+    /// The last part of `path`; a failure naming `other`, the argument to
+    /// give instead, when it is no file's name.
+    static func lastPart(of path: String, otherwiseGive other: String) throws(FTPArgumentError) -> String {
         let name = path.split(separator: "/", omittingEmptySubsequences: false).last.map(String.init) ?? ""
         guard !name.isEmpty else {
-            throw .invalid("\(path.debugDescription) ends in no file name: give the local name too")
+            throw .invalid("\(path.debugDescription) ends in no file name: give \(other) too")
         }
         guard name != ".", name != ".." else {
-            throw .invalid("\(path.debugDescription) names a folder, not a file: give the local name too")
+            throw .invalid("\(path.debugDescription) names a folder, not a file: give \(other) too")
         }
         guard !name.hasPrefix("-") else {
-            throw .invalid("\(name.debugDescription) starts with '-': give the local name too (./\(name))")
+            throw .invalid("\(name.debugDescription) starts with '-': give \(other) too (./\(name))")
         }
         return name
     }

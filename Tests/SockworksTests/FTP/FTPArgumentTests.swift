@@ -30,6 +30,8 @@ final class FTPArgumentTests: XCTestCase {
             (["get", "pub/"], "no file name"),
             (["get", "--", "pub/-rf"], "starts with '-'"),
             (["--continue", "ls"], "--continue goes with get"),
+            (["--ascii", "--continue", "get", "a"], "--continue needs binary"),
+            (["put", "folder/"], "give REMOTE too"),
             (["--insecure", "pwd"], "--insecure needs --tls"),
             (["--tls", "--cafile", folder.file("missing.pem"), "pwd"], "--cafile"),
             (["--timeout", "0", "pwd"], "--timeout"),
