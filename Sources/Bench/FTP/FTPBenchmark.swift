@@ -124,19 +124,27 @@ public struct FTPBenchmark: Sendable {
         return samples
     }
 
-    /// One client run, and the CPU time vsftpd spent meanwhile: its
-    /// session processes are counted once they have exited and the
-    /// listener has reaped them, which happens just after the client's QUIT.
+    /// One client run, and the CPU time vsftpd's session processes spent
+    /// meanwhile (`SessionCPUSampler`).
     private static func transfer(_ command: [String], server: RunningServer) async throws
         -> (run: FTPTransferRun, server: Double)
     {
-        let before = server.tree.cpuTime()
-        let run = try await FTPTransferRun.measure(command)
-        for _ in 0..<200 where server.tree.processes().count > 1 {
-            try await Task.sleep(for: .milliseconds(10))
+        let sampler = SessionCPUSampler(listener: server.pid)
+        let sampling = Task { await sampler.run() }
+        let run: FTPTransferRun
+        do {
+            run = try await FTPTransferRun.measure(command)
+        } catch {
+            sampling.cancel()
+            throw error
         }
-        let used = server.tree.cpuTime() - before
-        return (run, Double(used.total.components.seconds) + Double(used.total.components.attoseconds) / 1e18)
+        // The session ends just after the client's QUIT.
+        for _ in 0..<100 where server.tree.processes().count > 1 {
+            try await Task.sleep(for: .milliseconds(5))
+        }
+        sampling.cancel()
+        await sampling.value
+        return (run, sampler.totalSeconds)
     }
 }
 
