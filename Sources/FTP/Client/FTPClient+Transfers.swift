@@ -77,12 +77,30 @@ extension FTPClient {
             total += Int64(count)
         }
         do {
-            try data.close(deadline: deadline())
+            try endUpload(data)
         } catch {
             throw abandonTransfer(.store, dataFailure(error, .store), replyFirst: true)
         }
         _ = try finishTransfer(.store)
         return total
+    }
+
+    /// Ends the data of an upload: the end of stream (and a TLS stream's
+    /// close_notify) first, then what the server still sends read until it
+    /// closes its side, then the close. Closing at once would be a reset
+    /// when anything sent (a TLS 1.3 session ticket) lies unread, and a
+    /// reset may discard the file's last bytes before the server reads them.
+    private func endUpload(_ data: any ByteStream) throws(StreamError) {
+        let deadline = deadline()
+        do {
+            try data.shutdown(.write, deadline: deadline)
+            var drain = [UInt8](repeating: 0, count: 4096)
+            while try data.read(into: &drain, deadline: deadline) > 0 {}
+        } catch {
+            try? data.close(deadline: MonotonicInstant.now)
+            throw error
+        }
+        try data.close(deadline: deadline)
     }
 
     /// LIST (RFC 959 section 4.1.3): the server's listing, in its own
@@ -154,8 +172,7 @@ extension FTPClient {
                 failure = dataFailure(error, stage)
                 break
             }
-            var range = 1..<(1 + count)
-            if decoder != nil { range = decoder!.decode(buffer, count: count) }
+            let range = decoder?.decode(buffer, count: count) ?? 1..<(1 + count)
             if count == 0 && range.isEmpty { break }
             do {
                 if !range.isEmpty { try block(UnsafeRawBufferPointer(rebasing: buffer[range])) }

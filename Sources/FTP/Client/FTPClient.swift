@@ -37,6 +37,12 @@ public final class FTPClient {
     private var writer: BufferedWriter
     /// Whether the dialogue can go on (see the type).
     private var usable = true
+
+    /// Whether commands may still be sent: false after a failure that ended
+    /// the dialogue (a broken control connection, a malformed reply, a 421,
+    /// an abandoned upload) and after `quit()`. A caller that goes on
+    /// connects again.
+    public var isUsable: Bool { usable }
     private var closed = false
     /// The TYPE last accepted by the server; nil before the first.
     var currentType: FTPTransferType?

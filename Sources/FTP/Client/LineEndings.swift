@@ -11,19 +11,19 @@ struct ASCIIDecoder {
     /// read in from 1.
     mutating func decode(_ buffer: UnsafeMutableRawBufferPointer, count: Int) -> Range<Int> {
         precondition(count + 1 <= buffer.count, "a piece that does not leave the first byte free")
-        var output = 1
+        var start = 1
         var input = 1
         let end = count + 1
         if heldCR {
             heldCR = false
-            if count > 0 && buffer[1] == Self.lf {
-                // The CR of a CR LF: dropped.
-            } else {
-                output = 0
+            // Unless it was the CR of a CR LF, the CR goes first.
+            if count == 0 || buffer[1] != Self.lf {
+                start = 0
                 buffer[0] = Self.cr
             }
         }
-        let start = output
+        // Both ways the next byte goes at 1: after the held CR, or first.
+        var output = 1
         while input < end {
             let byte = buffer[input]
             if byte == Self.cr {
