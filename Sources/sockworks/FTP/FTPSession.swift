@@ -21,7 +21,7 @@ final class FTPSession {
             do throws(FTPRunError) {
                 try FTPRequestRun(client: client, settings: settings, interactive: interactive).run(request)
             } catch {
-                if case .ftp(let failure) = error, failure.endsConnection { drop() }
+                if !client.isUsable { drop() }
                 throw error
             }
             return true
@@ -68,17 +68,6 @@ enum FTPRunError: Error, CustomStringConvertible {
         switch self {
         case .ftp(let error): error.description
         case .local(let reason): reason
-        }
-    }
-}
-
-extension FTPError {
-    /// Whether the client can send nothing more (FTPClient's `unusable`).
-    var endsConnection: Bool {
-        switch self {
-        case .serverDisconnected, .malformedReply, .serviceClosing, .timedOut, .connection, .unusable, .tlsFailed:
-            true
-        default: false
         }
     }
 }
