@@ -19,10 +19,16 @@ struct FTPRequestRun {
     private func runCommands(_ request: FTPRequest) throws(FTPError) {
         switch request {
         case .list(let path):
-            // The server's text as it comes: a listing's format is the server's own.
-            try client.list(path) { _ = try FileDescriptor.standardOutput.writeAll($0) }
+            // MLSD where offered (RFC 3659 section 7), its facts in columns
+            // of the same shape from any server; else LIST, whose format is
+            // the server's own, as it comes.
+            if client.features.contains("MLST") {
+                for entry in try client.entries(path) { writeStandardOutput(FTPListingText.line(entry)) }
+            } else {
+                try client.list(path) { _ = try FileDescriptor.standardOutput.writeAll($0) }
+            }
         case .names(let path):
-            for name in try client.names(path) { writeStandardOutput("\(name)\n") }
+            for name in try client.names(path) { writeStandardOutput(FTPListingText.printable(name) + "\n") }
         case .printDirectory:
             writeStandardOutput(try client.currentDirectory() + "\n")
         case .changeDirectory(let path):

@@ -94,7 +94,7 @@ func withVsftpd<Value: Sendable>(
 }
 
 /// Whether 127.0.0.1:PORT accepts a connection now.
-private func isListening(port: UInt16) -> Bool {
+func isListening(port: UInt16) -> Bool {
     guard let probe = try? TestSocket(type: Int32(SOCK_STREAM.rawValue)) else { return false }
     defer { probe.close() }
     return probe.connect(port: port) == 0
