@@ -21,6 +21,8 @@ public struct VsftpdConfiguration: Sendable {
     public var tls: (certificate: String, key: String)?
     /// Where vsftpd logs what goes wrong; nothing when nil.
     public var logFile: String?
+    /// Listen on ::1 instead of 127.0.0.1 (EPSV and EPRT then).
+    public var ipv6 = false
 
     public init(
         port: UInt16, root: String, emptyFolder: String, passivePorts: ClosedRange<UInt16>,
@@ -37,7 +39,7 @@ public struct VsftpdConfiguration: Sendable {
     /// The configuration file's text: `option=value` lines (vsftpd.conf(5)).
     public var text: String {
         var lines = [
-            "listen=YES", "listen_ipv6=NO", "listen_address=127.0.0.1", "listen_port=\(port)", "background=NO",
+            "listen_port=\(port)", "background=NO",
             "anonymous_enable=YES", "local_enable=NO", "no_anon_password=YES", "anon_root=\(root)",
             "write_enable=YES", "anon_upload_enable=YES", "anon_mkdir_write_enable=YES",
             "anon_other_write_enable=YES", "anon_umask=022", "secure_chroot_dir=\(emptyFolder)",
@@ -48,6 +50,10 @@ public struct VsftpdConfiguration: Sendable {
             "seccomp_sandbox=NO", "xferlog_enable=NO", "dual_log_enable=NO", "max_clients=0", "max_per_ip=0",
             "anon_max_rate=0", "idle_session_timeout=120", "data_connection_timeout=120",
         ]
+        lines +=
+            ipv6
+            ? ["listen=NO", "listen_ipv6=YES", "listen_address6=::1"]
+            : ["listen=YES", "listen_ipv6=NO", "listen_address=127.0.0.1"]
         if let logFile { lines += ["vsftpd_log_file=\(logFile)"] }
         if let tls {
             lines += [

@@ -151,12 +151,13 @@ final class FTPCommandTests: XCTestCase {
     }
 }
 
-/// `sockworks ftp --port PORT 127.0.0.1 ARGUMENTS` run in `folder` (env -C:
+/// `sockworks ftp --port PORT HOST ARGUMENTS` run in `folder` (env -C:
 /// a get without LOCAL writes there).
 func runFTP(
-    _ server: VsftpdServer, _ arguments: [String], in folder: TemporaryFolder, timeout: Duration = .seconds(30)
+    _ server: VsftpdServer, _ arguments: [String], in folder: TemporaryFolder, host: String = "127.0.0.1",
+    timeout: Duration = .seconds(30)
 ) async throws -> ProcessRun {
     try await runProgram(
-        sockworksExecutable(), ["ftp", "--port", "\(server.port)", "127.0.0.1"] + arguments,
+        sockworksExecutable(), ["ftp", "--port", "\(server.port)", host] + arguments,
         launcher: ["/usr/bin/env", "-C", folder.path], timeout: timeout)
 }

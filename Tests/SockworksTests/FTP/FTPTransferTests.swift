@@ -36,6 +36,26 @@ final class FTPTransferTests: XCTestCase {
         }
     }
 
+    func testIPv6PassiveAndActiveOverLoopback() async throws {
+        let original = local.file("original.bin")
+        try writeRandomFile(original, mebibytes: 20)
+        try await withVsftpd(.init(ipv6: true)) { server in
+            for mode in [[], ["--active"]] {
+                let name = mode.isEmpty ? "passive.bin" : "active.bin"
+                let put = try await runFTP(
+                    server, mode + ["-v", "put", original, "pub/" + name], in: local, host: "::1")
+                XCTAssertEqual(put.exitCode, 0, put.standardError)
+                XCTAssertTrue(
+                    put.standardError.contains(mode.isEmpty ? "C: EPSV" : "C: EPRT |2|::1|"), put.standardError)
+                try await assertSameBytes(original, server.published(name))
+                let get = try await runFTP(
+                    server, mode + ["get", "pub/" + name, local.file(name)], in: local, host: "::1")
+                XCTAssertEqual(get.exitCode, 0, get.standardError)
+                try await assertSameBytes(original, local.file(name))
+            }
+        }
+    }
+
     /// The server goes away mid-transfer (its session killed): the
     /// client fails, keeps what came, and `get --continue` against a server
     /// holding the same file asks for the rest only (REST) and completes it.

@@ -40,6 +40,8 @@ struct VsftpdServer {
         /// `anon_max_rate`, bytes per second (0: unlimited): slow enough to
         /// cut a transfer half-way.
         var maximumRate = 0
+        /// On ::1 instead of 127.0.0.1.
+        var ipv6 = false
     }
 }
 
@@ -62,9 +64,10 @@ func withVsftpd<Value: Sendable>(
     for _ in 0..<5 {
         let port = try unusedTCPPort()
         let low = UInt16.random(in: 20000...60000)
-        let configuration = VsftpdConfiguration(
+        var configuration = VsftpdConfiguration(
             port: port, root: folder.file("root"), emptyFolder: folder.file("empty"), passivePorts: low...(low + 49),
             tls: options.tls.map { ($0.serverCertificate, $0.serverKey) }, logFile: folder.file("vsftpd.log"))
+        configuration.ipv6 = options.ipv6
         var text = configuration.text
         if options.maximumRate > 0 { text += "anon_max_rate=\(options.maximumRate)\n" }
         try writeFile(folder.file("vsftpd.conf"), Array(text.utf8))
@@ -72,7 +75,7 @@ func withVsftpd<Value: Sendable>(
             VsftpdServer.executable, [folder.file("vsftpd.conf")], ownProcessGroup: true
         ) { process -> Value? in
             let listening = try await waitUntil(timeout: .seconds(10), pollingEvery: .milliseconds(10)) {
-                !process.isRunning || isListening(port: port)
+                !process.isRunning || (options.ipv6 ? isListeningOnIPv6(port: port) : isListening(port: port))
             }
             guard listening, process.isRunning else { return nil }
             let server = VsftpdServer(port: port, folder: folder, process: process)
@@ -98,4 +101,20 @@ func isListening(port: UInt16) -> Bool {
     guard let probe = try? TestSocket(type: Int32(SOCK_STREAM.rawValue)) else { return false }
     defer { probe.close() }
     return probe.connect(port: port) == 0
+}
+
+/// Whether [::1]:PORT accepts a connection now.
+private func isListeningOnIPv6(port: UInt16) -> Bool {
+    let descriptor = socket(AF_INET6, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+    guard descriptor >= 0 else { return false }
+    defer { close(descriptor) }
+    var address = sockaddr_in6()
+    address.sin6_family = sa_family_t(AF_INET6)
+    address.sin6_port = port.bigEndian
+    address.sin6_addr = in6addr_loopback
+    return withUnsafePointer(to: &address) {
+        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+            connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in6>.size)) == 0
+        }
+    }
 }
