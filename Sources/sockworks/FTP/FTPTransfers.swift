@@ -27,6 +27,16 @@ struct FTPDownload {
             } catch {
                 throw .localFailure("\(local): \(error)")
             }
+            // SIZE, when the server answers it, tells a whole file (nothing
+            // to fetch) and a local file longer than the remote one (not
+            // a part of it) from a part.
+            if let size = try? client.size(remote) {
+                guard offset <= size else {
+                    throw .localFailure(
+                        "\(local) (\(offset) bytes) is longer than \(remote) (\(size)): not a part of it")
+                }
+                if offset == size { return 0 }
+            }
         }
         var progress = FTPProgress.bar(expected: { () throws(FTPError) -> Int64 in try client.size(remote) - offset })
         let received = try client.retrieve(remote, type: type, from: offset) { bytes in

@@ -88,10 +88,18 @@ final class FTPTransferTests: XCTestCase {
             XCTAssertEqual(resumed.exitCode, 0, resumed.standardError)
             XCTAssertTrue(resumed.standardError.contains("C: REST \(kept.count)\n"), resumed.standardError)
             XCTAssertEqual(try readFile(partial), original)
-            // Again: the file is whole, nothing more comes.
-            let again = try await runFTP(server, ["--continue", "get", "pub/big.bin", partial], in: local)
+            // Again: the file is whole, no RETR.
+            let again = try await runFTP(server, ["-v", "--continue", "get", "pub/big.bin", partial], in: local)
             XCTAssertEqual(again.exitCode, 0, again.standardError)
+            XCTAssertFalse(again.standardError.contains("C: RETR"), again.standardError)
             XCTAssertEqual(try readFile(partial), original)
+            // A local file longer than the remote one is no part of it.
+            try writeFile(local.file("longer.bin"), original + [0])
+            let longer = try await runFTP(
+                server, ["--continue", "get", "pub/big.bin", local.file("longer.bin")], in: local)
+            XCTAssertEqual(longer.exitCode, 1)
+            XCTAssertTrue(longer.standardError.contains("is longer than"), longer.standardError)
+            XCTAssertEqual(try readFile(local.file("longer.bin")), original + [0])
         }
     }
 }
