@@ -5,8 +5,8 @@ import Synchronization
 /// from /proc while they live.
 ///
 /// Their time does not reach the listener's `cutime` (measured: it stayed
-/// at zero over a 1 GiB transfer; each session is a privileged process and
-/// an unprivileged one, forked off the listener and made session leaders).
+/// at zero over a 1 GiB transfer; each session is two processes, forked
+/// off the listener into a session of their own).
 /// So each process below the listener is
 /// sampled every `interval`, its own user and system time (fields 14 and 15
 /// of proc(5)'s stat, not its children's, counted once each under its own
