@@ -155,6 +155,7 @@ let package = Package(
             name: "sockworks",
             dependencies: [
                 "Bench",
+                "FTP",
                 "Heartbeat",
                 "HTTP",
                 "MIME",

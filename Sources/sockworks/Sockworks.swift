@@ -10,6 +10,7 @@ struct Sockworks: ParsableCommand {
             BenchCommand.self, ProfileCommand.self, ResolveCommand.self, ServeCommand.self, EchoCommand.self,
             LoadgenCommand.self, GetCommand.self, UDPPingCommand.self, HeartbeatCommand.self, MailCommand.self,
             TelnetClientCommand.self,
+            FTPCommand.self,
         ]
     )
 

@@ -6,7 +6,7 @@ struct BenchCommand: ParsableCommand {
         abstract: "Run Sockworks' benchmarks and print their tables.",
         subcommands: [
             BenchServersCommand.self, BenchChecksumCommand.self, BenchPingCommand.self, BenchHTTPCommand.self,
-            BenchUDPCommand.self, BenchMIMECommand.self,
+            BenchUDPCommand.self, BenchMIMECommand.self, BenchFTPCommand.self,
         ],
         defaultSubcommand: BenchServersCommand.self
     )
