@@ -8,6 +8,7 @@ final class ClientContext {
     let streamMethod: OpaquePointer
 
     init(_ configuration: TLSClientConfiguration) throws(TLSError) {
+        OpenSSLLibrary.initialize()
         OpenSSLErrorQueue.clear()
         guard let context = SSL_CTX_new(TLS_client_method()) else {
             throw .badConfiguration(reason: OpenSSLErrorQueue.takeReasons(or: "SSL_CTX_new failed"))
