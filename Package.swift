@@ -13,6 +13,10 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-system", from: "1.8.1"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        // The scoreboard's counters live in memory shared with forked
+        // workers: UnsafeAtomic works on such memory, the standard library's
+        // Atomic only on its own storage.
+        .package(url: "https://github.com/apple/swift-atomics", from: "1.3.0"),
         // Tests start the real executables through it: children get a clean
         // signal mask, and no Foundation.Process state outlives them.
         .package(url: "https://github.com/swiftlang/swift-subprocess", from: "1.0.2"),
@@ -49,6 +53,7 @@ let package = Package(
             dependencies: [
                 "SocketCore", "CEpollEcho", "CSockCore", "CSystemShims",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Atomics", package: "swift-atomics"),
             ],
             swiftSettings: hotPathSettings
         ),

@@ -17,9 +17,19 @@ public final class ServerControl: Sendable {
         var aborting = false
         var stopActions: [@Sendable () -> Void] = []
         var abortActions: [@Sendable () -> Void] = []
+        var shutdownBegun = false
     }
 
-    public init() {}
+    /// The server's counters, when something reads them (a control port,
+    /// a metrics endpoint); nil, and nothing is counted, otherwise.
+    public let scoreboard: Scoreboard?
+
+    public init(scoreboard: Scoreboard? = nil) {
+        self.scoreboard = scoreboard
+    }
+
+    /// The counters of worker `index`, if the server counts.
+    public func counters(ofWorker index: Int) -> WorkerCounters? { scoreboard?.worker(index) }
 
     /// Whether a stop was asked for.
     public var isStopping: Bool { state.withLock { $0.stopping } }
@@ -95,5 +105,32 @@ public final class ServerControl: Sendable {
         }
         for connection in open { try? connection.shutdown(.both) }
         for action in actions { action() }
+    }
+
+    /// Shuts the server down as SIGTERM does: stops accepting at once, gives
+    /// the open connections `grace` to finish, then ends those still open.
+    /// The model then returns on its own. A second call changes nothing.
+    public func shutDown(grace: Duration, reason: String) {
+        let first = state.withLock { state in
+            defer { state.shutdownBegun = true }
+            return !state.shutdownBegun
+        }
+        guard first else { return }
+        ServerLog.write("\(reason): closing the listener")
+        stop()
+        if grace <= .zero {
+            abortConnections()
+            return
+        }
+        do {
+            try PosixThread.startDetached { [self] in
+                Pause.sleep(for: grace)
+                ServerLog.write("grace period of \(grace) over: ending the connections still open")
+                abortConnections()
+            }
+        } catch {
+            // No thread for the timer: end them now rather than never.
+            abortConnections()
+        }
     }
 }

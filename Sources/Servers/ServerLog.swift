@@ -1,3 +1,4 @@
+import Atomics
 import Logging
 import SocketCore
 import Synchronization
@@ -11,13 +12,38 @@ public enum ServerLog {
         logger.logLevel = .debug
         return logger
     }()
-    private static let debugShown = Atomic(false)
+    /// The level in this process, unless a scoreboard shares one.
+    private static let localLevel = Atomic(ServerLogLevel.info.rawValue)
+    /// The level shared with forked workers through a scoreboard (which it
+    /// keeps mapped). Set once, before the server starts any thread.
+    nonisolated(unsafe) private static var shared: (scoreboard: Scoreboard, word: UnsafeAtomic<UInt64>)?
 
-    /// Whether `debug` lines are written (a server's `--log-level debug`);
-    /// off by default. Any thread may change it while the server runs.
+    /// Which lines are written: `info` by default (`debug` lines are not
+    /// even formatted below it). Any thread may change it while the server
+    /// runs; with a scoreboard, the change reaches its forked workers too.
+    public static var level: ServerLogLevel {
+        get {
+            let raw = shared.map { $0.word.load(ordering: .relaxed) } ?? localLevel.load(ordering: .relaxed)
+            return ServerLogLevel(rawValue: raw) ?? .info
+        }
+        set {
+            shared?.word.store(newValue.rawValue, ordering: .relaxed)
+            localLevel.store(newValue.rawValue, ordering: .relaxed)
+        }
+    }
+
+    /// Whether `debug` lines are written (a server's `--log-level debug`).
     public static var showsDebug: Bool {
-        get { debugShown.load(ordering: .relaxed) }
-        set { debugShown.store(newValue, ordering: .relaxed) }
+        get { level == .debug }
+        set { level = newValue ? .debug : .info }
+    }
+
+    /// From now on the level lives in `scoreboard`, which the processes the
+    /// server forks share. Call before any worker is forked.
+    static func follow(_ scoreboard: Scoreboard) {
+        let word = scoreboard.logLevelWord
+        word.store(localLevel.load(ordering: .relaxed), ordering: .relaxed)
+        shared = (scoreboard, word)
     }
 
     /// A detail for someone watching closely (what a lab server dropped);
@@ -38,7 +64,10 @@ public enum ServerLog {
     }
 
     /// An event of normal operation: listening, a signal, stopped.
-    public static func write(_ line: String) { logger.info("\(line)") }
+    public static func write(_ line: String) {
+        guard level != .warning else { return }
+        logger.info("\(line)")
+    }
 
     /// Something that went wrong but leaves the server running.
     public static func warning(_ line: String) { logger.warning("\(line)") }
@@ -52,4 +81,24 @@ public enum ServerLog {
 public struct ServerError: Error, CustomStringConvertible, Sendable {
     public let description: String
     public init(_ description: String) { self.description = description }
+}
+
+/// How much a server logs.
+public enum ServerLogLevel: UInt64, Sendable, CaseIterable {
+    case info = 0
+    case debug = 1
+    case warning = 2
+
+    public var name: String {
+        switch self {
+        case .debug: "debug"
+        case .info: "info"
+        case .warning: "warning"
+        }
+    }
+
+    public init?(name: String) {
+        guard let level = Self.allCases.first(where: { $0.name == name }) else { return nil }
+        self = level
+    }
 }

@@ -44,12 +44,16 @@ public struct ServiceBootstrap: Sendable {
         // From "listening on" a script may send SIGTERM: it must stop the
         // server cleanly even before the signal thread runs.
         try ShutdownSignals.block()
-        let control = ServerControl()
+        let control = try makeControl()
         let socket = try bind()
         let address = try describe { () throws(SocketError) in try socket.localAddress }
+        for endpoint in configuration.endpoints { try endpoint.prepare() }
         TextOutput.write("listening on \(address)\n", to: 1)
         let readiness = try detach(pidFile: pidFile, listener: socket)
         try installSignals(control: control)
+        let endpoints = configuration.endpoints
+        defer { for endpoint in endpoints { endpoint.close() } }
+        for endpoint in endpoints { try endpoint.start(control: control) }
         let daemonNote = configuration.daemon ? " as daemon pid \(getpid())" : ""
         ServerLog.write("\(configuration.name) (\(description)) listening on \(address)\(daemonNote)")
         readiness?.ready()
@@ -58,6 +62,16 @@ public struct ServiceBootstrap: Sendable {
         control.settle()
         try describe { () throws(SocketError) in try socket.close() }
         ServerLog.write("\(configuration.name) stopped")
+    }
+
+    /// The control the model runs under: with a scoreboard when the service
+    /// counts, its log level then shared by every process it forks.
+    private func makeControl() throws(ServerError) -> ServerControl {
+        guard let counting = configuration.counting, !configuration.endpoints.isEmpty else { return ServerControl() }
+        let scoreboard = try Scoreboard(
+            service: configuration.name, model: counting.model, workers: max(1, counting.workers))
+        ServerLog.follow(scoreboard)
+        return ServerControl(scoreboard: scoreboard)
     }
 
     /// The service's socket, bound and (for a stream) listening.
@@ -123,13 +137,7 @@ public struct ServiceBootstrap: Sendable {
     private func installSignals(control: ServerControl) throws(ServerError) {
         let grace = configuration.grace
         try ShutdownSignals.install { signal in
-            ServerLog.write("\(ShutdownSignals.name(signal)): closing the listener")
-            control.stop()
-            try? PosixThread.startDetached {
-                Pause.sleep(for: grace)
-                ServerLog.write("grace period of \(grace) over: ending the connections still open")
-                control.abortConnections()
-            }
+            control.shutDown(grace: grace, reason: ShutdownSignals.name(signal))
         }
     }
 

@@ -27,6 +27,23 @@ public struct ServiceConfiguration: Sendable {
     /// before serving.
     public var programName = "sockworks"
 
+    /// What the scoreboard names as the model (its `model` field) and how
+    /// many workers it counts for. The server counts only when an endpoint
+    /// reads the counts; with none, it makes no scoreboard at all.
+    public var counting: Counting?
+    /// Served beside the protocol (`--control`, `--metrics`); a service with
+    /// any counts, since that is what they report.
+    public var endpoints: [any ServiceEndpoint] = []
+
+    public struct Counting: Sendable {
+        public var model: String
+        public var workers: Int
+        public init(model: String, workers: Int) {
+            self.model = model
+            self.workers = workers
+        }
+    }
+
     public init(name: String, address: SocketAddress, transport: Transport) {
         self.name = name
         self.address = address

@@ -59,6 +59,7 @@ struct ServeHeartbeatCommand: ParsableCommand {
         var configuration = ServiceConfiguration(
             name: "heartbeat monitor", address: SocketAddress(IPAddress(host)!, port: port), transport: .datagram)
         configuration.reusePort = receiving.workers > 1
+        configuration.counting = .init(model: receiving.description, workers: receiving.workers)
         service.apply(to: &configuration)
         let monitor = HeartbeatMonitor(
             deadAfter: deadAfter.map { .microseconds(Int64(($0 * 1e6).rounded())) }, format: json ? .json : .text)

@@ -93,6 +93,8 @@ struct ServeEchoCommand: ParsableCommand {
         let model = model ?? .iterative
         let workers = workers ?? (udp ? 1 : model.defaultWorkers)
         let description = udp ? (batch ? "batched datagram" : "datagram") : "\(model.rawValue) model"
+        configuration.counting = .init(
+            model: udp ? (batch ? "batched datagram" : "datagram") : model.rawValue, workers: workers)
         try ServiceBootstrap(configuration).run(description: description) {
             socket, control throws(ServerError) in
             if udp {

@@ -185,6 +185,7 @@ struct ServeHTTPCommand: ParsableCommand {
         configuration.reusePort = model.needsReusePort && (workers ?? 1) > 1
         service.apply(to: &configuration)
         let workers = workers ?? model.defaultWorkers
+        configuration.counting = .init(model: model.rawValue, workers: workers)
         try ServiceBootstrap(configuration).run(description: "\(model.rawValue) model") {
             socket, control throws(ServerError) in
             var serving = handler

@@ -60,6 +60,7 @@ struct ServeUDPPingCommand: ParsableCommand {
         var configuration = ServiceConfiguration(
             name: "udpping server", address: SocketAddress(IPAddress(host)!, port: port), transport: .datagram)
         configuration.reusePort = receiving.workers > 1
+        configuration.counting = .init(model: receiving.description, workers: receiving.workers)
         service.apply(to: &configuration)
         try ServiceBootstrap(configuration).run(description: receiving.description) {
             socket, control throws(ServerError) in
