@@ -262,7 +262,7 @@ let package = Package(
         ),
         .testTarget(
             name: "ServersTests",
-            dependencies: ["Servers", .product(name: "Logging", package: "swift-log")]
+            dependencies: ["Servers", "SocketCore", "TestSupport", .product(name: "Logging", package: "swift-log")]
         ),
         .testTarget(
             name: "TCPStatesTests",

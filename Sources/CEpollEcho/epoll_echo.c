@@ -39,8 +39,29 @@ struct ee_server {
   struct connection *connections;
   pthread_mutex_t counters_lock;
   ee_counters counters;
+  bool tallies;
+  ee_tally tally;
   uint8_t buffer[64 * 1024];
 };
+
+/* A word of the tally that only this server's thread writes. */
+static void tally_own(ee_server *server, uint64_t *word, uint64_t n) {
+  if (server->tallies)
+    __atomic_store_n(word, __atomic_load_n(word, __ATOMIC_RELAXED) + n, __ATOMIC_RELAXED);
+}
+
+/* A word of the tally that others may add to as well. */
+static void tally_shared(ee_server *server, uint64_t *word, int64_t n) {
+  if (server->tallies)
+    __atomic_fetch_add(word, (uint64_t)n, __ATOMIC_RELAXED);
+}
+
+void ee_server_tally_into(ee_server *server, const ee_tally *tally) {
+  if (server == NULL || tally == NULL)
+    return;
+  server->tally = *tally;
+  server->tallies = true;
+}
 
 /* One spare descriptor for the whole process, and one lock around every
  * accept that may give it up. The workers share a descriptor table: while
@@ -93,6 +114,7 @@ static void finish_if_done(ee_server *server) {
 }
 
 static void close_connection(ee_server *server, struct connection *c) {
+  tally_shared(server, server->tally.open, -1);
   sc_loop_unwatch(server->loop, c->id);
   close(c->fd);
   if (c->previous)
@@ -115,12 +137,14 @@ static bool send_or_queue(ee_server *server, struct connection *c, const uint8_t
     ssize_t n = send(c->fd, bytes + sent, length - sent, MSG_NOSIGNAL);
     if (n > 0) {
       sent += (size_t)n;
+      tally_own(server, server->tally.bytes_out, (uint64_t)n);
       continue;
     }
     if (n < 0 && errno == EINTR)
       continue;
     if (n < 0 && errno == EAGAIN)
       break;
+    tally_shared(server, server->tally.errors, 1);
     return false; /* EPIPE, ECONNRESET: the peer is gone */
   }
   if (sent == length)
@@ -141,6 +165,12 @@ static void on_readable(ee_server *server, struct connection *c) {
   while (n < 0 && errno == EINTR);
   if (n < 0 && errno == EAGAIN)
     return;
+  if (n > 0) {
+    tally_own(server, server->tally.bytes_in, (uint64_t)n);
+    tally_own(server, server->tally.echoes, 1);
+  } else if (n < 0) {
+    tally_shared(server, server->tally.errors, 1);
+  }
   /* End of file (RFC 862: the client is done) or an error (reset). */
   if (n <= 0 || !send_or_queue(server, c, server->buffer, (size_t)n))
     close_connection(server, c);
@@ -151,12 +181,14 @@ static void on_writable(ee_server *server, struct connection *c) {
     ssize_t n = send(c->fd, c->pending + c->pending_sent, c->pending_length - c->pending_sent, MSG_NOSIGNAL);
     if (n > 0) {
       c->pending_sent += (uint32_t)n;
+      tally_own(server, server->tally.bytes_out, (uint64_t)n);
       continue;
     }
     if (n < 0 && errno == EINTR)
       continue;
     if (n < 0 && errno == EAGAIN)
       return;
+    tally_shared(server, server->tally.errors, 1);
     close_connection(server, c);
     return;
   }
@@ -204,8 +236,10 @@ static void on_listener(sc_loop *loop, sc_watch_id id, int fd, unsigned events, 
   for (int i = 0; i < 64 && server->accepting; i++) {
     unsigned long dropped = 0;
     int accepted = accept_sharing_reserve(fd, &dropped);
-    if (dropped)
+    if (dropped) {
       count(server, shed, (int)dropped);
+      tally_shared(server, server->tally.shed, (int64_t)dropped);
+    }
     if (accepted == -EAGAIN)
       return;
     if (accepted == -EINVAL) {
@@ -239,6 +273,8 @@ static void on_listener(sc_loop *loop, sc_watch_id id, int fd, unsigned events, 
       c->next->previous = c;
     server->connections = c;
     count(server, opened, 0);
+    tally_shared(server, server->tally.accepted, 1);
+    tally_shared(server, server->tally.open, 1);
   }
 }
 
@@ -319,6 +355,7 @@ void ee_server_free(ee_server *server) {
   while (server->connections) {
     struct connection *c = server->connections;
     server->connections = c->next;
+    tally_shared(server, server->tally.open, -1);
     close(c->fd);
     free(c->pending);
     free(c);

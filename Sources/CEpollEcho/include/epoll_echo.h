@@ -29,6 +29,20 @@ typedef struct ee_counters {
   uint64_t open;          /* connections open now */
 } ee_counters;
 
+/* Where a server adds what it does, for a caller that reports it while
+ * the server runs (a control port): words in the caller's memory, shared
+ * with other processes or not. The server's thread alone writes the first
+ * three (plain relaxed stores); the others are added to atomically. Each
+ * echo of a received chunk counts one in `echoes`. */
+typedef struct ee_tally {
+  uint64_t *bytes_in, *bytes_out, *echoes;
+  uint64_t *accepted, *shed, *open, *errors;
+} ee_tally;
+
+/* Before ee_server_run: add to `tally`'s words from now on (every pointer
+ * set; the words must outlive the run). */
+void ee_server_tally_into(ee_server *server, const ee_tally *tally);
+
 /* A server on `listener`, a listening stream socket (made non-blocking
  * here; it stays the caller's, to close after the run). Allocates the
  * server (with its 64 KiB read buffer), a loop and a reserve descriptor.

@@ -165,6 +165,7 @@ extension HTTPSession {
             let (ended, exit) = endScript(&io)
             ServerLog.warning(failureLine(ended, nil, reason, exit))
             log(ended.request, status: ended.status ?? .badGateway, bodyBytes: ended.bodyBytes)
+            io.finishedRequest()
             return .close
         }
     }
@@ -183,6 +184,7 @@ extension HTTPSession {
             guard !ended.hasSentHead else {
                 ServerLog.warning(failureLine(ended, nil, why + ", its response cut off", exit))
                 log(ended.request, status: ended.status ?? .gatewayTimeout, bodyBytes: ended.bodyBytes)
+                io.finishedRequest()
                 return .close
             }
             return answerScriptFailure(
@@ -214,6 +216,7 @@ extension HTTPSession {
             return respond(to: redirected, &io)
         }
         log(ended.request, status: ended.status ?? .ok, bodyBytes: ended.bodyBytes)
+        io.finishedRequest()
         guard ended.persists else { return .close }
         return resumeAfterScript(&io)
     }

@@ -272,6 +272,7 @@ public struct HTTPSession: StreamSession {
             server: context.serverLine, to: &io.output)
         if sendsBody { queueBody(response.body, &io) }
         log(head, status: response.status, bodyBytes: sendsBody ? response.contentLength : 0)
+        io.finishedRequest()
 
         if lingers { return linger(&io) }
         guard persists else { return producing == nil ? .close : closeAfterProducing(&io) }
@@ -327,6 +328,7 @@ public struct HTTPSession: StreamSession {
         queueBody(response.body, &io)
         ServerLog.write("http: \(status.code) to \(peer): \(reason)")
         logRefusal(status: status, bodyBytes: response.contentLength)
+        io.finishedRequest()
     }
 
     /// Ends the connection after the queued response without a reset: the

@@ -17,13 +17,18 @@ enum Acceptor {
 
     /// One accept on `listener`. The new socket is non-blocking when
     /// `nonBlocking` (the event models), blocking otherwise.
-    static func accept(on listener: Socket, control: ServerControl, nonBlocking: Bool = true) -> Outcome {
+    /// `counters`, when the server counts, are the accepting worker's.
+    static func accept(
+        on listener: Socket, control: ServerControl, nonBlocking: Bool = true, counters: WorkerCounters? = nil
+    ) -> Outcome {
         switch AcceptReserve.shared.accept(on: listener, nonBlocking: nonBlocking) {
         case .accepted(let socket, let peer):
+            counters?.accepted()
             return .accepted(socket, peer)
         case .none:
             return .none
         case .shed(let count, let error):
+            counters?.shed(count)
             return AcceptErrors.shed(count, after: error) == .pause ? .pause : .none
         case .failed(let error):
             // After a stop the listener is shut down and accept fails: not

@@ -14,13 +14,15 @@ enum BlockingConnection {
     /// Errors end this connection only: a peer that resets mid-echo costs
     /// nothing else.
     static func serve<Handler: StreamHandler>(
-        _ socket: Socket, peer: SocketAddress, handler: Handler, buffer: UnsafeMutableRawBufferPointer
+        _ socket: Socket, peer: SocketAddress, handler: Handler, buffer: UnsafeMutableRawBufferPointer,
+        record: ConnectionRecord? = nil
     ) {
         let inbox = WakeInbox()
         var io = SessionIO(wakeInbox: inbox)
         let descriptor = socket.withUnsafeFileDescriptor { $0 }
         let connection = StreamConnection(
-            socket: socket, descriptor: descriptor, peer: peer, generation: 0, session: handler.open(peer: peer))
+            socket: socket, descriptor: descriptor, peer: peer, generation: 0, session: handler.open(peer: peer),
+            record: record)
         defer { connection.end() }
         var polling = false
         var interest = connection.opened(io: &io)

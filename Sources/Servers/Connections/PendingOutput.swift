@@ -17,9 +17,16 @@ struct PendingOutput {
 
     mutating func append(_ more: [OutputChunk]) { chunks.append(contentsOf: more) }
 
+    /// `send(on:sent:)` for a caller that does not count.
+    mutating func send(on socket: Socket) throws(SocketError) -> Bool {
+        var sent = 0
+        return try send(on: socket, sent: &sent)
+    }
+
     /// Sends as much as the socket takes: true when everything has gone,
     /// false when the socket would block (wait for it to be writable).
-    mutating func send(on socket: Socket) throws(SocketError) -> Bool {
+    /// `sent` grows by the bytes the kernel took.
+    mutating func send(on socket: Socket, sent: inout Int) throws(SocketError) -> Bool {
         while let first = chunks.first {
             let taken: Int
             switch first {
@@ -46,6 +53,7 @@ struct PendingOutput {
                 if sent == 0 { throw SocketError(code: ENODATA, call: "sendfile", detail: "\(file.path) shrank") }
                 taken = sent
             }
+            sent += taken
             sentOfFirst += Int64(taken)
             if sentOfFirst == first.count {
                 chunks.removeFirst()

@@ -41,14 +41,24 @@ final class StreamConnection<Session: StreamSession> {
     /// Everything queued has gone since `drained` was last called.
     private var drainDue = true
     private var ended = false
+    /// Where this connection's counts go, when the server counts.
+    private let record: ConnectionRecord?
+    /// What `record` last said the connection was doing.
+    private var reportedActivity = SlotActivity.reading
+    /// An error, not either side's close, ended the connection.
+    private var failed = false
 
-    init(socket: Socket, descriptor: Int32, peer: SocketAddress, generation: UInt32, session: Session) {
+    init(
+        socket: Socket, descriptor: Int32, peer: SocketAddress, generation: UInt32, session: Session,
+        record: ConnectionRecord? = nil
+    ) {
         self.socket = socket
         self.descriptor = descriptor
         self.unlocked = UnsafeSocketDescriptor(borrowing: socket)
         self.peer = peer
         self.generation = generation
         self.session = session
+        self.record = record
     }
 
     /// This connection's wake-up token: descriptor and generation.
@@ -59,6 +69,7 @@ final class StreamConnection<Session: StreamSession> {
     func readable(buffer: UnsafeMutableRawBufferPointer, io: inout SessionIO) -> Interest {
         do throws(SocketError) {
             guard let count = try unlocked.receive(into: buffer).value else { return interest }
+            record?.received(count)
             lend(&io)
             let action: SessionAction
             if count == 0 {
@@ -79,7 +90,9 @@ final class StreamConnection<Session: StreamSession> {
     func writable(io: inout SessionIO) -> Interest {
         do throws(SocketError) {
             if pending != nil {
-                guard try pending!.send(on: socket) else { return .write }
+                var sent = 0
+                defer { record?.sent(sent) }
+                guard try pending!.send(on: socket, sent: &sent) else { return .write }
                 pending = nil
                 drainDue = true
             }
@@ -118,6 +131,7 @@ final class StreamConnection<Session: StreamSession> {
         guard !ended else { return }
         ended = true
         session.closed()
+        record?.end(byError: failed)
     }
 
     private func callback(_ io: inout SessionIO, _ body: (inout Session, inout SessionIO) -> SessionAction)
@@ -155,6 +169,30 @@ final class StreamConnection<Session: StreamSession> {
             io.wants = SessionWants()
         }
         if action == .close { closeWhenSent = true }
+        if let record {
+            try sendCounted(&io, record)
+            return next()
+        }
+        try send(&io)
+        return next()
+    }
+
+    /// `send` with the bytes and the requests of the callback counted.
+    private func sendCounted(_ io: inout SessionIO, _ record: ConnectionRecord) throws(SocketError) {
+        let finished = io.finishedRequests
+        let sent = try send(&io)
+        record.sent(sent)
+        if finished > 0 { record.finished(finished) }
+    }
+
+    /// Sends the callback's output (straight from the shared buffer when
+    /// nothing is queued before it), keeping what the kernel did not take;
+    /// returns the bytes it took. The callback's request count is spent.
+    @inline(__always)
+    @discardableResult
+    private func send(_ io: inout SessionIO) throws(SocketError) -> Int {
+        io.finishedRequests = 0
+        var sent = 0
         if !io.output.isEmpty {
             defer { io.output.removeAll() }
             if pending == nil && io.output.head.isEmpty {
@@ -162,6 +200,7 @@ final class StreamConnection<Session: StreamSession> {
                     try io.output.tail.withUnsafeBytes { bytes in
                         Result { () throws(SocketError) in try unlocked.send(bytes) }
                     }.get().value ?? 0
+                sent = taken
                 if taken < io.output.tail.count {
                     pending = PendingOutput([.bytes(Array(io.output.tail[taken...]))])
                 }
@@ -171,16 +210,36 @@ final class StreamConnection<Session: StreamSession> {
                 } else {
                     pending!.append(io.output.takeChunks())
                 }
-                if try pending!.send(on: socket) { pending = nil }
+                if try pending!.send(on: socket, sent: &sent) { pending = nil }
             }
             if pending == nil { drainDue = true }
         }
-        return next()
+        return sent
     }
 
     /// What to wait for, from the connection's state.
     @inline(__always)
     private func next() -> Interest {
+        let interest = nextInterest()
+        if let record { report(interest, to: record) }
+        return interest
+    }
+
+    private func report(_ interest: Interest, to record: ConnectionRecord) {
+        let activity: SlotActivity =
+            switch interest {
+            case .read: .reading
+            case .write: .writing
+            case .idle: .waiting
+            case .close: .closing
+            }
+        guard activity != reportedActivity else { return }
+        reportedActivity = activity
+        record.activity(activity)
+    }
+
+    @inline(__always)
+    private func nextInterest() -> Interest {
         if pending != nil { return .write }
         if closeWhenSent { return .close }
         if drainDue && wants.wantsDrained { return .write }
@@ -189,6 +248,7 @@ final class StreamConnection<Session: StreamSession> {
     }
 
     private func endedBy(_ error: SocketError) -> Interest {
+        failed = true
         ServerLog.warning("connection from \(peer) ended: \(error)")
         return .close
     }

@@ -19,6 +19,7 @@ public struct EchoSession: StreamSession {
     @inlinable
     public mutating func received(_ input: UnsafeRawBufferPointer, _ io: inout SessionIO) -> SessionAction {
         io.output.append(input)
+        io.finishedRequest()
         return .proceed
     }
 

@@ -13,6 +13,8 @@ public struct SessionIO {
     let wakeInbox: WakeInbox
     /// This connection among those of `wakeInbox`.
     var wakeToken: UInt64 = 0
+    /// Requests answered in this callback (see `finishedRequest`).
+    @usableFromInline var finishedRequests = 0
 
     init(wakeInbox: WakeInbox) {
         self.wakeInbox = wakeInbox
@@ -52,6 +54,12 @@ public struct SessionIO {
         get { wants.waitsOn }
         set { wants.waitsOn = newValue }
     }
+
+    /// Counts a request as answered, for the server's statistics (an echo
+    /// per chunk received, an HTTP response once it is queued): its duration
+    /// runs from the bytes that began it to the end of this callback.
+    @inlinable
+    public mutating func finishedRequest() { finishedRequests &+= 1 }
 
     /// A handle that any thread may use to have `woken` called on this
     /// session's thread (a worker thread that has finished its part).

@@ -8,6 +8,8 @@ struct ReadinessLoop<Handler: StreamHandler, Backend: ReadinessBackend> {
     let handler: Handler
     let control: ServerControl
     var backend: Backend
+    /// This loop's worker's counters, when the server counts.
+    let counters: WorkerCounters?
 
     private typealias Connection = StreamConnection<Handler.Session>
 
@@ -23,10 +25,13 @@ struct ReadinessLoop<Handler: StreamHandler, Backend: ReadinessBackend> {
     /// The shared output buffer and request carrier of every callback.
     private var io: SessionIO
 
-    init(handler: Handler, control: ServerControl, backend: Backend) throws(ServerError) {
+    init(handler: Handler, control: ServerControl, backend: Backend, counters: WorkerCounters? = nil)
+        throws(ServerError)
+    {
         self.handler = handler
         self.control = control
         self.backend = backend
+        self.counters = counters
         do {
             wakeInbox = try WakeInbox(notifying: true)
         } catch {
@@ -175,7 +180,7 @@ struct ReadinessLoop<Handler: StreamHandler, Backend: ReadinessBackend> {
     private mutating func acceptPending(on listener: Socket) -> Bool {
         for _ in 0..<64 {
             let accepted: (socket: Socket, peer: SocketAddress)
-            switch Acceptor.accept(on: listener, control: control) {
+            switch Acceptor.accept(on: listener, control: control, counters: counters) {
             case .accepted(let socket, let peer): accepted = (socket, peer)
             case .none: return true
             case .pause: return false
@@ -196,7 +201,7 @@ struct ReadinessLoop<Handler: StreamHandler, Backend: ReadinessBackend> {
             nextGeneration &+= 1
             let connection = Connection(
                 socket: accepted.socket, descriptor: descriptor, peer: accepted.peer, generation: nextGeneration,
-                session: handler.open(peer: accepted.peer))
+                session: handler.open(peer: accepted.peer), record: counters?.open(peer: accepted.peer))
             Self.place(connection, at: descriptor, in: &connections)
             openCount += 1
             control.track(accepted.socket)

@@ -13,9 +13,13 @@ public struct BatchedDatagramServer<Handler: DatagramHandler>: Sendable {
     /// flood) still lets the loop run its timers, the delayed replies.
     public static var batchesPerWakeUp: Int { 16 }
 
-    public init(handler: Handler, control: ServerControl) {
+    /// This socket's worker's counters, when the server counts.
+    let counters: WorkerCounters?
+
+    public init(handler: Handler, control: ServerControl, worker: Int = 0) {
         self.handler = handler
         self.control = control
+        self.counters = control.counters(ofWorker: worker)
     }
 
     /// Serves `socket` until `control.stop()`. Delayed replies are held in
@@ -26,7 +30,7 @@ public struct BatchedDatagramServer<Handler: DatagramHandler>: Sendable {
         let stopper = LoopStopper(loop.waker)
         control.whenStopping { stopper.stop() }
         defer { stopper.forget() }
-        let worker = BatchedDatagramWorker(handler: handler, socket: socket, loop: loop)
+        let worker = BatchedDatagramWorker(handler: handler, socket: socket, loop: loop, counters: counters)
         do throws(SocketError) {
             let watch = try socket.withUnsafeFileDescriptor { descriptor throws(SocketError) in
                 try loop.watch(descriptor, for: .readable) { _ in worker.drain() }
@@ -52,11 +56,13 @@ private final class BatchedDatagramWorker<Handler: DatagramHandler> {
     var output: [UInt8] = []
     var delayed = DelayedReplies()
     var timer: (id: EventLoop.ID, due: MonotonicInstant)?
+    let counters: WorkerCounters?
 
-    init(handler: Handler, socket: Socket, loop: EventLoop) {
+    init(handler: Handler, socket: Socket, loop: EventLoop, counters: WorkerCounters?) {
         self.handler = handler
         self.socket = socket
         self.loop = loop
+        self.counters = counters
     }
 
     /// Takes batches until a receive finds none, or
@@ -86,12 +92,16 @@ private final class BatchedDatagramWorker<Handler: DatagramHandler> {
         // A shut-down socket reads as an empty datagram with no sender.
         guard let sender = batch.sender(index) else { return }
         output.removeAll(keepingCapacity: true)
-        switch handler.received(batch.datagram(index), from: sender, output: &output) {
+        let datagram = batch.datagram(index)
+        counters?.datagramReceived(datagram.count)
+        switch handler.received(datagram, from: sender, output: &output) {
         case .none:
             break
         case .now:
             // One reply per datagram received: the queue has room for all.
-            if !output.withUnsafeBytes({ batch.queueReply($0, toSenderOf: index) }) {
+            if output.withUnsafeBytes({ batch.queueReply($0, toSenderOf: index) }) {
+                counters?.datagramSent(output.count)
+            } else {
                 ServerLog.debug("datagram: a reply of \(output.count) bytes exceeds a datagram; dropped")
             }
         case .after(let delay):
@@ -116,7 +126,7 @@ private final class BatchedDatagramWorker<Handler: DatagramHandler> {
                 Result { () throws(SocketError) in try batch.queue(bytes, to: reply.recipient) }
             }
             switch queued {
-            case .success(true): break
+            case .success(true): counters?.datagramSent(reply.bytes.count)
             case .success(false):
                 ServerLog.debug("datagram: a reply of \(reply.bytes.count) bytes exceeds a datagram; dropped")
             case .failure(let error): ServerLog.warning("datagram: \(error)")

@@ -5,10 +5,13 @@ import SocketCore
 public struct DatagramServer<Handler: DatagramHandler>: Sendable {
     public let handler: Handler
     public let control: ServerControl
+    /// This socket's worker's counters, when the server counts.
+    let counters: WorkerCounters?
 
-    public init(handler: Handler, control: ServerControl) {
+    public init(handler: Handler, control: ServerControl, worker: Int = 0) {
         self.handler = handler
         self.control = control
+        self.counters = control.counters(ofWorker: worker)
     }
 
     /// Receives and replies until `control.stop()`. Delayed replies are
@@ -31,12 +34,15 @@ public struct DatagramServer<Handler: DatagramHandler>: Sendable {
                 guard case .processed(let (count, sender)) = received else { continue }
                 // A shut-down socket reads as an empty datagram with no sender.
                 guard let sender, !control.isStopping else { continue }
+                counters?.datagramReceived(count)
                 let reply = buffer.withUnsafeBytes {
                     handler.received(UnsafeRawBufferPointer(rebasing: $0[..<count]), from: sender, output: &output)
                 }
                 switch reply {
                 case .none: break
-                case .now: _ = try socket.send(output, to: sender)
+                case .now:
+                    _ = try socket.send(output, to: sender)
+                    counters?.datagramSent(output.count)
                 case .after(let delay):
                     if !delayed.hold(output, for: sender, until: .now + delay) {
                         ServerLog.debug("datagram: \(DelayedReplies.capacity) replies held already; dropped one")
@@ -57,6 +63,7 @@ public struct DatagramServer<Handler: DatagramHandler>: Sendable {
         while let reply = delayed.popDue(now: now) {
             do throws(SocketError) {
                 _ = try socket.send(reply.bytes, to: reply.recipient)
+                counters?.datagramSent(reply.bytes.count)
             } catch {
                 ServerLog.warning("datagram: \(error)")
             }

@@ -22,13 +22,14 @@ public enum DatagramService {
         try EpollWorkers.run(sockets.count) { index in
             if batched {
                 do throws(ServerError) {
-                    try BatchedDatagramServer(handler: handler, control: control).run(socket: sockets[index])
+                    try BatchedDatagramServer(handler: handler, control: control, worker: index).run(
+                        socket: sockets[index])
                 } catch {
                     control.stop()
                     return error
                 }
             } else {
-                DatagramServer(handler: handler, control: control).run(socket: sockets[index])
+                DatagramServer(handler: handler, control: control, worker: index).run(socket: sockets[index])
             }
             return nil
         }

@@ -45,6 +45,10 @@ public struct EpollCServer: StreamServer {
                 guard created == 0, let server = made else {
                     return ServerError("epoll-c: \(SocketError(code: -created, call: "ee_server_new"))")
                 }
+                if let counters = control.counters(ofWorker: index) {
+                    var tally = counters.tally
+                    ee_server_tally_into(server, &tally)
+                }
                 servers.add(Handle(server: server))
                 if control.isStopping { ee_server_stop(server) }
                 let result = ee_server_run(server)

@@ -26,7 +26,8 @@ public struct EpollServer<Handler: StreamHandler>: StreamServer {
             do throws(ServerError) {
                 let backend: EpollBackend
                 do { backend = try EpollBackend() } catch { throw ServerError("epoll: \(error)") }
-                var loop = try ReadinessLoop(handler: handler, control: control, backend: backend)
+                var loop = try ReadinessLoop(
+                    handler: handler, control: control, backend: backend, counters: control.counters(ofWorker: index))
                 try loop.run(listener: listeners[index])
                 return nil
             } catch {

@@ -31,22 +31,29 @@ public struct ForkServer<Handler: StreamHandler>: StreamServer {
         control.whenAborting {
             for child in Processes.children() { Processes.send(SIGKILL, to: child) }
         }
-        acceptUntilStopped(listener, control: control) { connection, peer in
-            serveInChild(connection, peer: peer, listener: listener)
+        // A child killed (or crashed) before it ended its connection's record.
+        if let scoreboard = control.scoreboard {
+            ChildReaper.shared.observe { pid, _ in scoreboard.releaseSlots(ofProcess: pid) }
+        }
+        acceptUntilStopped(listener, control: control) { connection, peer, record in
+            serveInChild(connection, peer: peer, listener: listener, record: record)
             try? connection.close()
         }
         waitForChildren()
     }
 
-    private func serveInChild(_ connection: Socket, peer: SocketAddress, listener: Socket) {
+    /// The connection's record is the child's to write and end; the parent
+    /// only claimed its slot.
+    private func serveInChild(_ connection: Socket, peer: SocketAddress, listener: Socket, record: ConnectionRecord?) {
         do {
             switch try Processes.fork() {
             case .child:
                 try? listener.close()
                 if doubleFork { forkAgainAndLeave(peer: peer) }
+                record?.servedHere()
                 let buffer = UnsafeMutableRawBufferPointer.allocate(
                     byteCount: BlockingConnection.bufferSize, alignment: 16)
-                BlockingConnection.serve(connection, peer: peer, handler: handler, buffer: buffer)
+                BlockingConnection.serve(connection, peer: peer, handler: handler, buffer: buffer, record: record)
                 try? connection.close()
                 Processes.exitNow(0)
             case .parent(let child):
@@ -57,6 +64,7 @@ public struct ForkServer<Handler: StreamHandler>: StreamServer {
         } catch {
             // Out of processes (EAGAIN) or memory: this client is turned away.
             ServerLog.warning("connection from \(peer) refused: \(error)")
+            record?.end(byError: true)
         }
     }
 

@@ -14,9 +14,9 @@ public struct IterativeServer<Handler: StreamHandler>: StreamServer {
     public func run(listener: Socket) throws(ServerError) {
         let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: BlockingConnection.bufferSize, alignment: 16)
         defer { buffer.deallocate() }
-        acceptUntilStopped(listener, control: control) { connection, peer in
+        acceptUntilStopped(listener, control: control) { connection, peer, record in
             control.track(connection)
-            BlockingConnection.serve(connection, peer: peer, handler: handler, buffer: buffer)
+            BlockingConnection.serve(connection, peer: peer, handler: handler, buffer: buffer, record: record)
             control.untrack(connection)
             try? connection.close()
         }

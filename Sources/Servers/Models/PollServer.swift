@@ -13,7 +13,8 @@ public struct PollServer<Handler: StreamHandler>: StreamServer {
 
     public func run(listener: Socket) throws(ServerError) {
         control.serve(listener: listener)
-        var loop = try ReadinessLoop(handler: handler, control: control, backend: PollBackend())
+        var loop = try ReadinessLoop(
+            handler: handler, control: control, backend: PollBackend(), counters: control.counters(ofWorker: 0))
         try loop.run(listener: listener)
     }
 }

@@ -41,8 +41,11 @@ public struct PreforkServer<Handler: StreamHandler>: StreamServer {
             throw ServerError("prefork: \(error)")
         }
         let running = Mutex(Workers())
+        let scoreboard = control.scoreboard
         ChildReaper.shared.observe { pid, _ in
             running.withLock { $0.ended(pid) }
+            // A worker that died with connections open never ended their records.
+            scoreboard?.releaseSlots(ofProcess: pid)
             wake.wake()
         }
         control.whenStopping { wake.wake() }
@@ -54,13 +57,13 @@ public struct PreforkServer<Handler: StreamHandler>: StreamServer {
         // death or the stop itself.
         var buffer = [UInt8](repeating: 0, count: 64)
         while !control.isStopping {
-            while running.withLock({ $0.pids.count }) < workers && !control.isStopping {
-                guard let pid = startWorker(listener: listener, lifeline: lifeline, wake: wake) else {
+            while let index = running.withLock({ $0.freeIndex(below: workers) }), !control.isStopping {
+                guard let pid = startWorker(index, listener: listener, lifeline: lifeline, wake: wake) else {
                     // Out of processes: try again after a pause, not in a spin.
                     Pause.sleep(for: .milliseconds(100))
                     break
                 }
-                running.withLock { $0.started(pid) }
+                running.withLock { $0.started(pid, index: index) }
             }
             wake.wait(using: &buffer)
         }
@@ -73,10 +76,11 @@ public struct PreforkServer<Handler: StreamHandler>: StreamServer {
         wake.close()
     }
 
-    /// Forks one worker; returns its pid in the parent (nil if fork failed),
-    /// and never returns in the worker.
+    /// Forks worker `index` (a worker started in place of a dead one takes
+    /// its number, and its counters); returns its pid in the parent (nil if
+    /// fork failed), and never returns in the worker.
     private func startWorker(
-        listener: Socket, lifeline: (parent: Socket, worker: Socket), wake: SupervisorWakeup
+        _ index: Int, listener: Socket, lifeline: (parent: Socket, worker: Socket), wake: SupervisorWakeup
     ) -> pid_t? {
         do {
             switch try Processes.fork() {
@@ -88,7 +92,10 @@ public struct PreforkServer<Handler: StreamHandler>: StreamServer {
                 try? lifeline.parent.close()
                 wake.close()
                 do {
-                    var loop = try ReadinessLoop(handler: handler, control: ServerControl(), backend: PollBackend())
+                    let counters = control.counters(ofWorker: index)
+                    counters?.runsInThisProcess()
+                    var loop = try ReadinessLoop(
+                        handler: handler, control: ServerControl(), backend: PollBackend(), counters: counters)
                     try loop.run(listener: listener, lifeline: lifeline.worker)
                 } catch {
                     ServerLog.warning("prefork worker \(getpid()): \(error)")
@@ -142,14 +149,23 @@ private final class SupervisorWakeup: Sendable {
 /// pid (the reaper runs on another thread): such a pid is kept in
 /// `endedEarly` so that recording it later does not count a dead worker.
 private struct Workers {
-    private(set) var pids = Set<pid_t>()
+    /// Each live worker's number.
+    private var indexes: [pid_t: Int] = [:]
     private var endedEarly = Set<pid_t>()
 
-    mutating func started(_ pid: pid_t) {
-        if endedEarly.remove(pid) == nil { pids.insert(pid) }
+    var pids: Dictionary<pid_t, Int>.Keys { indexes.keys }
+
+    /// The lowest worker number below `count` that no live worker has.
+    func freeIndex(below count: Int) -> Int? {
+        let taken = Set(indexes.values)
+        return (0..<count).first { !taken.contains($0) }
+    }
+
+    mutating func started(_ pid: pid_t, index: Int) {
+        if endedEarly.remove(pid) == nil { indexes[pid] = index }
     }
 
     mutating func ended(_ pid: pid_t) {
-        if pids.remove(pid) == nil { endedEarly.insert(pid) }
+        if indexes.removeValue(forKey: pid) == nil { endedEarly.insert(pid) }
     }
 }

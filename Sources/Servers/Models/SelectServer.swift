@@ -14,7 +14,8 @@ public struct SelectServer<Handler: StreamHandler>: StreamServer {
 
     public func run(listener: Socket) throws(ServerError) {
         control.serve(listener: listener)
-        var loop = try ReadinessLoop(handler: handler, control: control, backend: SelectBackend())
+        var loop = try ReadinessLoop(
+            handler: handler, control: control, backend: SelectBackend(), counters: control.counters(ofWorker: 0))
         try loop.run(listener: listener)
     }
 }

@@ -11,13 +11,25 @@ public enum ThreadPerConnection {
     public static func serve(
         listener: Socket, control: ServerControl, _ body: @escaping @Sendable (Socket, SocketAddress) -> Void
     ) {
+        serveCounted(listener: listener, control: control) { connection, peer, record in
+            body(connection, peer)
+            record?.end(byError: false)
+        }
+    }
+
+    /// `serve` for a body that counts its connection in the record it is
+    /// given (and ends it).
+    static func serveCounted(
+        listener: Socket, control: ServerControl,
+        _ body: @escaping @Sendable (Socket, SocketAddress, ConnectionRecord?) -> Void
+    ) {
         let running = RunningCount()
-        acceptUntilStopped(listener, control: control) { connection, peer in
+        acceptUntilStopped(listener, control: control) { connection, peer, record in
             control.track(connection)
             running.add()
             do {
                 try PosixThread.startDetached {
-                    body(connection, peer)
+                    body(connection, peer, record)
                     control.untrack(connection)
                     if connection.isOpen { try? connection.close() }
                     running.remove()
@@ -26,6 +38,7 @@ public enum ThreadPerConnection {
                 // Out of threads (EAGAIN): this client is turned away, the
                 // ones being served go on.
                 ServerLog.warning("connection from \(peer) refused: \(error)")
+                record?.end(byError: true)
                 control.untrack(connection)
                 try? connection.close()
                 running.remove()

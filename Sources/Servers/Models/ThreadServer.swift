@@ -13,10 +13,10 @@ public struct ThreadServer<Handler: StreamHandler>: StreamServer {
 
     public func run(listener: Socket) throws(ServerError) {
         let handler = handler
-        ThreadPerConnection.serve(listener: listener, control: control) { connection, peer in
+        ThreadPerConnection.serveCounted(listener: listener, control: control) { connection, peer, record in
             let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: BlockingConnection.bufferSize, alignment: 16)
             defer { buffer.deallocate() }
-            BlockingConnection.serve(connection, peer: peer, handler: handler, buffer: buffer)
+            BlockingConnection.serve(connection, peer: peer, handler: handler, buffer: buffer, record: record)
         }
     }
 }

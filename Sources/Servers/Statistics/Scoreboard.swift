@@ -162,6 +162,11 @@ public final class Scoreboard: Sendable {
 
     func firstSlot(of worker: Int) -> Int { ScoreboardLayout.slot(worker * slotsPerWorker, workers: workers) }
 
+    /// A word as C sees it, for code that updates it with C's atomics.
+    func plainWord(at word: Int) -> UnsafeMutablePointer<UInt64> {
+        UnsafeMutableRawPointer(words + word).assumingMemoryBound(to: UInt64.self)
+    }
+
     @inline(__always)
     func atomic(at word: Int) -> UnsafeAtomic<UInt64> { UnsafeAtomic(at: words + word) }
 

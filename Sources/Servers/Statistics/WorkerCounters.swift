@@ -1,3 +1,4 @@
+import CEpollEcho
 import Glibc
 import SocketCore
 
@@ -54,12 +55,33 @@ public struct WorkerCounters: @unchecked Sendable {
         return ConnectionRecord(scoreboard: scoreboard, worker: index, slot: nil)
     }
 
-    /// A datagram worker's counts: only that worker's thread writes them.
-    public func datagram(receivedBytes: Int, sentBytes: Int) {
+    /// A datagram worker took a datagram (a request, with no duration of
+    /// its own: the handler answers at once or holds the reply). Only that
+    /// worker's thread writes its counts.
+    func datagramReceived(_ bytes: Int) {
         let totals = block + ScoreboardLayout.Worker.totals
-        scoreboard.addOwned(UInt64(receivedBytes), at: totals + ScoreboardLayout.Counts.bytesIn)
-        scoreboard.addOwned(UInt64(sentBytes), at: totals + ScoreboardLayout.Counts.bytesOut)
+        scoreboard.addOwned(UInt64(bytes), at: totals + ScoreboardLayout.Counts.bytesIn)
         scoreboard.addOwned(1, at: totals + ScoreboardLayout.Counts.requests)
+    }
+
+    /// A datagram worker sent a reply.
+    func datagramSent(_ bytes: Int) {
+        scoreboard.addOwned(
+            UInt64(bytes), at: block + ScoreboardLayout.Worker.totals + ScoreboardLayout.Counts.bytesOut)
+    }
+
+    /// The words the C echo server (epoll-c) adds to: its connections have
+    /// no slots, so they count as open without one, into the totals.
+    var tally: ee_tally {
+        let totals = block + ScoreboardLayout.Worker.totals
+        func word(_ offset: Int) -> UnsafeMutablePointer<UInt64> { scoreboard.plainWord(at: offset) }
+        return ee_tally(
+            bytes_in: word(totals + ScoreboardLayout.Counts.bytesIn),
+            bytes_out: word(totals + ScoreboardLayout.Counts.bytesOut),
+            echoes: word(totals + ScoreboardLayout.Counts.requests),
+            accepted: word(block + ScoreboardLayout.Worker.accepted), shed: word(block + ScoreboardLayout.Worker.shed),
+            open: word(block + ScoreboardLayout.Worker.openUnslotted),
+            errors: word(block + ScoreboardLayout.Worker.errors))
     }
 
     private func storePeer(_ peer: SocketAddress, at slot: Int) {
