@@ -89,13 +89,7 @@ public enum ServerLogLevel: UInt64, Sendable, CaseIterable {
     case debug = 1
     case warning = 2
 
-    public var name: String {
-        switch self {
-        case .debug: "debug"
-        case .info: "info"
-        case .warning: "warning"
-        }
-    }
+    public var name: String { "\(self)" }
 
     public init?(name: String) {
         guard let level = Self.allCases.first(where: { $0.name == name }) else { return nil }

@@ -70,12 +70,5 @@ public enum SlotActivity: UInt64, Sendable {
     case waiting = 2
     case closing = 3
 
-    public var name: String {
-        switch self {
-        case .reading: "reading"
-        case .writing: "writing"
-        case .waiting: "waiting"
-        case .closing: "closing"
-        }
-    }
+    public var name: String { "\(self)" }
 }

@@ -8,6 +8,10 @@ public struct WorkerCounters: @unchecked Sendable {
     let scoreboard: Scoreboard
     public let index: Int
     private let block: Int
+    /// The process that made these counters, which claims its slots: a
+    /// prefork worker makes its own after the fork, so one getpid(2) per
+    /// worker rather than per connection.
+    private let pid = getpid()
 
     init(scoreboard: Scoreboard, index: Int) {
         self.scoreboard = scoreboard
@@ -17,7 +21,7 @@ public struct WorkerCounters: @unchecked Sendable {
 
     /// Names the process that runs this worker (a prefork worker at its start).
     public func runsInThisProcess() {
-        scoreboard.store(UInt64(getpid()), at: block + ScoreboardLayout.Worker.pid)
+        scoreboard.store(UInt64(pid), at: block + ScoreboardLayout.Worker.pid)
     }
 
     func accepted() { scoreboard.add(1, at: block + ScoreboardLayout.Worker.accepted) }
@@ -44,7 +48,7 @@ public struct WorkerCounters: @unchecked Sendable {
             // Cleared before it is published, so a snapshot never sees the
             // last connection's counts under the new one.
             for word in 1..<ScoreboardLayout.wordsPerBlock { scoreboard.store(0, at: slot + word) }
-            scoreboard.store(UInt64(getpid()), at: slot + ScoreboardLayout.Slot.pid)
+            scoreboard.store(UInt64(pid), at: slot + ScoreboardLayout.Slot.pid)
             scoreboard.store(
                 UInt64(MonotonicInstant.now.nanoseconds), at: slot + ScoreboardLayout.Slot.openedMonotonicNanoseconds)
             storePeer(peer, at: slot)
