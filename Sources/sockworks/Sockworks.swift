@@ -11,6 +11,7 @@ struct Sockworks: ParsableCommand {
             LoadgenCommand.self, GetCommand.self, UDPPingCommand.self, HeartbeatCommand.self, MailCommand.self,
             TelnetClientCommand.self,
             FTPCommand.self,
+            ControlClientCommand.self,
         ]
     )
 
