@@ -43,6 +43,9 @@ struct ServeHeartbeatCommand: ParsableCommand {
     @OptionGroup(title: "Running as a service")
     var service: ServiceOptions
 
+    @OptionGroup(title: "Metrics")
+    var metrics: MetricsOptions
+
     func validate() throws {
         guard IPAddress(host) != nil else {
             throw ValidationError("--host \(host) is not an IPv4 or IPv6 address")
@@ -61,6 +64,7 @@ struct ServeHeartbeatCommand: ParsableCommand {
         configuration.reusePort = receiving.workers > 1
         configuration.counting = .init(model: receiving.description, workers: receiving.workers)
         service.apply(to: &configuration)
+        metrics.apply(to: &configuration)
         let monitor = HeartbeatMonitor(
             deadAfter: deadAfter.map { .microseconds(Int64(($0 * 1e6).rounded())) }, format: json ? .json : .text)
         try ServiceBootstrap(configuration).run(description: receiving.description) {

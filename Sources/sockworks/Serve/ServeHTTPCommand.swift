@@ -100,6 +100,9 @@ struct ServeHTTPCommand: ParsableCommand {
     @OptionGroup(title: "Running as a service")
     var service: ServiceOptions
 
+    @OptionGroup(title: "Metrics")
+    var metrics: MetricsOptions
+
     func validate() throws {
         guard IPAddress(host) != nil else {
             throw ValidationError("--host \(host) is not an IPv4 or IPv6 address")
@@ -184,6 +187,7 @@ struct ServeHTTPCommand: ParsableCommand {
         configuration.grace = .milliseconds(Int64(grace * 1000))
         configuration.reusePort = model.needsReusePort && (workers ?? 1) > 1
         service.apply(to: &configuration)
+        metrics.apply(to: &configuration)
         let workers = workers ?? model.defaultWorkers
         configuration.counting = .init(model: model.rawValue, workers: workers)
         try ServiceBootstrap(configuration).run(description: "\(model.rawValue) model") {

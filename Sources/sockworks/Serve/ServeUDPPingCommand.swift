@@ -44,6 +44,9 @@ struct ServeUDPPingCommand: ParsableCommand {
     @OptionGroup(title: "Running as a service")
     var service: ServiceOptions
 
+    @OptionGroup(title: "Metrics")
+    var metrics: MetricsOptions
+
     func validate() throws {
         guard IPAddress(host) != nil else {
             throw ValidationError("--host \(host) is not an IPv4 or IPv6 address")
@@ -62,6 +65,7 @@ struct ServeUDPPingCommand: ParsableCommand {
         configuration.reusePort = receiving.workers > 1
         configuration.counting = .init(model: receiving.description, workers: receiving.workers)
         service.apply(to: &configuration)
+        metrics.apply(to: &configuration)
         try ServiceBootstrap(configuration).run(description: receiving.description) {
             socket, control throws(ServerError) in
             let handler = UDPPingHandler(options: options, local: try? socket.localAddress)
