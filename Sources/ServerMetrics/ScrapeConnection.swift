@@ -4,9 +4,10 @@ import SocketCore
 /// One connection to the metrics endpoint (a non-blocking socket), served
 /// without waiting by the endpoint's thread beside the others: it reads one
 /// request head (within the head's size limit and the header timeout),
-/// answers it, closes its sending side, and reads what the client still
-/// sends for a moment before closing, so that the answer to a refused head
-/// is not lost to a reset.
+/// answers it, and closes. When bytes the answer did not read may still
+/// come (a refused head, a body), it closes its sending side first and reads
+/// what the client sends for a moment: closing a socket with unread bytes
+/// sends a reset, which can destroy the answer before the client reads it.
 final class ScrapeConnection {
     enum Phase {
         case reading, writing, draining, done
@@ -32,6 +33,8 @@ final class ScrapeConnection {
     private var output: [UInt8] = []
     private var sent = 0
     private var drained = 0
+    /// Whether the client may send more after the head that was answered.
+    private var lingers = false
 
     init(socket: Socket, now: MonotonicInstant) {
         self.socket = socket
@@ -79,14 +82,17 @@ final class ScrapeConnection {
         let parse = received.withUnsafeBytes { parser.parse($0) }
         switch parse {
         case .incomplete: return
-        case .head(let head, _): respond(with: answer(head))
-        case .refused(let refusal): respond(with: ScrapeResponse.refusal(refusal))
+        case .head(let head, let consumed):
+            respond(with: answer(head), lingers: consumed < received.count || head.body != BodyFraming.none)
+        case .refused(let refusal):
+            respond(with: ScrapeResponse.refusal(refusal), lingers: true)
         }
         try write()
     }
 
-    private func respond(with response: [UInt8]) {
+    private func respond(with response: [UInt8], lingers: Bool) {
         output = response
+        self.lingers = lingers
         received = []
         phase = .writing
         deadline = closesBy
@@ -99,6 +105,10 @@ final class ScrapeConnection {
             }
             guard case .processed(let count) = try result.get() else { return }
             sent += count
+        }
+        guard lingers else {
+            phase = .done
+            return
         }
         try socket.shutdown(.write)
         phase = .draining
