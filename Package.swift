@@ -165,7 +165,6 @@ let package = Package(
             dependencies: [
                 "Servers", "SocketCore", "HTTP",
                 .product(name: "CoreMetrics", package: "swift-metrics"),
-                .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
             ]
         ),
@@ -244,6 +243,9 @@ let package = Package(
         ),
         .testTarget(name: "TelnetTests", dependencies: ["Telnet", "Streams", "SocketCore", "TestSupport"]),
         .testTarget(name: "HeartbeatTests", dependencies: ["Heartbeat", "SocketCore"]),
+        // The scoreboard's counts as instruments, read back from the text
+        // the registry emits.
+        .testTarget(name: "ServerMetricsTests", dependencies: ["ServerMetrics", "Servers"]),
         .testTarget(
             name: "StreamsTests",
             dependencies: ["Streams", "SocketCore", .product(name: "SystemPackage", package: "swift-system")]

@@ -13,7 +13,7 @@ import Servers
 /// A snapshot may hold a bucket's count without the duration its writer
 /// adds next (the two words are not written as one): the recorded means are
 /// kept within the bucket's bounds, and what was recorded is remembered, so
-/// a sum short or long now is made up at the next scrape.
+/// a sum short or long now is made up when the bucket next has requests.
 struct DurationFeed {
     private static let boundNanoseconds = RequestDurations.bounds.map { Int64(($0 * 1e9).rounded()) }
 

@@ -29,10 +29,14 @@ final class ScoreboardInstruments {
 
     /// Brings every worker's instruments up to `statistics`.
     func update(from statistics: ServerStatistics) {
-        for worker in statistics.workers {
+        update(model: statistics.model, workers: statistics.workers)
+    }
+
+    /// Brings the instruments of each of `workers` up to its counts.
+    func update(model: String, workers snapshot: [WorkerStatistics]) {
+        for worker in snapshot {
             var instruments =
-                workers[worker.worker]
-                ?? WorkerInstruments(model: statistics.model, worker: worker.worker, factory: factory)
+                workers[worker.worker] ?? WorkerInstruments(model: model, worker: worker.worker, factory: factory)
             instruments.catchUp(to: worker)
             workers[worker.worker] = instruments
         }
