@@ -24,36 +24,62 @@ final class ScrapeLoop {
 
     /// Serves until `isStopping` says so (the endpoint's close shuts the
     /// listener down, which wakes the poll), then closes the connections.
+    ///
+    /// Everything but the wait runs in `Processes.withoutForking`: the fork
+    /// models fork while this thread works, and a child forked while it
+    /// held one of the Swift runtime's locks would wait for that lock for
+    /// ever (ForkGate says more).
     func run() {
-        while !isStopping() {
-            var poll = PollSet()
-            // POLLHUP, which the shutdown raises, is reported even when the
-            // listener is not polled for connections.
-            let full = connections.count >= Self.maxConnections
-            _ = poll.append(descriptor(of: listener), events: full ? [] : .readable)
-            for connection in connections {
-                _ = poll.append(descriptor(of: connection.socket), events: connection.interest)
-            }
-            let timeout = connections.map(\.deadline).min().map { max(.zero, $0 - MonotonicInstant.now) }
+        while true {
+            guard var poll = Processes.withoutForking({ isStopping() ? nil : pollSet() }) else { break }
+            let timeout = Processes.withoutForking { nearestDeadline().map { max(.zero, $0 - MonotonicInstant.now) } }
             do {
                 _ = try poll.wait(timeout: timeout)
             } catch {
                 ServerLog.warning("metrics endpoint: \(error)")
                 break
             }
-            if isStopping() { break }
-            let served = connections
-            for (index, connection) in served.enumerated() where !poll.ready(at: index + 1).isEmpty {
-                connection.advance(answer: answer)
+            let stopping = Processes.withoutForking { () -> Bool in
+                if isStopping() { return true }
+                serve(poll)
+                return false
             }
-            if !poll.ready(at: 0).isEmpty && !full { acceptConnection() }
-            let now = MonotonicInstant.now
-            for connection in connections { connection.expire(now: now) }
-            for connection in connections where connection.phase == .done { try? connection.socket.close() }
-            connections.removeAll { $0.phase == .done }
+            if stopping { break }
         }
-        for connection in connections { try? connection.socket.close() }
-        connections = []
+        Processes.withoutForking {
+            for connection in connections { try? connection.socket.close() }
+            connections = []
+        }
+    }
+
+    /// The listener first, then each connection in order.
+    private func pollSet() -> PollSet {
+        var poll = PollSet()
+        // POLLHUP, which the shutdown raises, is reported even when the
+        // listener is not polled for connections.
+        _ = poll.append(descriptor(of: listener), events: isFull ? [] : .readable)
+        for connection in connections {
+            _ = poll.append(descriptor(of: connection.socket), events: connection.interest)
+        }
+        return poll
+    }
+
+    private var isFull: Bool { connections.count >= Self.maxConnections }
+
+    private func nearestDeadline() -> MonotonicInstant? { connections.map(\.deadline).min() }
+
+    /// Does what `poll` found ready, then closes the connections that are
+    /// over or out of time.
+    private func serve(_ poll: PollSet) {
+        let full = isFull
+        for (index, connection) in connections.enumerated() where !poll.ready(at: index + 1).isEmpty {
+            connection.advance(answer: answer)
+        }
+        if !poll.ready(at: 0).isEmpty && !full { acceptConnection() }
+        let now = MonotonicInstant.now
+        for connection in connections { connection.expire(now: now) }
+        for connection in connections where connection.phase == .done { try? connection.socket.close() }
+        connections.removeAll { $0.phase == .done }
     }
 
     private func acceptConnection() {
@@ -79,5 +105,7 @@ final class ScrapeLoop {
         }
     }
 
+    /// For the poll set only: the loop owns its sockets and closes none of
+    /// them while a poll that holds their descriptors runs.
     private func descriptor(of socket: Socket) -> Int32 { socket.withUnsafeFileDescriptor { $0 } }
 }

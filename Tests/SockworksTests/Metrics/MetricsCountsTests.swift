@@ -13,6 +13,11 @@ final class MetricsCountsTests: XCTestCase {
         try await checkEchoCounts(["--model", "thread"], model: "thread", workers: 1)
     }
 
+    /// A process per connection, forked while the endpoint's thread runs.
+    func testForkEchoCounts() async throws {
+        try await checkEchoCounts(["--model", "fork"], model: "fork", workers: 1)
+    }
+
     func testPreforkEchoCountsOverTwoWorkers() async throws {
         try await checkEchoCounts(["--model", "prefork", "--workers", "2"], model: "prefork", workers: 2)
     }
