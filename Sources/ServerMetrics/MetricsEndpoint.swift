@@ -36,11 +36,6 @@ public final class MetricsEndpoint: ServiceEndpoint {
         }
     }
 
-    /// The address bound, once prepared (port 0 picks a free one).
-    public var boundAddress: SocketAddress? {
-        state.withLock { $0.listener }.flatMap { try? $0.localAddress }
-    }
-
     /// Starts the thread, and writes `metrics on ADDRESS` on standard output
     /// (after the server's `listening on`), so that whoever asked for port 0
     /// learns the port. A daemon's standard output is /dev/null by now:
