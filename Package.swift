@@ -20,6 +20,10 @@ let package = Package(
         // Tests start the real executables through it: children get a clean
         // signal mask, and no Foundation.Process state outlives them.
         .package(url: "https://github.com/swiftlang/swift-subprocess", from: "1.0.2"),
+        // The metrics endpoint: swift-metrics instruments, kept in a
+        // Prometheus registry that writes the text format.
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
     ],
     targets: [
         // The C core. The same folder builds alone with `make -C CSources`;
@@ -153,6 +157,17 @@ let package = Package(
         // option negotiation (Protocol/: no imports, so the fuzzer compiles
         // it alone) and the client over a byte stream.
         .target(name: "Telnet", dependencies: ["Streams", "SocketCore"]),
+        // The metrics endpoint: a server's scoreboard as swift-metrics
+        // instruments, served in the Prometheus text format over HTTP/1.1.
+        // The only module (with the executable) that links those packages.
+        .target(
+            name: "ServerMetrics",
+            dependencies: [
+                "Servers", "SocketCore", "HTTP",
+                .product(name: "CoreMetrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+            ]
+        ),
         // The UDP heartbeat: the message, the sender's schedule, the
         // monitor's per-client tracking and its events.
         .target(name: "Heartbeat", dependencies: ["SocketCore", "Servers"]),
@@ -166,6 +181,7 @@ let package = Package(
                 "MIME",
                 "Ping",
                 "Protocols",
+                "ServerMetrics",
                 "Servers",
                 "SMTP",
                 "SocketCore",
@@ -227,6 +243,9 @@ let package = Package(
         ),
         .testTarget(name: "TelnetTests", dependencies: ["Telnet", "Streams", "SocketCore", "TestSupport"]),
         .testTarget(name: "HeartbeatTests", dependencies: ["Heartbeat", "SocketCore"]),
+        // The scoreboard's counts as instruments, read back from the text
+        // the registry emits.
+        .testTarget(name: "ServerMetricsTests", dependencies: ["ServerMetrics", "Servers"]),
         .testTarget(
             name: "StreamsTests",
             dependencies: ["Streams", "SocketCore", .product(name: "SystemPackage", package: "swift-system")]

@@ -46,6 +46,9 @@ struct ServeHeartbeatCommand: ParsableCommand {
     @OptionGroup(title: "Control port")
     var controlOptions: ControlOptions
 
+    @OptionGroup(title: "Metrics")
+    var metrics: MetricsOptions
+
     func validate() throws {
         guard IPAddress(host) != nil else {
             throw ValidationError("--host \(host) is not an IPv4 or IPv6 address")
@@ -65,6 +68,7 @@ struct ServeHeartbeatCommand: ParsableCommand {
         configuration.counting = .init(model: receiving.description, workers: receiving.workers)
         service.apply(to: &configuration)
         try controlOptions.apply(to: &configuration)
+        metrics.apply(to: &configuration)
         let monitor = HeartbeatMonitor(
             deadAfter: deadAfter.map { .microseconds(Int64(($0 * 1e6).rounded())) }, format: json ? .json : .text)
         try ServiceBootstrap(configuration).run(description: receiving.description) {

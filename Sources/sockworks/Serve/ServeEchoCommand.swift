@@ -53,6 +53,9 @@ struct ServeEchoCommand: ParsableCommand {
     @OptionGroup(title: "Control port")
     var controlOptions: ControlOptions
 
+    @OptionGroup(title: "Metrics")
+    var metrics: MetricsOptions
+
     func validate() throws {
         if unix != nil && (port != 0 || host != "127.0.0.1") {
             throw ValidationError("--unix replaces --host and --port; give one or the other")
@@ -94,6 +97,7 @@ struct ServeEchoCommand: ParsableCommand {
         configuration.reusePort = (udp || (model?.needsReusePort ?? false)) && (workers ?? 1) > 1
         service.apply(to: &configuration)
         try controlOptions.apply(to: &configuration)
+        metrics.apply(to: &configuration)
         let model = model ?? .iterative
         let workers = workers ?? (udp ? 1 : model.defaultWorkers)
         let description = udp ? (batch ? "batched datagram" : "datagram") : "\(model.rawValue) model"

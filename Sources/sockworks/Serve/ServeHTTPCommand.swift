@@ -103,6 +103,9 @@ struct ServeHTTPCommand: ParsableCommand {
     @OptionGroup(title: "Control port")
     var controlOptions: ControlOptions
 
+    @OptionGroup(title: "Metrics")
+    var metrics: MetricsOptions
+
     func validate() throws {
         guard IPAddress(host) != nil else {
             throw ValidationError("--host \(host) is not an IPv4 or IPv6 address")
@@ -188,6 +191,7 @@ struct ServeHTTPCommand: ParsableCommand {
         configuration.reusePort = model.needsReusePort && (workers ?? 1) > 1
         service.apply(to: &configuration)
         try controlOptions.apply(to: &configuration)
+        metrics.apply(to: &configuration)
         let workers = workers ?? model.defaultWorkers
         configuration.counting = .init(model: model.rawValue, workers: workers)
         try ServiceBootstrap(configuration).run(description: "\(model.rawValue) model") {

@@ -47,6 +47,9 @@ struct ServeUDPPingCommand: ParsableCommand {
     @OptionGroup(title: "Control port")
     var controlOptions: ControlOptions
 
+    @OptionGroup(title: "Metrics")
+    var metrics: MetricsOptions
+
     func validate() throws {
         guard IPAddress(host) != nil else {
             throw ValidationError("--host \(host) is not an IPv4 or IPv6 address")
@@ -66,6 +69,7 @@ struct ServeUDPPingCommand: ParsableCommand {
         configuration.counting = .init(model: receiving.description, workers: receiving.workers)
         service.apply(to: &configuration)
         try controlOptions.apply(to: &configuration)
+        metrics.apply(to: &configuration)
         try ServiceBootstrap(configuration).run(description: receiving.description) {
             socket, control throws(ServerError) in
             let handler = UDPPingHandler(options: options, local: try? socket.localAddress)
