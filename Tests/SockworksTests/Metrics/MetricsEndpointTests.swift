@@ -6,7 +6,7 @@ import XCTest
 /// that it goes on serving after each, and its option's errors.
 final class MetricsEndpointTests: XCTestCase {
     func testAnswersWhatIsNotAScrapeAndStillServes() async throws {
-        let descriptors = try openDescriptorCount()
+        let descriptors = try openSocketAndPipeCount()
         let (_, outcome) = try await withMetricsServer(["echo"]) { server in
             // A client that connects and sends nothing holds one of the
             // endpoint's connections, not the endpoint.
@@ -46,7 +46,7 @@ final class MetricsEndpointTests: XCTestCase {
             try await assertStops(server)
         }
         assertExitedZero(outcome)
-        XCTAssertEqual(try openDescriptorCount(), descriptors, "the test left descriptors open")
+        XCTAssertEqual(try openSocketAndPipeCount(), descriptors, "the test left sockets or pipes open")
     }
 
     /// More clients at once than the endpoint serves: each is answered in turn.
@@ -73,7 +73,14 @@ final class MetricsEndpointTests: XCTestCase {
         for address in ["nonsense", "127.0.0.1", "127.0.0.1:70000", "::1:9100", "/tmp/metrics.sock"] {
             let run = try await runSockworks(["serve", "echo", "--metrics", address])
             XCTAssertEqual(run.exitCode, 2, "\(address): \(run.standardError)")
-            XCTAssertTrue(run.standardError.contains("--metrics"), run.standardError)
+            XCTAssertEqual(
+                run.standardError,
+                "sockworks: --metrics \(address) is not HOST:PORT (an IPv4 address, or an IPv6 one in brackets) "
+                    + "or a port (see 'sockworks serve echo --help')\n")
+        }
+        for command in [["udpping"], ["heartbeat"], ["http", "--root", "/"]] {
+            let run = try await runSockworks(["serve"] + command + ["--metrics", "localhost:9100"])
+            XCTAssertEqual(run.exitCode, 2, "\(command): \(run.standardError)")
         }
     }
 
