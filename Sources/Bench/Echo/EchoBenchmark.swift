@@ -49,6 +49,13 @@ public struct EchoBenchmark: Sendable {
             let before = runs.count
             do {
                 let server = try await ServerSession.start(target, cpu: c.serverCPU)
+                let scraper = target.endpoints.map(ControlScraper.init)
+                scraper?.start()
+                func stopScraping() {
+                    guard let (answers, failures) = scraper?.stop() else { return }
+                    progress(
+                        "\(target.name): \(answers) answers from the control port and /metrics, \(failures) failed")
+                }
                 do {
                     for connections in c.connections {
                         for run in 1...c.runs {
@@ -70,8 +77,10 @@ public struct EchoBenchmark: Sendable {
                             runs.append(measured)
                         }
                     }
+                    stopScraping()
                     await server.stop()
                 } catch {
+                    stopScraping()
                     await server.stop()
                     throw error
                 }

@@ -20,7 +20,15 @@ public struct EchoGoal: Sendable, Equatable {
             return x / y
         }
         let at = "at \(connections) connections"
-        return [
+        // Each model measured again with its control port and metrics on.
+        let counted = summaries.filter { $0.connections == connections && $0.server.hasSuffix(Self.controlSuffix) }
+        let controlGoals = counted.map { summary in
+            let plain = String(summary.server.dropLast(Self.controlSuffix.count))
+            return EchoGoal(
+                text: "\(summary.server) / \(plain) µs/request \(at)", measured: ratio(summary.server, plain),
+                target: 1.02)
+        }
+        return controlGoals + [
             EchoGoal(text: "epoll-c server µs/request \(at)", measured: cost("epoll-c"), target: 4.7),
             EchoGoal(text: "epoll / epoll-c µs/request \(at)", measured: ratio("epoll", "epoll-c"), target: 1.15),
             EchoGoal(text: "epoll / nio µs/request \(at)", measured: ratio("epoll", "nio"), target: 0.8),
@@ -28,6 +36,9 @@ public struct EchoGoal: Sendable, Equatable {
             EchoGoal(text: "poll / epoll-c µs/request \(at)", measured: ratio("poll", "epoll-c"), target: 1.15),
         ]
     }
+
+    /// The name of a model measured with `--with-control`: `epoll+control`.
+    public static let controlSuffix = "+control"
 }
 
 /// What 1000 idle open connections cost a server, against the same server

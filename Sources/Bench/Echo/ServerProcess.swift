@@ -14,12 +14,18 @@ public struct EchoTarget: Sendable, Equatable {
     /// The port of a program that prints no address (nginx, lighttpd): the
     /// benchmark waits until it accepts a connection there instead.
     public var port: UInt16?
+    /// The control port and metrics endpoint the command turns on, asked
+    /// once a second while the server is measured.
+    public var endpoints: ControlEndpoints?
 
-    public init(name: String, isPeer: Bool, command: [String], port: UInt16? = nil) {
+    public init(
+        name: String, isPeer: Bool, command: [String], port: UInt16? = nil, endpoints: ControlEndpoints? = nil
+    ) {
         self.name = name
         self.isPeer = isPeer
         self.command = command
         self.port = port
+        self.endpoints = endpoints
     }
 }
 

@@ -58,6 +58,14 @@ struct BenchServersCommand: AsyncParsableCommand {
     @Option(help: "Folder for the result files (default: bench-results/<UTC timestamp>).")
     var out: String?
 
+    @Flag(
+        help: ArgumentHelp(
+            "Measure each model again with --control and --metrics on (MODEL+control), both asked once a second.",
+            discussion:
+                "The goals then include each model's server CPU per request with them against without (at most 1.02)."
+        ))
+    var withControl = false
+
     @Flag(help: "One short run each at 1 and 128 connections: a first look, and what CI runs.")
     var quick = false
 
@@ -100,11 +108,23 @@ struct BenchServersCommand: AsyncParsableCommand {
         let executable = try BenchPaths.ownExecutable()
         configuration.loadCommand = [executable, "loadgen"]
 
-        var targets = modelList.map { model in
-            EchoTarget(
-                name: model.rawValue, isPeer: false,
-                command: [executable, "serve", "echo", "--model", model.rawValue, "--port", "0"]
-                    + (model.hasWorkers ? ["--workers", "1"] : []))
+        let folder = out ?? "bench-results/\(BenchPaths.timestamp())"
+        try BenchPaths.makeFolder(folder)
+        var targets: [EchoTarget] = []
+        for model in modelList {
+            let command =
+                [executable, "serve", "echo", "--model", model.rawValue, "--port", "0"]
+                + (model.hasWorkers ? ["--workers", "1"] : [])
+            targets.append(EchoTarget(name: model.rawValue, isPeer: false, command: command))
+            if withControl {
+                let endpoints = ControlEndpoints(
+                    controlPath: folder + "/\(model.rawValue).control",
+                    metricsPort: try ControlEndpoints.freePort())
+                targets.append(
+                    EchoTarget(
+                        name: model.rawValue + EchoGoal.controlSuffix, isPeer: false,
+                        command: command + endpoints.arguments, endpoints: endpoints))
+            }
         }
         for peer in peerList where peer != .none {
             switch await PeerBuilder.target(for: peer.rawValue, progress: { writeStandardError($0 + "\n") }) {
@@ -114,8 +134,6 @@ struct BenchServersCommand: AsyncParsableCommand {
         }
         configuration.targets = targets
 
-        let folder = out ?? "bench-results/\(BenchPaths.timestamp())"
-        try BenchPaths.makeFolder(folder)
         let machine = cpuDescription()
         writeStandardError(
             "echo benchmark: \(targets.count) servers, connections \(configuration.connections), \(size) B, depth \(depth), server CPU \(pair.map { "\($0.server)" } ?? "any"), load CPU \(pair.map { "\($0.load)" } ?? "any")\n"
