@@ -113,7 +113,10 @@ public struct WorkerCounters: @unchecked Sendable {
 /// One connection's counts, written by the thread or process that serves
 /// it and by nobody else while it is open.
 struct ConnectionRecord: @unchecked Sendable {
-    private let scoreboard: Scoreboard
+    /// Not retained: the scoreboard lives as long as the server, longer than
+    /// any of its connections, and a reference counted at every count would
+    /// cost the serving path more than the counting itself.
+    private unowned(unsafe) let scoreboard: Scoreboard
     private let worker: Int
     /// The slot's first word; nil when the worker had no slot free, and the
     /// counts go straight to the worker's totals (shared, so added atomically).

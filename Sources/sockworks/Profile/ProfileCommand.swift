@@ -30,6 +30,12 @@ struct ProfileCommand: AsyncParsableCommand {
     @Option(help: "Functions to list.")
     var top = 15
 
+    @Flag(
+        help: ArgumentHelp(
+            "Serve with --control and --metrics on, so the figures include what counting costs.",
+            discussion: "Compare with a run without it: the difference is the scoreboard's cost per request."))
+    var withControl = false
+
     @Option(
         help:
             "Folder for the strace tables and the callgrind file (default: bench-results/profile-<model>-<UTC timestamp>)."
@@ -50,9 +56,16 @@ struct ProfileCommand: AsyncParsableCommand {
         let folder = out ?? "bench-results/profile-\(model.rawValue)-\(BenchPaths.timestamp())"
         try BenchPaths.makeFolder(folder)
         let pinned = sysconf(Int32(_SC_NPROCESSORS_ONLN)) >= 2
+        var serverCommand =
+            [executable, "serve", "echo", "--model", model.rawValue, "--port", "0"]
+            + (model.hasWorkers ? ["--workers", "1"] : [])
+        if withControl {
+            let endpoints = ControlEndpoints(
+                controlPath: folder + "/control.sock", metricsPort: try ControlEndpoints.freePort())
+            serverCommand += endpoints.arguments
+        }
         let runner = ProfileRunner(
-            serverCommand: [executable, "serve", "echo", "--model", model.rawValue, "--port", "0"]
-                + (model.hasWorkers ? ["--workers", "1"] : []),
+            serverCommand: serverCommand,
             loadCommand: [executable, "loadgen"], connections: connections, requests: requests,
             folder: folder, serverCPU: pinned ? 0 : nil, loadCPU: pinned ? 1 : nil)
         let result = try await runner.run { writeStandardError($0 + "\n") }
