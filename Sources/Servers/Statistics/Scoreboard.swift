@@ -170,6 +170,9 @@ public final class Scoreboard: Sendable {
     @inline(__always)
     func atomic(at word: Int) -> UnsafeAtomic<UInt64> { UnsafeAtomic(at: words + word) }
 
+    /// Where a word is, for a writer that keeps it (a connection's record).
+    func wordPointer(at word: Int) -> UnsafeMutablePointer<UnsafeAtomic<UInt64>.Storage> { words + word }
+
     @inline(__always)
     func load(_ word: Int) -> UInt64 { atomic(at: word).load(ordering: .acquiring) }
 

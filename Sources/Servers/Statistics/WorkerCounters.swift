@@ -1,3 +1,4 @@
+import Atomics
 import CEpollEcho
 import Glibc
 import SocketCore
@@ -113,6 +114,8 @@ public struct WorkerCounters: @unchecked Sendable {
 /// One connection's counts, written by the thread or process that serves
 /// it and by nobody else while it is open.
 struct ConnectionRecord: @unchecked Sendable {
+    typealias Word = UnsafeAtomic<UInt64>
+
     /// Not retained: the scoreboard lives as long as the server, longer than
     /// any of its connections, and a reference counted at every count would
     /// cost the serving path more than the counting itself.
@@ -122,14 +125,21 @@ struct ConnectionRecord: @unchecked Sendable {
     /// counts go straight to the worker's totals (shared, so added atomically).
     private let slot: Int?
     private let counts: Int
+    /// The words the serving path writes, found once: the counts (the
+    /// slot's, or the worker's totals) and the slot's own.
+    private let countWords: UnsafeMutablePointer<Word.Storage>
+    private let slotWords: UnsafeMutablePointer<Word.Storage>?
 
     init(scoreboard: Scoreboard, worker: Int, slot: Int?) {
         self.scoreboard = scoreboard
         self.worker = worker
         self.slot = slot
-        self.counts =
+        let counts =
             slot.map { $0 + ScoreboardLayout.Slot.counts }
             ?? ScoreboardLayout.worker(worker) + ScoreboardLayout.Worker.totals
+        self.counts = counts
+        countWords = scoreboard.wordPointer(at: counts)
+        slotWords = slot.map { scoreboard.wordPointer(at: $0) }
     }
 
     /// The connection is served by this process from now on (a connection
@@ -139,45 +149,54 @@ struct ConnectionRecord: @unchecked Sendable {
         scoreboard.store(UInt64(getpid()), at: slot + ScoreboardLayout.Slot.pid)
     }
 
+    /// Adds to one of the counts: a load and a store in a slot only this
+    /// thread writes, an atomic add in the worker's shared totals.
     @inline(__always)
-    private func add(_ value: UInt64, at word: Int) {
-        if slot == nil { scoreboard.add(value, at: word) } else { scoreboard.addOwned(value, at: word) }
+    private func add(_ value: UInt64, at offset: Int) {
+        let counter = Word(at: countWords + offset)
+        if slotWords == nil {
+            counter.wrappingIncrement(by: value, ordering: .relaxed)
+        } else {
+            counter.store(counter.load(ordering: .relaxed) &+ value, ordering: .relaxed)
+        }
     }
 
     /// Bytes came in; the first after a finished request starts the next.
     @inline(__always)
     func received(_ count: Int) {
-        add(UInt64(count), at: counts + ScoreboardLayout.Counts.bytesIn)
-        guard let slot else { return }
-        let start = slot + ScoreboardLayout.Slot.requestStartNanoseconds
-        if scoreboard.load(start) == 0 { scoreboard.store(UInt64(MonotonicInstant.now.nanoseconds), at: start) }
+        add(UInt64(count), at: ScoreboardLayout.Counts.bytesIn)
+        guard let slotWords else { return }
+        let start = Word(at: slotWords + ScoreboardLayout.Slot.requestStartNanoseconds)
+        if start.load(ordering: .relaxed) == 0 {
+            start.store(UInt64(MonotonicInstant.now.nanoseconds), ordering: .relaxed)
+        }
     }
 
     @inline(__always)
     func sent(_ count: Int) {
-        add(UInt64(count), at: counts + ScoreboardLayout.Counts.bytesOut)
+        add(UInt64(count), at: ScoreboardLayout.Counts.bytesOut)
     }
 
     /// `count` requests were answered: the first lasted from the bytes that
     /// began it until now, the others (pipelined behind it) are counted
     /// without a duration of their own.
     func finished(_ count: Int) {
-        add(UInt64(count), at: counts + ScoreboardLayout.Counts.requests)
+        add(UInt64(count), at: ScoreboardLayout.Counts.requests)
         var nanoseconds: Int64 = 0
-        if let slot {
-            let start = slot + ScoreboardLayout.Slot.requestStartNanoseconds
-            let began = Int64(scoreboard.load(start))
+        if let slotWords {
+            let start = Word(at: slotWords + ScoreboardLayout.Slot.requestStartNanoseconds)
+            let began = Int64(start.load(ordering: .relaxed))
             if began != 0 { nanoseconds = max(0, MonotonicInstant.now.nanoseconds - began) }
-            scoreboard.store(0, at: start)
+            start.store(0, ordering: .relaxed)
         }
         let bucket = RequestDurations.bucket(of: nanoseconds)
-        add(UInt64(count), at: counts + ScoreboardLayout.Counts.durationCounts + bucket)
-        add(UInt64(nanoseconds), at: counts + ScoreboardLayout.Counts.durationNanoseconds + bucket)
+        add(UInt64(count), at: ScoreboardLayout.Counts.durationCounts + bucket)
+        add(UInt64(nanoseconds), at: ScoreboardLayout.Counts.durationNanoseconds + bucket)
     }
 
     func activity(_ activity: SlotActivity) {
-        guard let slot else { return }
-        scoreboard.store(activity.rawValue, at: slot + ScoreboardLayout.Slot.activity)
+        guard let slotWords else { return }
+        Word(at: slotWords + ScoreboardLayout.Slot.activity).store(activity.rawValue, ordering: .releasing)
     }
 
     /// The connection is over: its counts move to the worker's totals and
