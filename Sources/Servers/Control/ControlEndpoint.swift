@@ -96,6 +96,12 @@ public final class ControlEndpoint: ServiceEndpoint {
         } catch {
             throw ServerError("control: \(error)")
         }
+        // Whoever asked for TCP port 0 learns the port, as after the
+        // server's `listening on`; a socket path is the caller's own.
+        if case .tcp = settings.address, let bound = try? listener.localAddress {
+            TextOutput.write("control on \(bound)\n", to: 1)
+            ServerLog.write("control port on \(bound)")
+        }
     }
 
     public func close() {

@@ -111,6 +111,24 @@ import Testing
         #expect(bad.exitCode == 2)
     }
 
+    /// A TCP control port asked for on port 0 says which port it got, on
+    /// standard output after `listening on`, and answers there.
+    @Test func tcpPortZeroIsAnnounced() async throws {
+        let (_, outcome) = try await withProgram(
+            sockworksExecutable(), ["serve", "echo", "--port", "0", "--control", "127.0.0.1:0"]
+        ) { process in
+            // One write(2) of the whole line.
+            try await process.waitForOutput("control on 127.0.0.1:")
+            let line = process.output.text.split(separator: "\n").first { $0.hasPrefix("control on ") }
+            let address = String(line?.dropFirst("control on ".count) ?? "")
+            #expect(address.hasPrefix("127.0.0.1:") && !address.hasSuffix(":0"), "\(address)")
+            let stats = try await runControl(address, ["stats"])
+            #expect(stats.ok, "\(stats.text)")
+            _ = try await process.stop()
+        }
+        #expect(outcome.exitCode == 0)
+    }
+
     /// `serve http` and `serve udpping` answer `stats` on a TCP control port.
     @Test(arguments: [["http", "--root", "/tmp"], ["udpping"]])
     func otherServices(arguments: [String]) async throws {
