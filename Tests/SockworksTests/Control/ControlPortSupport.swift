@@ -34,7 +34,7 @@ final class RawControlClient {
     func send(_ bytes: [UInt8]) throws { try socket.sendAll(bytes) }
 
     /// The next reply line, or nil when the server closed the connection.
-    func line(timeout: Duration = .seconds(5)) throws -> String? {
+    func line(timeout: Duration = .seconds(15)) throws -> String? {
         var bytes: [UInt8] = []
         let deadline = MonotonicInstant.now + timeout
         while true {
@@ -59,12 +59,22 @@ func echoOpen(_ bytes: [UInt8], port: UInt16) throws -> Socket {
     let socket = try Socket(family: .ipv4, type: .stream)
     _ = try socket.connect(to: .ipv4(IPv4Address(127, 0, 0, 1), port: port), timeout: .seconds(5))
     try socket.sendAll(bytes)
-    var received = 0
-    while received < bytes.count {
-        guard try socket.waitUntilReadable(timeout: .seconds(5)),
-            case .processed(let chunk) = try socket.receive(maxCount: 65536), !chunk.isEmpty
-        else { break }
-        received += chunk.count
-    }
+    let echo = try receive(bytes.count, on: socket)
+    guard echo == bytes else { throw TestFailure("echo \(echo) of \(bytes)") }
     return socket
+}
+
+/// Reads until `count` bytes came, the peer closed or `timeout` passed
+/// (generous: a loaded machine runs the whole suite at once).
+func receive(_ count: Int, on socket: Socket, timeout: Duration = .seconds(20)) throws -> [UInt8] {
+    var received: [UInt8] = []
+    let deadline = MonotonicInstant.now + timeout
+    while received.count < count {
+        let left = deadline - .now
+        guard left > .zero, try socket.waitUntilReadable(timeout: left) else { break }
+        guard case .processed(let chunk) = try socket.receive(maxCount: 65536) else { continue }
+        if chunk.isEmpty { break }
+        received += chunk
+    }
+    return received
 }
