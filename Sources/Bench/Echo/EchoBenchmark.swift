@@ -45,56 +45,95 @@ public struct EchoBenchmark: Sendable {
         var done = 0
         var runs: [EchoRun] = []
         var idle: [IdleMemory] = []
-        for target in c.targets {
-            let before = runs.count
-            do {
-                let server = try await ServerSession.start(target, cpu: c.serverCPU)
-                let scraper = target.endpoints.map(ControlScraper.init)
-                scraper?.start()
-                func stopScraping() {
-                    guard let (answers, failures) = scraper?.stop() else { return }
-                    progress(
-                        "\(target.name): \(answers) answers from the control port and /metrics, \(failures) failed")
-                }
+        for group in Self.groups(c.targets) {
+            var sessions: [(target: EchoTarget, server: ServerSession, scraper: ControlScraper?)] = []
+            for target in group {
                 do {
-                    for connections in c.connections {
-                        for run in 1...c.runs {
+                    let server = try await ServerSession.start(target, cpu: c.serverCPU)
+                    let scraper = target.endpoints.map(ControlScraper.init)
+                    scraper?.start()
+                    sessions.append((target, server, scraper))
+                } catch {
+                    done += c.connections.count * c.runs
+                    skipped(target.name, "\(error)")
+                }
+            }
+            func stopAll() async {
+                for session in sessions {
+                    if let (answers, failures) = session.scraper?.stop() {
+                        progress(
+                            "\(session.target.name): \(answers) answers from the control port and /metrics, \(failures) failed"
+                        )
+                    }
+                    await session.server.stop()
+                }
+            }
+            let doneBefore = done
+            do {
+                for connections in c.connections {
+                    for run in 1...c.runs {
+                        // A group's servers take turns run by run, so that a
+                        // change in the machine's speed falls on each alike.
+                        for session in sessions {
+                            let target = session.target
                             done += 1
                             let left = perRun * (total - done + 1)
                             progress(
                                 "[\(done)/\(total)] \(target.name), \(connections) connections, run \(run) of \(c.runs); about \(Self.format(left)) left"
                             )
                             var measured = try await measure(
-                                target, server: server.running, connections: connections, run: run)
+                                target, server: session.server.running, connections: connections, run: run)
                             if measured.disturbed {
                                 progress(
                                     "[\(done)/\(total)] \(target.name): other load during the run (\(fixed(measured.otherLoadCPUs, 2)) CPU), repeating it"
                                 )
                                 measured = try await measure(
-                                    target, server: server.running, connections: connections, run: run)
+                                    target, server: session.server.running, connections: connections, run: run)
                             }
                             finished(measured)
                             runs.append(measured)
                         }
                     }
-                    stopScraping()
-                    await server.stop()
-                } catch {
-                    stopScraping()
-                    await server.stop()
-                    throw error
                 }
-                if c.idleConnections > 0 {
-                    progress("\(target.name): memory with \(c.idleConnections) idle connections")
-                    idle.append(
-                        try await IdleMemoryProbe(connections: c.idleConnections, cpu: c.serverCPU).measure(target))
-                }
+                await stopAll()
             } catch {
-                done = done - (runs.count - before) + c.connections.count * c.runs
-                skipped(target.name, "\(error)")
+                await stopAll()
+                done = doneBefore + sessions.count * c.connections.count * c.runs
+                for session in sessions { skipped(session.target.name, "\(error)") }
+                continue
+            }
+            if c.idleConnections > 0 {
+                for session in sessions {
+                    let target = session.target
+                    progress("\(target.name): memory with \(c.idleConnections) idle connections")
+                    do {
+                        idle.append(
+                            try await IdleMemoryProbe(connections: c.idleConnections, cpu: c.serverCPU).measure(target)
+                        )
+                    } catch {
+                        skipped(target.name, "idle memory: \(error)")
+                    }
+                }
             }
         }
         return (runs, idle)
+    }
+
+    /// The targets in the groups they are measured in: alone, or a model
+    /// with the same model counted beside it (`MODEL+control` right after
+    /// `MODEL`), whose ratio is a goal and so is measured run for run.
+    static func groups(_ targets: [EchoTarget]) -> [[EchoTarget]] {
+        var groups: [[EchoTarget]] = []
+        for target in targets {
+            if target.endpoints != nil, let last = groups.last, last.count == 1,
+                last[0].name + EchoGoal.controlSuffix == target.name
+            {
+                groups[groups.count - 1].append(target)
+            } else {
+                groups.append([target])
+            }
+        }
+        return groups
     }
 
     private func measure(_ target: EchoTarget, server: RunningServer, connections: Int, run: Int) async throws
