@@ -57,6 +57,40 @@ final class EchoReportTests: XCTestCase {
         XCTAssertNil(byText["select / epoll-c µs/request at 128 connections"]?.measured, "select was not measured")
     }
 
+    /// A model measured with its control port on is compared run for run:
+    /// the median of the pairs' ratios, not the ratio of the medians.
+    func testControlGoalIsTheMedianOfRunPairs() throws {
+        let runs = [
+            // A machine that slows down run by run: each pair alike.
+            Self.run("epoll", connections: 128, run: 1, requests: 100_000, cpu: 0.50),
+            Self.run("epoll+control", connections: 128, run: 1, requests: 100_000, cpu: 0.51),
+            Self.run("epoll", connections: 128, run: 2, requests: 100_000, cpu: 0.60),
+            Self.run("epoll+control", connections: 128, run: 2, requests: 100_000, cpu: 0.60),
+            Self.run("epoll", connections: 128, run: 3, requests: 100_000, cpu: 0.70),
+            Self.run("epoll+control", connections: 128, run: 3, requests: 100_000, cpu: 0.77),
+        ]
+        let goals = EchoGoal.evaluate(EchoSummary.group(runs))
+        let goal = try XCTUnwrap(
+            goals.first { $0.text == "epoll+control / epoll µs/request at 128 connections, median of run pairs" })
+        XCTAssertEqual(goal.measured ?? 0, 1.02, accuracy: 1e-9, "ratios 1.02, 1.00 and 1.10")
+        XCTAssertEqual(goal.target, 1.02)
+    }
+
+    /// MODEL+control is measured in turn with MODEL when it follows it;
+    /// anything else alone.
+    func testAControlledModelIsGroupedWithItsModel() {
+        let endpoints = ControlEndpoints(controlPath: "c", metricsPort: 1)
+        let targets = [
+            EchoTarget(name: "epoll", isPeer: false, command: []),
+            EchoTarget(name: "epoll+control", isPeer: false, command: [], endpoints: endpoints),
+            EchoTarget(name: "poll+control", isPeer: false, command: [], endpoints: endpoints),
+            EchoTarget(name: "nio", isPeer: true, command: []),
+        ]
+        XCTAssertEqual(
+            EchoBenchmark.groups(targets).map { $0.map(\.name) },
+            [["epoll", "epoll+control"], ["poll+control"], ["nio"]])
+    }
+
     func testCSVHasOneLinePerRunAndJSONRoundTrips() throws {
         let report = EchoReport(
             runs: Self.runs, idle: [], date: "2026-11-26", command: "sockworks bench",

@@ -20,13 +20,25 @@ public struct EchoGoal: Sendable, Equatable {
             return x / y
         }
         let at = "at \(connections) connections"
-        // Each model measured again with its control port and metrics on.
+        // Each model measured again with its control port and metrics on,
+        // run for run beside it: the median of each pair's ratio, which the
+        // machine's drift between pairs does not move.
+        func pairedRatio(_ counted: EchoSummary, _ plain: String) -> Double? {
+            guard let base = summaries.first(where: { $0.server == plain && $0.connections == connections })
+            else { return nil }
+            let ratios = counted.runs.compactMap { run -> Double? in
+                guard let twin = base.runs.first(where: { $0.run == run.run }), twin.serverMicrosPerRequest > 0
+                else { return nil }
+                return run.serverMicrosPerRequest / twin.serverMicrosPerRequest
+            }
+            return ratios.isEmpty ? ratio(counted.server, plain) : median(ratios)
+        }
         let counted = summaries.filter { $0.connections == connections && $0.server.hasSuffix(Self.controlSuffix) }
         let controlGoals = counted.map { summary in
             let plain = String(summary.server.dropLast(Self.controlSuffix.count))
             return EchoGoal(
-                text: "\(summary.server) / \(plain) µs/request \(at)", measured: ratio(summary.server, plain),
-                target: 1.02)
+                text: "\(summary.server) / \(plain) µs/request \(at), median of run pairs",
+                measured: pairedRatio(summary, plain), target: 1.02)
         }
         return controlGoals + [
             EchoGoal(text: "epoll-c server µs/request \(at)", measured: cost("epoll-c"), target: 4.7),
