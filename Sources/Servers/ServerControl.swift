@@ -109,13 +109,20 @@ public final class ServerControl: Sendable {
 
     /// Shuts the server down as SIGTERM does: stops accepting at once, gives
     /// the open connections `grace` to finish, then ends those still open.
-    /// The model then returns on its own. A second call changes nothing.
+    /// The model then returns on its own. A second call changes nothing,
+    /// unless it has no grace: a `stop` during a drain ends the drain now.
     public func shutDown(grace: Duration, reason: String) {
         let first = state.withLock { state in
             defer { state.shutdownBegun = true }
             return !state.shutdownBegun
         }
-        guard first else { return }
+        guard first else {
+            if grace <= .zero {
+                ServerLog.write("\(reason): ending the connections still open")
+                abortConnections()
+            }
+            return
+        }
         ServerLog.write("\(reason): closing the listener")
         stop()
         if grace <= .zero {

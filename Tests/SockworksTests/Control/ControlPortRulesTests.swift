@@ -28,6 +28,27 @@ import Testing
         #expect(access(path, F_OK) != 0, "the control socket's file is removed when the server exits")
     }
 
+    /// `stop` during a drain ends it: the connection still open is ended
+    /// at once, not at the end of the grace period.
+    @Test func stopEndsADrain() async throws {
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        let path = folder.file("control.sock")
+        let (_, outcome) = try await withEchoServer(["--model", "epoll", "--grace", "60", "--control", path]) {
+            server in
+            let open = try echoOpen(Array("held".utf8), port: server.port!)
+            defer { try? open.close() }
+            #expect(try await runControl(path, ["drain"]).ok)
+            #expect(server.process.isRunning, "the open connection holds the drain")
+            let started = MonotonicInstant.now
+            #expect(try await runControl(path, ["stop"]).ok)
+            #expect(try await server.process.waitForExit(timeout: .seconds(20)))
+            #expect(MonotonicInstant.now - started < .seconds(20))
+            #expect(try receive(1, on: open).isEmpty, "the held connection was ended")
+        }
+        #expect(outcome.exitCode == 0 && !outcome.leftRunning)
+    }
+
     /// The port's limits: a 1 MiB line gets one error and the connection
     /// goes on; a malformed line gets an error; a client that sent half a
     /// line or nothing does not hold up another; of 100 connections at once
