@@ -242,7 +242,7 @@ let package = Package(
             exclude: ["Peer"]
         ),
         .testTarget(name: "TelnetTests", dependencies: ["Telnet", "Streams", "SocketCore", "TestSupport"]),
-        .testTarget(name: "HeartbeatTests", dependencies: ["Heartbeat", "SocketCore"]),
+        .testTarget(name: "HeartbeatTests", dependencies: ["Heartbeat", "SocketCore", "Servers"]),
         // The scoreboard's counts as instruments, read back from the text
         // the registry emits.
         .testTarget(name: "ServerMetricsTests", dependencies: ["ServerMetrics", "Servers"]),

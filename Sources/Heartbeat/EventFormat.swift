@@ -1,3 +1,5 @@
+import Servers
+
 /// How the monitor writes its events: a line of text each, or (`--json`)
 /// one JSON object each, for scripts.
 public enum EventFormat: Sendable {
@@ -65,7 +67,7 @@ enum EventJSON {
     static let maximumListed = 4096
 
     static func line(_ event: HeartbeatEvent) -> String {
-        var json = JSONObjectLine()
+        var json = JSONText()
         json.add("event", event.name)
         json.add("client", event.client)
         json.add("address", event.address.description)
@@ -99,7 +101,7 @@ enum EventJSON {
             json.add("restarts", summary.restarts)
             json.add("stopped", summary.stops)
         }
-        return json.line
+        return json.object + "\n"
     }
 }
 

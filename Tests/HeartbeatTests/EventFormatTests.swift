@@ -1,3 +1,4 @@
+import Servers
 import SocketCore
 import XCTest
 
@@ -52,6 +53,6 @@ final class EventFormatTests: XCTestCase {
     }
 
     func testJSONStringEscapes() {
-        XCTAssertEqual(JSONObjectLine.quoted("a\"b\\c\u{1}"), #""a\"b\\c\u0001""#)
+        XCTAssertEqual(JSONText.quoted("a\"b\\c\u{1}"), #""a\"b\\c\u0001""#)
     }
 }
