@@ -124,7 +124,6 @@ struct ConnectionRecord: @unchecked Sendable {
     /// The slot's first word; nil when the worker had no slot free, and the
     /// counts go straight to the worker's totals (shared, so added atomically).
     private let slot: Int?
-    private let counts: Int
     /// The words the serving path writes, found once: the counts (the
     /// slot's, or the worker's totals) and the slot's own.
     private let countWords: UnsafeMutablePointer<Word.Storage>
@@ -137,7 +136,6 @@ struct ConnectionRecord: @unchecked Sendable {
         let counts =
             slot.map { $0 + ScoreboardLayout.Slot.counts }
             ?? ScoreboardLayout.worker(worker) + ScoreboardLayout.Worker.totals
-        self.counts = counts
         countWords = scoreboard.wordPointer(at: counts)
         slotWords = slot.map { scoreboard.wordPointer(at: $0) }
     }
@@ -211,7 +209,7 @@ struct ConnectionRecord: @unchecked Sendable {
         }
         let totals = block + ScoreboardLayout.Worker.totals
         for word in 0..<ScoreboardLayout.Counts.end {
-            let value = scoreboard.load(counts + word)
+            let value = Word(at: countWords + word).load(ordering: .acquiring)
             if value != 0 { scoreboard.add(value, at: totals + word) }
         }
         scoreboard.store(0, at: slot + ScoreboardLayout.Slot.state)
