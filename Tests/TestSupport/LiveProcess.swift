@@ -23,7 +23,11 @@ public struct LiveProcess: Sendable {
 
     /// The first line on standard output, without its newline; nil when the
     /// output ended first (the process exited). Throws when `timeout` passes.
-    public func firstLine(timeout: Duration = .seconds(10)) async throws -> String? {
+    /// The default is generous: a program starting while a whole test run
+    /// loads two cores can take many seconds to print, and a server that
+    /// starts at all prints at once, so waiting longer costs a passing run
+    /// nothing.
+    public func firstLine(timeout: Duration = .seconds(60)) async throws -> String? {
         var line: String?
         let arrived = try await waitUntil(timeout: timeout, pollingEvery: .milliseconds(5)) {
             let (bytes, ended) = output.snapshot
