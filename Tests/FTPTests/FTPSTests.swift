@@ -1,4 +1,5 @@
 import FTP
+import SocketCore
 import TLS
 import TestSupport
 import XCTest
@@ -38,13 +39,24 @@ final class FTPSTests: XCTestCase {
                     XCTAssertEqual(try client.names(nil), ["up.bin"])
                     XCTAssertEqual(try client.entries(nil).first?.size, Int64(bytes.count))
                     try client.delete("up.bin")
+                    // A whole file, read and encrypted a piece at a time
+                    // (no sendfile under TLS).
+                    try writeFile(folder.file("local.bin"), bytes)
+                    var reported = 0
+                    let sent = try client.store("file.bin", file: OpenFile(path: folder.file("local.bin"))) {
+                        reported += $0
+                    }
+                    XCTAssertEqual(sent, Int64(bytes.count))
+                    XCTAssertEqual(reported, bytes.count)
+                    XCTAssertTrue(try readFile(server.file("file.bin")) == bytes, "the uploaded file differs")
+                    try client.delete("file.bin")
                 }
                 XCTAssertEqual(
                     Array(transcript.sent.prefix(5)), ["AUTH TLS", "PBSZ 0", "PROT P", "USER alice", "PASS ****"])
             }
         }
         let lines = output.split(separator: "\n")
-        XCTAssertEqual(lines.count, 1 + 2 * 4, output)
+        XCTAssertEqual(lines.count, 1 + 2 * 5, output)
         XCTAssertTrue(lines.dropFirst().allSatisfy { $0 == "data session resumed" }, output)
     }
 

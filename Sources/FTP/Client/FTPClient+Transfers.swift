@@ -90,7 +90,7 @@ extension FTPClient {
     /// closes its side, then the close. Closing at once would be a reset
     /// when anything sent (a TLS 1.3 session ticket) lies unread, and a
     /// reset may discard the file's last bytes before the server reads them.
-    private func endUpload(_ data: any ByteStream) throws(StreamError) {
+    func endUpload(_ data: any ByteStream) throws(StreamError) {
         let deadline = deadline()
         do {
             try data.shutdown(.write, deadline: deadline)

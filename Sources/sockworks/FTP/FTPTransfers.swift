@@ -1,5 +1,6 @@
 import FTP
 import Glibc
+import SocketCore
 import SystemPackage
 
 /// `get`: RETR into a local file, from its end with `--continue` (REST
@@ -73,6 +74,14 @@ struct FTPUpload {
 
     /// The bytes sent.
     func run(local: String, remote: String) throws(FTPError) -> Int64 {
+        // A regular file goes out binary through sendfile(2) when the data
+        // connection is plain; anything else (a pipe, TYPE A) is read here.
+        if type == .binary, let regular = try? OpenFile(path: local) {
+            var progress = FTPProgress.bar(expected: { () throws(FTPError) -> Int64 in regular.size })
+            let sent = try client.store(remote, file: regular) { progress?.advance(by: $0) }
+            progress?.finish()
+            return sent
+        }
         let file: FileDescriptor
         let size: Int64
         do {
