@@ -152,7 +152,9 @@ let package = Package(
         // parser and the parsers of what replies and listings hold (Reply/,
         // Listing/: no imports, so the fuzzer compiles them alone), and the
         // dialogue with its data connections, FTPS included.
-        .target(name: "FTP", dependencies: ["Streams", "SocketCore", "TLS"]),
+        .target(
+            name: "FTP",
+            dependencies: ["Streams", "SocketCore", "TLS", .product(name: "SystemPackage", package: "swift-system")]),
         // Telnet, the client side (RFC 854, 855, 1143): the NVT codec and the
         // option negotiation (Protocol/: no imports, so the fuzzer compiles
         // it alone) and the client over a byte stream.
@@ -237,7 +239,11 @@ let package = Package(
             exclude: ["Peers"]
         ),
         .testTarget(
-            name: "FTPTests", dependencies: ["FTP", "TLS", "Streams", "SocketCore", "TestSupport"],
+            name: "FTPTests",
+            dependencies: [
+                "FTP", "TLS", "Streams", "SocketCore", "TestSupport",
+                .product(name: "SystemPackage", package: "swift-system"),
+            ],
             // pyftpdlib's script, run from the source tree by /usr/bin/python3.
             exclude: ["Peer"]
         ),

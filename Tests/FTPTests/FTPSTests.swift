@@ -49,6 +49,16 @@ final class FTPSTests: XCTestCase {
                     XCTAssertEqual(sent, Int64(bytes.count))
                     XCTAssertEqual(reported, bytes.count)
                     XCTAssertTrue(try readFile(server.file("file.bin")) == bytes, "the uploaded file differs")
+                    // Into a local file: decrypted and written a piece at a
+                    // time (no splice under TLS).
+                    let local = folder.file("down-\(mode).bin")
+                    var written = 0
+                    let received = try withLocalFile(local) { open in
+                        try client.retrieve("file.bin", intoFile: local, open: open) { written += $0 }
+                    }
+                    XCTAssertEqual(received, Int64(bytes.count))
+                    XCTAssertEqual(written, bytes.count)
+                    XCTAssertTrue(try readFile(local) == bytes, "the downloaded file differs")
                     try client.delete("file.bin")
                 }
                 XCTAssertEqual(
@@ -56,7 +66,7 @@ final class FTPSTests: XCTestCase {
             }
         }
         let lines = output.split(separator: "\n")
-        XCTAssertEqual(lines.count, 1 + 2 * 5, output)
+        XCTAssertEqual(lines.count, 1 + 2 * 6, output)
         XCTAssertTrue(lines.dropFirst().allSatisfy { $0 == "data session resumed" }, output)
     }
 

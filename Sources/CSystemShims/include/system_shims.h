@@ -149,4 +149,20 @@ int shim_terminal_size(int descriptor, unsigned short *columns, unsigned short *
 int shim_signalfd(const void *signals);
 int shim_signalfd_next(int descriptor);
 
+/*
+ * splice(2) between two descriptors, one of them a pipe, at their own file
+ * positions, with SPLICE_F_MOVE (and SPLICE_F_NONBLOCK for the pipe when
+ * `nonblocking` is not 0): a socket's data reaches a file through a pipe
+ * without being copied up to the process. Returns the count moved (0 at the
+ * end of the input) or a negative errno.
+ */
+long shim_splice(int from, int to, unsigned long count, int nonblocking);
+
+/*
+ * fcntl(F_SETPIPE_SZ) (fcntl is variadic): asks for a pipe of `size` bytes.
+ * Returns the size the kernel gave (a power-of-two count of pages) or a
+ * negative errno (EPERM above /proc/sys/fs/pipe-max-size for a user).
+ */
+int shim_set_pipe_size(int descriptor, int size);
+
 #endif

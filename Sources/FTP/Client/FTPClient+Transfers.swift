@@ -157,44 +157,57 @@ extension FTPClient {
         to block: (UnsafeRawBufferPointer) throws -> Void
     ) throws(FTPError) -> Int64 {
         let data = try startTransfer(line, stage, restart: restart)
+        return try conclude(readPieces(of: data, stage, type: type, to: block), of: data, stage)
+    }
+
+    /// Reads the data connection to its end, giving each piece to `block`
+    /// (its line ends made LF in TYPE A).
+    func readPieces(
+        of data: any ByteStream, _ stage: FTPStage, type: FTPTransferType,
+        to block: (UnsafeRawBufferPointer) throws -> Void
+    ) -> ReceivedData {
         let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: Self.pieceSize + 1, alignment: 16)
         defer { buffer.deallocate() }
         var decoder = type == .ascii ? ASCIIDecoder() : nil
-        var total: Int64 = 0
-        var failure: FTPError?
-        var localFailure: FTPError?
+        var received = ReceivedData()
         while true {
             let count: Int
             do {
                 // From the second byte: the decoder may put a held CR first.
                 count = try data.read(into: UnsafeMutableRawBufferPointer(rebasing: buffer[1...]), deadline: deadline())
             } catch {
-                failure = dataFailure(error, stage)
-                break
+                received.failure = dataFailure(error, stage)
+                return received
             }
             let range = decoder?.decode(buffer, count: count) ?? 1..<(1 + count)
-            if count == 0 && range.isEmpty { break }
+            if count == 0 && range.isEmpty { return received }
             do {
                 if !range.isEmpty { try block(UnsafeRawBufferPointer(rebasing: buffer[range])) }
             } catch {
-                localFailure = .localFailure(String(describing: error))
-                break
+                received.localFailure = .localFailure(String(describing: error))
+                return received
             }
-            total += Int64(range.count)
-            if count == 0 { break }
+            received.total += Int64(range.count)
+            if count == 0 { return received }
         }
+    }
+
+    /// After the data's end: the data connection closed, then the
+    /// transfer's last reply read. Returns the bytes received, or throws
+    /// what went wrong, the server's word first when it has one.
+    func conclude(_ received: ReceivedData, of data: any ByteStream, _ stage: FTPStage) throws(FTPError) -> Int64 {
         try? data.close(deadline: MonotonicInstant.now)
-        if let localFailure { throw abandonTransfer(stage, localFailure) }
+        if let localFailure = received.localFailure { throw abandonTransfer(stage, localFailure) }
         do {
             _ = try finishTransfer(stage)
         } catch {
             // A broken data connection answered with a 426 says more as
             // the server's reply.
             if case .transferFailed = error { throw error }
-            throw failure ?? error
+            throw received.failure ?? error
         }
-        if let failure { throw failure }
-        return total
+        if let failure = received.failure { throw failure }
+        return received.total
     }
 
     /// A failure of the data connection, in the terms of `stage`.
@@ -204,6 +217,14 @@ extension FTPClient {
         default: .dataConnectionFailed("\(stage): \(error)")
         }
     }
+}
+
+/// How the data of a download ended: the bytes taken, and the failure of
+/// the data connection or of the local side, if one stopped it.
+struct ReceivedData {
+    var total: Int64 = 0
+    var failure: FTPError?
+    var localFailure: FTPError?
 }
 
 /// A listing larger than `FTPClient.maxListingSize`.

@@ -93,9 +93,9 @@ func syscallValue<Result: FixedWidthInteger>(
 /// Adapts a CSystemShims function (the result, or a negative errno) to the
 /// C library convention the choke point reads (-1 and `errno`).
 @inline(__always)
-func fromNegativeErrno(_ result: Int32) -> Int32 {
+func fromNegativeErrno<Result: FixedWidthInteger & SignedInteger>(_ result: Result) -> Result {
     guard result < 0 else { return result }
-    errno = -result
+    errno = Int32(truncatingIfNeeded: -result)
     return -1
 }
 

@@ -40,19 +40,40 @@ struct FTPDownload {
             }
         }
         var progress = FTPProgress.bar(expected: { () throws(FTPError) -> Int64 in try client.size(remote) - offset })
-        let received = try client.retrieve(remote, type: type, from: offset) { bytes in
-            let destination = try file ?? open(local, truncating: true)
-            file = destination
-            do {
-                _ = try destination.writeAll(bytes)
-            } catch {
-                throw FTPLocalError("\(local): \(error)")
+        let received: Int64
+        if type == .binary && Self.isRegularFileOrAbsent(local) {
+            // Binary data goes from the socket into the file inside the
+            // kernel when the data connection is plain (splice(2)); a
+            // terminal, a pipe or /dev/null is written as the data comes.
+            received = try client.retrieve(
+                remote, from: offset, intoFile: local,
+                open: { () throws -> FileDescriptor in
+                    let destination = try file ?? open(local, truncating: true)
+                    file = destination
+                    return destination
+                }, progress: { progress?.advance(by: $0) })
+        } else {
+            received = try client.retrieve(remote, type: type, from: offset) { bytes in
+                let destination = try file ?? open(local, truncating: true)
+                file = destination
+                do {
+                    _ = try destination.writeAll(bytes)
+                } catch {
+                    throw FTPLocalError("\(local): \(error)")
+                }
+                progress?.advance(by: bytes.count)
             }
-            progress?.advance(by: bytes.count)
         }
         if file == nil { file = try open(local, truncating: true) }
         progress?.finish()
         return received
+    }
+
+    /// Whether `path` names a regular file, or nothing yet (it will be one).
+    private static func isRegularFileOrAbsent(_ path: String) -> Bool {
+        var status = stat()
+        guard stat(path, &status) == 0 else { return errno == ENOENT }
+        return status.st_mode & S_IFMT == S_IFREG
     }
 
     private func open(_ local: String, truncating: Bool) throws(FTPError) -> FileDescriptor {
