@@ -4,7 +4,9 @@ import SocketCore
 /// FTP transfers over loopback from vsftpd: a file of `mebibytes` MiB
 /// downloaded and uploaded by each client in turn, `rounds` times, in the
 /// same run; the medians of throughput and of the client's CPU time per
-/// byte, and vsftpd's CPU time for the same transfers.
+/// byte, and vsftpd's CPU time for the same transfers. The ratios to the
+/// reference client are the medians of each round's ratio: a round's two
+/// transfers run back to back, so they share the machine's weather.
 public struct FTPBenchmark: Sendable {
     public struct Configuration: Sendable {
         public var mebibytes = 1024
@@ -13,6 +15,11 @@ public struct FTPBenchmark: Sendable {
         public var clients: [FTPBenchClient] = []
         /// Where the run's folder is made (the files are as large as the transfers).
         public var scratch = "/tmp"
+        /// The CPUs vsftpd and the clients are pinned to (taskset), nil for
+        /// none: apart, neither takes the other's core, and the scheduler
+        /// cannot move them between rounds.
+        public var serverCPU: Int?
+        public var clientCPU: Int?
         public init() {}
     }
 
@@ -28,6 +35,11 @@ public struct FTPBenchmark: Sendable {
         public let seconds: Double
         public let cpuSeconds: Double
         public let serverCPUSeconds: Double
+        /// Against the reference client: the median over the rounds of the
+        /// round's throughput ratio and CPU-per-byte ratio (nil for the
+        /// reference itself).
+        public var speedRatio: Double?
+        public var cpuRatio: Double?
         public var megabytesPerSecond: Double { Double(bytes) / seconds / 1e6 }
         /// Client CPU time per MiB moved, in microseconds.
         public var cpuMicrosecondsPerMebibyte: Double { cpuSeconds * 1e6 / (Double(bytes) / Double(1 << 20)) }
@@ -60,7 +72,7 @@ public struct FTPBenchmark: Sendable {
             name: "vsftpd", isPeer: true, command: ["env", configuration.vsftpd, folder.path + "/vsftpd.conf"],
             port: port)
         let configuration = configuration
-        let samples = try await withServer(target, cpu: nil) { running in
+        let samples = try await withServer(target, cpu: configuration.serverCPU) { running in
             try await Self.rounds(configuration, folder: folder, server: running, progress: progress)
         }
         let bytes = configuration.mebibytes << 20
@@ -68,11 +80,20 @@ public struct FTPBenchmark: Sendable {
         for client in configuration.clients {
             for direction in Direction.allCases {
                 let runs = samples.filter { $0.client == client.name && $0.direction == direction }
-                measurements.append(
-                    Measurement(
-                        client: client.name, direction: direction, bytes: bytes,
-                        seconds: median(runs.map(\.run.wallSeconds)), cpuSeconds: median(runs.map(\.run.cpuSeconds)),
-                        serverCPUSeconds: median(runs.map(\.serverCPUSeconds))))
+                var measurement = Measurement(
+                    client: client.name, direction: direction, bytes: bytes,
+                    seconds: median(runs.map(\.run.wallSeconds)), cpuSeconds: median(runs.map(\.run.cpuSeconds)),
+                    serverCPUSeconds: median(runs.map(\.serverCPUSeconds)))
+                if client.name != FTPResults.reference {
+                    let pairs = runs.compactMap { run in
+                        samples.first {
+                            $0.client == FTPResults.reference && $0.direction == direction && $0.round == run.round
+                        }.map { (ours: run.run, reference: $0.run) }
+                    }
+                    measurement.speedRatio = median(pairs.map { $0.reference.wallSeconds / $0.ours.wallSeconds })
+                    measurement.cpuRatio = median(pairs.map { $0.ours.cpuSeconds / $0.reference.cpuSeconds })
+                }
+                measurements.append(measurement)
             }
         }
         return FTPResults(
@@ -80,6 +101,7 @@ public struct FTPBenchmark: Sendable {
     }
 
     struct Sample: Sendable {
+        let round: Int
         let client: String
         let direction: Direction
         let run: FTPTransferRun
@@ -99,12 +121,14 @@ public struct FTPBenchmark: Sendable {
             let order = (0..<count).map { configuration.clients[($0 + round) % count] }
             for client in order {
                 let local = folder.path + "/downloaded"
+                let pin = configuration.clientCPU.map { ["/usr/bin/taskset", "-c", "\($0)"] } ?? []
                 let download = try await transfer(
-                    client.download(server.port, FTPBenchFolder.sourceName, local), server: server)
+                    pin + client.download(server.port, FTPBenchFolder.sourceName, local), server: server)
                 try folder.requireSize(local, bytes)
                 unlink(local)
                 let remote = "pub/uploaded"
-                let upload = try await transfer(client.upload(server.port, folder.source, remote), server: server)
+                let upload = try await transfer(
+                    pin + client.upload(server.port, folder.source, remote), server: server)
                 try folder.requireSize(folder.root + "/" + remote, bytes)
                 unlink(folder.root + "/" + remote)
                 progress(
@@ -113,11 +137,11 @@ public struct FTPBenchmark: Sendable {
                         + "up \(fixed(Double(bytes) / upload.run.wallSeconds / 1e6, 0)) MB/s")
                 samples.append(
                     Sample(
-                        client: client.name, direction: .download, run: download.run,
+                        round: round, client: client.name, direction: .download, run: download.run,
                         serverCPUSeconds: download.server))
                 samples.append(
                     Sample(
-                        client: client.name, direction: .upload, run: upload.run,
+                        round: round, client: client.name, direction: .upload, run: upload.run,
                         serverCPUSeconds: upload.server))
             }
         }

@@ -10,10 +10,6 @@ public struct FTPResults: Sendable {
     /// The client the others are compared with.
     public static let reference = "curl"
 
-    private func referenceMeasurement(_ direction: FTPBenchmark.Direction) -> FTPBenchmark.Measurement? {
-        measurements.first { $0.client == Self.reference && $0.direction == direction }
-    }
-
     private var headerRow: [String] {
         [
             "client, \(mebibytes) MiB, median of \(rounds)", "direction", "MB/s", "client CPU µs/MiB",
@@ -23,31 +19,32 @@ public struct FTPResults: Sendable {
 
     private var rows: [[String]] {
         measurements.map { measurement in
-            let reference = referenceMeasurement(measurement.direction)
-            let speed = reference.map { fixed(measurement.megabytesPerSecond / $0.megabytesPerSecond, 2) + "x" }
-            let cpu = reference.map { fixed(measurement.cpuSeconds / $0.cpuSeconds, 2) + "x" }
+            let isReference = measurement.client == Self.reference
+            let speed = isReference ? 1 : measurement.speedRatio
+            let cpu = isReference ? 1 : measurement.cpuRatio
             return [
                 measurement.client, measurement.direction.rawValue, fixed(measurement.megabytesPerSecond, 0),
                 fixed(measurement.cpuMicrosecondsPerMebibyte, 0),
                 fixed(measurement.serverCPUMicrosecondsPerMebibyte, 0),
-                speed ?? "-", cpu ?? "-",
+                speed.map { fixed($0, 2) + "x" } ?? "-", cpu.map { fixed($0, 2) + "x" } ?? "-",
             ]
         }
     }
 
     /// The goal: at least curl's throughput, no more CPU per byte,
-    /// both ways.
+    /// both ways, as medians of the rounds' ratios.
     public var goalMet: Bool {
         FTPBenchmark.Direction.allCases.allSatisfy { direction in
-            guard let reference = referenceMeasurement(direction),
-                let ours = measurements.first(where: { $0.client != Self.reference && $0.direction == direction })
+            guard let ours = measurements.first(where: { $0.client != Self.reference && $0.direction == direction }),
+                let speed = ours.speedRatio, let cpu = ours.cpuRatio
             else { return false }
-            return ours.megabytesPerSecond >= reference.megabytesPerSecond && ours.cpuSeconds <= reference.cpuSeconds
+            return speed >= 1 && cpu <= 1
         }
     }
 
     public var goalLine: String {
-        "goal: sockworks ftp at least curl's MB/s with no more CPU per byte, down and up: "
+        "ratios: the median of each round's ratio (the two clients back to back)\n"
+            + "goal: sockworks ftp at least curl's MB/s with no more CPU per byte, down and up: "
             + (goalMet ? "met" : "missed")
     }
 
@@ -75,6 +72,9 @@ public struct FTPResults: Sendable {
         let mbPerSecond: Double
         let cpuSeconds: Double
         let serverCpuSeconds: Double
+        /// Medians of the rounds' ratios to curl's; absent for curl.
+        let mbPerSecondVsCurl: Double?
+        let cpuVsCurl: Double?
     }
 
     private struct Document: Encodable {
@@ -90,7 +90,8 @@ public struct FTPResults: Sendable {
         let records = measurements.map {
             Record(
                 client: $0.client, direction: $0.direction.rawValue, bytes: $0.bytes, seconds: $0.seconds,
-                mbPerSecond: $0.megabytesPerSecond, cpuSeconds: $0.cpuSeconds, serverCpuSeconds: $0.serverCPUSeconds)
+                mbPerSecond: $0.megabytesPerSecond, cpuSeconds: $0.cpuSeconds, serverCpuSeconds: $0.serverCPUSeconds,
+                mbPerSecondVsCurl: $0.speedRatio, cpuVsCurl: $0.cpuRatio)
         }
         let document = Document(
             benchmark: "ftp", machine: machine, mebibytes: mebibytes, rounds: rounds, results: records,

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Bench
+import Glibc
 
 struct BenchFTPCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -11,7 +12,9 @@ struct BenchFTPCommand: AsyncParsableCommand {
             sockworks's ftp command and with curl, in turns. Reports the medians of throughput \
             (MB/s, the whole run of the client: connection, login and transfer), of the client's \
             CPU time per MiB (its rusage once reaped) and of vsftpd's, with the ratios to curl's \
-            and the goal (at least curl's MB/s, no more CPU per byte). With --out, writes \
+            and the goal (at least curl's MB/s, no more CPU per byte); a ratio is the median of \
+            the rounds' ratios, each round's two transfers run back to back. With two CPUs or more \
+            vsftpd runs on CPU 1 and the clients on CPU 0 (taskset) unless --no-pin. With --out, writes \
             results.json and results.md there. Needs root (vsftpd chroots its sessions). Build \
             with -c release: a debug build measures the debug build.
             """
@@ -41,6 +44,9 @@ struct BenchFTPCommand: AsyncParsableCommand {
     @Flag(help: "16 MiB, one round: a first look, and what CI runs.")
     var quick = false
 
+    @Flag(help: "Leave vsftpd and the clients wherever the scheduler puts them.")
+    var noPin = false
+
     func validate() throws {
         guard mebibytes >= 1, mebibytes <= 16384 else { throw ValidationError("--mebibytes must be in 1...16384") }
         guard rounds >= 1, rounds <= 100 else { throw ValidationError("--rounds must be in 1...100") }
@@ -53,6 +59,10 @@ struct BenchFTPCommand: AsyncParsableCommand {
         configuration.vsftpd = vsftpd
         configuration.scratch = scratch
         configuration.clients = [.sockworks(try BenchPaths.ownExecutable()), .curl(curl)]
+        if !noPin && sysconf(Int32(_SC_NPROCESSORS_ONLN)) >= 2 {
+            (configuration.serverCPU, configuration.clientCPU) = (1, 0)
+            writeStandardError("vsftpd on CPU 1, the clients on CPU 0\n")
+        }
         let results = try await FTPBenchmark(configuration).run { writeStandardError($0 + "\n") }
         let machine = cpuDescription()
         writeStandardOutput(json ? results.json(machine: machine) : results.text)
