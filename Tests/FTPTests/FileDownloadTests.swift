@@ -16,14 +16,7 @@ final class FileDownloadTests: XCTestCase {
             for mode in [FTPDataMode.passive, .active] {
                 let options = FTPClientOptions(timeout: .seconds(10), dataMode: mode)
                 try using(try server.client(options: options)) { client in
-                    let local = folder.file("big-\(mode)")
-                    var reported = 0
-                    let received = try withLocalFile(local) { open in
-                        try client.retrieve("big", intoFile: local, open: open) { reported += $0 }
-                    }
-                    XCTAssertEqual(received, Int64(bytes.count))
-                    XCTAssertEqual(reported, bytes.count)
-                    XCTAssertTrue(try readFile(local) == bytes, "the file differs (\(mode))")
+                    try retrieveIntoFile(client, "big", folder.file("big-\(mode)"), expecting: bytes)
                 }
             }
         }
@@ -95,6 +88,21 @@ final class FileDownloadTests: XCTestCase {
             }
         }
     }
+}
+
+/// Downloads `remote` into `local` and checks the count returned, the
+/// progress reported and the file against `bytes`.
+func retrieveIntoFile(
+    _ client: FTPClient, _ remote: String, _ local: String, expecting bytes: [UInt8],
+    file: StaticString = #filePath, line: UInt = #line
+) throws {
+    var reported = 0
+    let received = try withLocalFile(local) { open in
+        try client.retrieve(remote, intoFile: local, open: open) { reported += $0 }
+    }
+    XCTAssertEqual(received, Int64(bytes.count), file: file, line: line)
+    XCTAssertEqual(reported, bytes.count, file: file, line: line)
+    XCTAssertTrue(try readFile(local) == bytes, "\(local) differs from \(remote)", file: file, line: line)
 }
 
 /// Runs `body` with an opener of `path` for writing (emptied, or at its
