@@ -215,6 +215,24 @@ int sc_loop_unwatch(sc_loop *loop, sc_watch_id id) {
   return rc;
 }
 
+int sc_loop_forget(sc_loop *loop, sc_watch_id id) {
+  if (loop == NULL)
+    return -EINVAL;
+  if (sc__slot_find(loop, id, SC__IO) == NULL)
+    return -ENOENT;
+  /* No EPOLL_CTL_DEL: the caller closes the descriptor next, and the kernel
+   * drops the registration when the last descriptor of the open file goes.
+   * Should the file outlive the close (a child of fork or posix_spawn holds
+   * it until its exec closes the CLOEXEC copy), the registration outlives it
+   * too and may still report; its events carry this id, whose generation
+   * the released slot no longer has, so dispatch drops them even when the
+   * slot is reused (a reused descriptor number is a new registration: epoll
+   * keys on the file and the number). */
+  sc__slot_release(loop, (uint32_t)id - 1);
+  loop->active--;
+  return 0;
+}
+
 void sc_loop_on_wake(sc_loop *loop, sc_wake_fn fn, void *context) {
   if (loop == NULL)
     return;

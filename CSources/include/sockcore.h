@@ -533,6 +533,16 @@ SC_EXTERN int sc_loop_modify(sc_loop *loop, sc_watch_id id, unsigned events);
 SC_EXTERN int sc_loop_unwatch(sc_loop *loop, sc_watch_id id);
 
 /*
+ * Stops watching a descriptor the caller closes right after, without the
+ * epoll_ctl(2) of sc_loop_unwatch (one system call fewer per connection):
+ * the close removes the registration. If the open file stays open elsewhere
+ * for a while (a spawned child before its exec), its events are still
+ * fetched but dropped, as the id's generation is gone. Not for a descriptor
+ * that stays open. 0; -EINVAL (NULL loop); -ENOENT (id is not a live watch).
+ */
+SC_EXTERN int sc_loop_forget(sc_loop *loop, sc_watch_id id);
+
+/*
  * Starts a timer on the monotonic clock: fn runs once `first_ns` from now,
  * then every `repeat_ns` after that deadline (0: once). A repeating timer
  * keeps its phase: periods missed while the loop was busy are skipped, not

@@ -391,3 +391,43 @@ SC_TEST(accept_without_reserve_reports_emfile_and_gets_it_back) {
   close(listener);
   ASSERT_EQ(open_descriptors(), before);
 }
+
+/* sc_loop_forget leaves the registration to the close; while a dup keeps the
+ * file open (as a spawned child does until its exec) the old registration
+ * still fires, and its events must reach neither the forgotten watch nor the
+ * watch that reuses its slot and descriptor number. */
+SC_TEST(loop_forget_then_close_drops_events_of_a_surviving_file) {
+  sc_loop *loop;
+  ASSERT_EQ(sc_loop_new(&loop), 0);
+  int old[2], fresh[2];
+  pair(old);
+  struct counter stale = {0}, reused = {0};
+  sc_watch_id a, b;
+  ASSERT_EQ(sc_loop_watch(loop, old[0], SC_READABLE, count_io, &stale, &a), 0);
+  int survivor = dup(old[0]);
+  ASSERT(survivor >= 0);
+  ASSERT_EQ(sc_loop_forget(loop, a), 0);
+  ASSERT_EQ(sc_loop_forget(loop, a), -ENOENT);
+  ASSERT_EQ(sc_loop_active(loop), 0);
+  int number = old[0];
+  close(old[0]);
+  pair(fresh);
+  ASSERT_EQ(fresh[0], number); /* the lowest free number: the same one */
+  ASSERT_EQ(sc_loop_watch(loop, fresh[0], SC_READABLE, count_io, &reused, &b), 0);
+  ASSERT_EQ((uint32_t)a, (uint32_t)b); /* the same slot, a new generation */
+  ASSERT(a != b);
+  ASSERT_EQ(write(old[1], "x", 1), 1); /* the surviving file becomes readable */
+  for (int round = 0; round < 3; round++)
+    ASSERT_EQ(sc_loop_run(loop, SC_RUN_NOWAIT), 0);
+  ASSERT_EQ(stale.calls, 0);
+  ASSERT_EQ(reused.calls, 0);
+  ASSERT_EQ(write(fresh[1], "y", 1), 1);
+  ASSERT_EQ(sc_loop_run(loop, SC_RUN_NOWAIT), 0);
+  ASSERT_EQ(reused.calls, 1);
+  ASSERT_EQ(reused.fd, fresh[0]);
+  ASSERT_EQ(sc_loop_forget(NULL, b), -EINVAL);
+  ASSERT_EQ(sc_loop_unwatch(loop, b), 0);
+  close(survivor); /* the last descriptor: the kernel drops the old registration */
+  sc_loop_free(loop);
+  close(old[1]), close(fresh[0]), close(fresh[1]);
+}

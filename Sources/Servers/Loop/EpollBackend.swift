@@ -48,6 +48,17 @@ struct EpollBackend: ReadinessBackend {
         registrations[Int(descriptor)] = 0
     }
 
+    /// A connection's socket, closed next: the close ends its registration,
+    /// so the epoll_ctl(EPOLL_CTL_DEL) is skipped. Should the socket outlive
+    /// the close in a child not yet through its exec (a CGI script's spawn
+    /// on another thread), the registration reports on for that while, under
+    /// the id's old generation, and the C loop drops those reports.
+    mutating func forget(_ descriptor: Int32) {
+        guard Int(descriptor) < registrations.count, registrations[Int(descriptor)] != 0 else { return }
+        loop.forgetReported(registrations[Int(descriptor)])
+        registrations[Int(descriptor)] = 0
+    }
+
     mutating func wait(until deadline: MonotonicInstant?) throws(SocketError) -> UnsafeBufferPointer<ReadyDescriptor> {
         if limitTimer?.at != deadline {
             if let armed = limitTimer { loop.cancelTimer(armed.id) }

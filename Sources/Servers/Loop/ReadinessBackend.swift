@@ -14,8 +14,15 @@ protocol ReadinessBackend {
     /// but errors and hang-ups, which poll and epoll always report).
     mutating func change(_ descriptor: Int32, to interest: Interest)
     mutating func unwatch(_ descriptor: Int32)
+    /// Stops watching a descriptor that is closed right after; a mechanism
+    /// whose close does the rest (epoll) can skip a system call.
+    mutating func forget(_ descriptor: Int32)
     /// Waits until something is ready or `deadline` passes (nil: no limit),
     /// and returns the ready descriptors, valid until the next wait. An error
     /// or hang-up counts as readable: the next receive reports it.
     mutating func wait(until deadline: MonotonicInstant?) throws(SocketError) -> UnsafeBufferPointer<ReadyDescriptor>
+}
+
+extension ReadinessBackend {
+    mutating func forget(_ descriptor: Int32) { unwatch(descriptor) }
 }

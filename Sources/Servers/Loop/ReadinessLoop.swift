@@ -264,7 +264,7 @@ struct ReadinessLoop<Handler: StreamHandler, Backend: ReadinessBackend> {
     private mutating func close(_ connection: Connection) {
         unwatchWaited(connection)
         connection.end()
-        backend.unwatch(connection.descriptor)
+        backend.forget(connection.descriptor)
         connections[Int(connection.descriptor)] = nil
         openCount -= 1
         control.untrack(connection.socket)

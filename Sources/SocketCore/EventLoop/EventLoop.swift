@@ -105,6 +105,11 @@ public final class EventLoop {
     /// Stops a watch made with `reportingTo`.
     public func unwatchReported(_ id: ID) { _ = sc_loop_unwatch(loop, id) }
 
+    /// Stops a watch made with `reportingTo` whose descriptor the caller
+    /// closes next, leaving the registration to the close (`sc_loop_forget`:
+    /// one epoll_ctl fewer). Not for a descriptor that stays open.
+    public func forgetReported(_ id: ID) { _ = sc_loop_forget(loop, id) }
+
     /// Changes what a watch waits for.
     public func modify(_ id: ID, to events: LoopEvents) throws(SocketError) {
         let result = sc_loop_modify(loop, id, events.rawValue)
