@@ -58,6 +58,68 @@ final class HandlerPartsTests: XCTestCase {
         XCTAssertEqual(received, block + [8])
     }
 
+    func testFilePiecesEndInsideAPageAndCoverTheFile() {
+        XCTAssertEqual(PendingOutput.pieceEnd(after: 0), 256 * 1024 - 2048)
+        var start: Int64 = 0
+        var ends: [Int64] = []
+        while start < 4 << 20 {
+            let end = PendingOutput.pieceEnd(after: start)
+            XCTAssertGreaterThan(end, start)
+            XCTAssertLessThanOrEqual(end - start, PendingOutput.piece)
+            XCTAssertNotEqual(end % 4096, 0, "a piece ends on a page boundary at \(end)")
+            ends.append(end)
+            start = end
+        }
+        XCTAssertEqual(ends.count, 17)
+        XCTAssertTrue(zip(ends, ends.dropFirst()).allSatisfy { $1 - $0 == PendingOutput.piece })
+        // A send that stopped part-way (a full socket) resumes towards the
+        // same piece end.
+        XCTAssertEqual(PendingOutput.pieceEnd(after: 1000), 256 * 1024 - 2048)
+        XCTAssertEqual(PendingOutput.pieceEnd(after: 256 * 1024 - 2049), 256 * 1024 - 2048)
+    }
+
+    func testAFileLargerThanAPieceArrivesWhole() throws {
+        let path = "/tmp/sockworks-pieces-\(getpid())"
+        let content = (0..<(1 << 20) + 3).map { UInt8(truncatingIfNeeded: $0 &* 7 &+ $0 >> 9) }
+        XCTAssertTrue(FileManagerLess.write(content, to: path))
+        defer { unlink(path) }
+        let file = try OpenFile(path: path)
+        let (sender, receiver) = try Socket.pair()
+        defer {
+            try? sender.close()
+            try? receiver.close()
+        }
+        try sender.setNonBlocking(true)
+        var pending = PendingOutput([.bytes(Array("head".utf8)), .file(file, offset: 5, count: file.size - 5)])
+        var received: [UInt8] = []
+        var sent = 0
+        while received.count < 4 + content.count - 5 {
+            if !pending.isEmpty { _ = try pending.send(on: sender, sent: &sent) }
+            if let bytes = try receiver.receive(maxCount: 1 << 16).value { received += bytes }
+        }
+        XCTAssertTrue(pending.isEmpty)
+        XCTAssertEqual(sent, received.count)
+        XCTAssertEqual(received, Array("head".utf8) + content[5...])
+    }
+
+    func testANoDelayListenerGivesItsConnectionsAndWorkersNoDelay() throws {
+        let listener = try ServiceBootstrap.listeningSocket(
+            on: SocketAddress(IPAddress("127.0.0.1")!, port: 0), reusePort: true, noDelay: true)
+        let workers = try EpollWorkers.listeners(sharing: listener, workers: 2, model: "epoll")
+        defer { for socket in workers { try? socket.close() } }
+        XCTAssertTrue(try workers.allSatisfy { try $0.option(.noDelay) })
+        let client = try Socket(family: listener.localAddress.family, type: .stream)
+        defer { try? client.close() }
+        _ = try client.connect(to: try listener.localAddress)
+        let accepted = try XCTUnwrap(try listener.accept().value)
+        defer { try? accepted.close() }
+        XCTAssertTrue(try accepted.option(.noDelay))
+
+        let plain = try ServiceBootstrap.listeningSocket(on: SocketAddress(IPAddress("127.0.0.1")!, port: 0))
+        defer { try? plain.close() }
+        XCTAssertFalse(try plain.option(.noDelay))
+    }
+
     func testOpenFileRefusesDirectories() {
         XCTAssertThrowsError(try OpenFile(path: "/tmp")) { error in
             XCTAssertEqual((error as? SocketError)?.code, EISDIR)

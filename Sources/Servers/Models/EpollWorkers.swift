@@ -4,7 +4,8 @@ import Synchronization
 /// The listeners of an epoll model's workers: the one it was given, and
 /// for each further worker a socket bound to the same address with
 /// SO_REUSEPORT, so that the kernel spreads new connections over them (the
-/// given listener must have SO_REUSEPORT too, set before its bind).
+/// given listener must have SO_REUSEPORT too, set before its bind), with
+/// the given listener's TCP_NODELAY.
 enum EpollWorkers {
     static func listeners(sharing listener: Socket, workers: Int, model: String) throws(ServerError) -> [Socket] {
         guard workers > 1 else { return [listener] }
@@ -13,11 +14,13 @@ enum EpollWorkers {
             guard address.family != .unix else {
                 throw ServerError("\(model): --workers above 1 needs a TCP listener (SO_REUSEPORT)")
             }
+            let noDelay = try listener.option(.noDelay)
             var all = [listener]
             for _ in 1..<workers {
                 let extra = try Socket(family: address.family, type: .stream)
                 try extra.setOption(.reuseAddress, to: true)
                 try extra.setOption(.reusePort, to: true)
+                if noDelay { try extra.setOption(.noDelay, to: true) }
                 try extra.bind(to: address)
                 try extra.listen()
                 all.append(extra)

@@ -78,7 +78,8 @@ public struct ServiceBootstrap: Sendable {
     private func bind() throws(ServerError) -> Socket {
         try describe { () throws(SocketError) in
             try Self.listeningSocket(
-                on: configuration.address, transport: configuration.transport, reusePort: configuration.reusePort)
+                on: configuration.address, transport: configuration.transport, reusePort: configuration.reusePort,
+                noDelay: configuration.noDelay)
         }
     }
 
@@ -86,15 +87,18 @@ public struct ServiceBootstrap: Sendable {
     /// SO_REUSEADDR on an IP address (a server restarted at once may bind
     /// the port its last run left in TIME-WAIT; a port another socket
     /// listens on still fails with EADDRINUSE), and SO_REUSEPORT before the
-    /// bind when further listeners are to share the port. A failure names
-    /// its call (`socket`, `setsockopt`, `bind`, `listen`).
+    /// bind when further listeners are to share the port; with `noDelay`,
+    /// TCP_NODELAY for the connections it accepts. A failure names its call
+    /// (`socket`, `setsockopt`, `bind`, `listen`).
     public static func listeningSocket(
-        on address: SocketAddress, transport: ServiceConfiguration.Transport = .stream, reusePort: Bool = false
+        on address: SocketAddress, transport: ServiceConfiguration.Transport = .stream, reusePort: Bool = false,
+        noDelay: Bool = false
     ) throws(SocketError) -> Socket {
         let socket = try Socket(family: address.family, type: transport == .stream ? .stream : .datagram)
         if address.family != .unix {
             try socket.setOption(.reuseAddress, to: true)
             if reusePort { try socket.setOption(.reusePort, to: true) }
+            if noDelay && transport == .stream { try socket.setOption(.noDelay, to: true) }
         }
         try socket.bind(to: address)
         if transport == .stream { try socket.listen() }

@@ -17,6 +17,11 @@ public struct ServiceConfiguration: Sendable {
     /// Set SO_REUSEPORT before binding, so that further listeners (the
     /// epoll models' workers) can bind the same port.
     public var reusePort = false
+    /// Set TCP_NODELAY on the listener, which its connections inherit: a
+    /// response's last segment goes out at once instead of waiting for the
+    /// peer's acknowledgement of the one before (Nagle), which a large file
+    /// sent in pieces would otherwise do at the end of every piece.
+    public var noDelay = false
     /// How long open connections get to finish after SIGINT or SIGTERM.
     public var grace: Duration = .seconds(5)
     public var daemon = false

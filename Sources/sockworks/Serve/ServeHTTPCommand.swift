@@ -189,6 +189,7 @@ struct ServeHTTPCommand: ParsableCommand {
             name: "web server", address: SocketAddress(IPAddress(host)!, port: port), transport: .stream)
         configuration.grace = .milliseconds(Int64(grace * 1000))
         configuration.reusePort = model.needsReusePort && (workers ?? 1) > 1
+        configuration.noDelay = true
         service.apply(to: &configuration)
         try controlOptions.apply(to: &configuration)
         metrics.apply(to: &configuration)
