@@ -103,11 +103,16 @@ final class HandlerPartsTests: XCTestCase {
     }
 
     func testANoDelayListenerGivesItsConnectionsAndWorkersNoDelay() throws {
-        let listener = try ServiceBootstrap.listeningSocket(
-            on: SocketAddress(IPAddress("127.0.0.1")!, port: 0), reusePort: true, noDelay: true)
-        let workers = try EpollWorkers.listeners(sharing: listener, workers: 2, model: "epoll")
+        let loopback = SocketAddress(IPAddress("127.0.0.1")!, port: 0)
+        // Workers share their port: a connection could reach any of them,
+        // so the accept is tried on a listener of its own.
+        let shared = try ServiceBootstrap.listeningSocket(on: loopback, reusePort: true, noDelay: true)
+        let workers = try EpollWorkers.listeners(sharing: shared, workers: 2, model: "epoll")
         defer { for socket in workers { try? socket.close() } }
         XCTAssertTrue(try workers.allSatisfy { try $0.option(.noDelay) })
+
+        let listener = try ServiceBootstrap.listeningSocket(on: loopback, noDelay: true)
+        defer { try? listener.close() }
         let client = try Socket(family: listener.localAddress.family, type: .stream)
         defer { try? client.close() }
         _ = try client.connect(to: try listener.localAddress)
@@ -115,7 +120,7 @@ final class HandlerPartsTests: XCTestCase {
         defer { try? accepted.close() }
         XCTAssertTrue(try accepted.option(.noDelay))
 
-        let plain = try ServiceBootstrap.listeningSocket(on: SocketAddress(IPAddress("127.0.0.1")!, port: 0))
+        let plain = try ServiceBootstrap.listeningSocket(on: loopback)
         defer { try? plain.close() }
         XCTAssertFalse(try plain.option(.noDelay))
     }
