@@ -66,7 +66,7 @@ struct PendingOutput {
     /// piece ends half a page before a 256 KiB boundary of the file, never
     /// on a page boundary. Measured on loopback with a 64 MiB file and
     /// TCP_NODELAY (2026-12-03, docs/benchmarks.md): the same 256 KiB calls
-    /// moved 1.8-2.4 GB/s when each ended on a page boundary and 5.5-6.5
+    /// moved 1.7-3.1 GB/s when each ended on a page boundary and 5.6-6.8
     /// when each ended inside a page; a call for as much as the socket's
     /// buffer takes (up to 4 MiB) ran at 2.3. The kernel's cost per call is
     /// what differs: the sender's CPU is saturated either way.

@@ -17,13 +17,7 @@ enum EpollWorkers {
             let noDelay = try listener.option(.noDelay)
             var all = [listener]
             for _ in 1..<workers {
-                let extra = try Socket(family: address.family, type: .stream)
-                try extra.setOption(.reuseAddress, to: true)
-                try extra.setOption(.reusePort, to: true)
-                if noDelay { try extra.setOption(.noDelay, to: true) }
-                try extra.bind(to: address)
-                try extra.listen()
-                all.append(extra)
+                all.append(try ServiceBootstrap.listeningSocket(on: address, reusePort: true, noDelay: noDelay))
             }
             return all
         } catch let error as ServerError {
