@@ -10,6 +10,8 @@
 #include "window.h"
 
 #include <errno.h>
+#include <netinet/in.h>
+#include <netinet/udp.h>
 #include <sockcore.h>
 #include <stdbool.h>
 #include <stdlib.h>
@@ -36,6 +38,9 @@ struct udp_socket {
   sc_watch_id id;
   uint64_t next_sequence;
   struct slot *slots;
+  /* Batched: the slots answered in this wake-up, sent together after it. */
+  uint32_t *refills;
+  uint32_t refill_count;
 };
 
 struct run {
@@ -48,8 +53,11 @@ struct run {
   uint64_t *samples;
   size_t sample_count, sample_capacity;
   int error; /* an allocation failure that ends the run */
-  uint8_t out[LG_UDP_MAX_SIZE];
-  uint8_t in[LG_UDP_MAX_SIZE + 1]; /* one more: a longer reply shows */
+  uint8_t out[65536]; /* a datagram, or a batched client's segmented message */
+  bool segments;      /* batched: the kernel still takes segmented messages */
+  /* One more than the largest datagram, so a longer reply shows; and room
+   * for a coalesced buffer, which the kernel keeps under 64 KiB. */
+  uint8_t in[65536 + 1];
 };
 
 static bool measuring(const struct run *run) { return run->window.phase == MEASURING; }
@@ -64,19 +72,97 @@ static void fill(const struct run *run, uint32_t socket, uint32_t slot, uint64_t
     bytes[offset] = lg_pattern_byte(socket, sequence, offset);
 }
 
-/* Sends a new datagram from `slot`. A send the kernel refuses (a full
- * buffer, a refused port reported late) leaves the datagram to time out. */
-static void send_slot(struct udp_socket *s, uint32_t index) {
-  struct run *run = s->run;
+/* Puts a new datagram of `slot` in flight, its bytes at `bytes`. */
+static void start_slot(struct udp_socket *s, uint32_t index, uint8_t *bytes) {
   struct slot *slot = &s->slots[index];
   slot->sequence = ++s->next_sequence;
   slot->sent_ns = lg__now_ns();
   slot->in_flight = true;
-  fill(run, s->index, index, slot->sequence, run->out);
+  fill(s->run, s->index, index, slot->sequence, bytes);
+}
+
+/* Sends a new datagram from `slot`. A send the kernel refuses (a full
+ * buffer, a refused port reported late) leaves the datagram to time out. */
+static void send_slot(struct udp_socket *s, uint32_t index) {
+  struct run *run = s->run;
+  start_slot(s, index, run->out);
   ssize_t sent;
   do
     sent = send(s->fd, run->out, run->config->size, MSG_DONTWAIT);
   while (sent < 0 && errno == EINTR);
+}
+
+/* Sends `count` datagrams of `size` bytes at run->out as one message that
+ * the kernel cuts into datagrams (UDP_SEGMENT, udp(7)). False when the
+ * kernel refuses segmentation itself; a refusal of the send (a full buffer)
+ * leaves the datagrams to time out, as send_slot's. */
+static bool send_segmented(struct udp_socket *s, uint32_t count) {
+  struct run *run = s->run;
+  struct iovec vector = {.iov_base = run->out, .iov_len = (size_t)count * run->config->size};
+  union {
+    struct cmsghdr header;
+    char bytes[CMSG_SPACE(sizeof(uint16_t))];
+  } control;
+  memset(&control, 0, sizeof control);
+  struct msghdr message = {
+      .msg_iov = &vector, .msg_iovlen = 1, .msg_control = control.bytes, .msg_controllen = sizeof control.bytes};
+  struct cmsghdr *c = CMSG_FIRSTHDR(&message);
+  c->cmsg_level = SOL_UDP;
+  c->cmsg_type = UDP_SEGMENT;
+  c->cmsg_len = CMSG_LEN(sizeof(uint16_t));
+  uint16_t size = (uint16_t)run->config->size;
+  memcpy(CMSG_DATA(c), &size, sizeof size);
+  ssize_t sent;
+  do
+    sent = sendmsg(s->fd, &message, MSG_DONTWAIT);
+  while (sent < 0 && errno == EINTR);
+  /* EIO: no checksum offload on the route's device; EINVAL: a segment
+   * the route cannot carry. Neither will change for this socket. */
+  return !(sent < 0 && (errno == EIO || errno == EINVAL || errno == ENOPROTOOPT));
+}
+
+/* Datagrams one segmented message carries: udp(7)'s 64 segments at most,
+ * all within one IP datagram. */
+static uint32_t segments_per_message(const struct run *run) {
+  uint32_t fit = LG_UDP_MAX_SIZE / run->config->size;
+  return fit < 64 ? fit : 64;
+}
+
+/* Sends the batched socket's refills: runs of segments_per_message as
+ * segmented messages, a lone one (or all, once the kernel has refused
+ * segmentation) with send. */
+static void send_refills(struct udp_socket *s) {
+  struct run *run = s->run;
+  uint32_t per_message = segments_per_message(run);
+  uint32_t done = 0;
+  while (done < s->refill_count) {
+    uint32_t count = s->refill_count - done;
+    if (count > per_message)
+      count = per_message;
+    if (count == 1 || !run->segments) {
+      send_slot(s, s->refills[done]);
+      done++;
+      continue;
+    }
+    for (uint32_t k = 0; k < count; k++)
+      start_slot(s, s->refills[done + k], run->out + (size_t)k * run->config->size);
+    if (!send_segmented(s, count)) {
+      run->segments = false;
+      for (uint32_t k = 0; k < count; k++)
+        send_slot(s, s->refills[done + k]);
+    }
+    done += count;
+  }
+  s->refill_count = 0;
+}
+
+/* The slot answered: a new datagram from it, now or (batched) after the
+ * wake-up. */
+static void refill(struct udp_socket *s, uint32_t index) {
+  if (s->run->config->batched)
+    s->refills[s->refill_count++] = index;
+  else
+    send_slot(s, index);
 }
 
 static void keep_sample(struct run *run, uint64_t ns) {
@@ -94,9 +180,9 @@ static void keep_sample(struct run *run, uint64_t ns) {
   run->samples[run->sample_count++] = ns;
 }
 
-/* One reply of `length` bytes in run->in: matched to its slot by the
+/* One reply of `length` bytes at `bytes`: matched to its slot by the
  * header, checked against the pattern, and the slot sends the next. */
-static void on_reply(struct udp_socket *s, size_t length) {
+static void on_reply(struct udp_socket *s, const uint8_t *bytes, size_t length) {
   struct run *run = s->run;
   uint32_t socket, index;
   uint64_t sequence;
@@ -105,9 +191,9 @@ static void on_reply(struct udp_socket *s, size_t length) {
       run->result->stray++;
     return;
   }
-  memcpy(&socket, run->in, 4);
-  memcpy(&index, run->in + 4, 4);
-  memcpy(&sequence, run->in + 8, 8);
+  memcpy(&socket, bytes, 4);
+  memcpy(&index, bytes + 4, 4);
+  memcpy(&sequence, bytes + 8, 8);
   if (socket != s->index || index >= run->config->depth || !s->slots[index].in_flight ||
       s->slots[index].sequence != sequence) {
     if (measuring(run))
@@ -118,7 +204,7 @@ static void on_reply(struct udp_socket *s, size_t length) {
   slot->in_flight = false;
   bool intact = length == run->config->size;
   for (uint32_t offset = LG_UDP_HEADER; intact && offset < length; offset++)
-    intact = run->in[offset] == lg_pattern_byte(socket, sequence, offset);
+    intact = bytes[offset] == lg_pattern_byte(socket, sequence, offset);
   if (measuring(run)) {
     if (intact) {
       run->result->requests++;
@@ -132,23 +218,64 @@ static void on_reply(struct udp_socket *s, size_t length) {
     }
   }
   if (run->window.phase != DONE)
-    send_slot(s, index);
+    refill(s, index);
+}
+
+/* Receives one buffer: a datagram, or when batched several of one
+ * size (the last may be shorter), whose size UDP_GRO reports. Returns the
+ * buffer's length and sets *segment, or -1 with errno. */
+static ssize_t receive(struct udp_socket *s, size_t *segment) {
+  struct run *run = s->run;
+  if (!run->config->batched) {
+    ssize_t n = recv(s->fd, run->in, sizeof run->in, MSG_DONTWAIT);
+    *segment = n > 0 ? (size_t)n : 0;
+    return n;
+  }
+  struct iovec vector = {.iov_base = run->in, .iov_len = sizeof run->in};
+  union {
+    struct cmsghdr header;
+    char bytes[CMSG_SPACE(sizeof(int))];
+  } control;
+  struct msghdr message = {
+      .msg_iov = &vector, .msg_iovlen = 1, .msg_control = control.bytes, .msg_controllen = sizeof control.bytes};
+  ssize_t n = recvmsg(s->fd, &message, MSG_DONTWAIT);
+  *segment = n > 0 ? (size_t)n : 0;
+  for (struct cmsghdr *c = CMSG_FIRSTHDR(&message); n > 0 && c; c = CMSG_NXTHDR(&message, c))
+    if (c->cmsg_level == SOL_UDP && c->cmsg_type == UDP_GRO && c->cmsg_len >= CMSG_LEN(sizeof(int))) {
+      int size;
+      memcpy(&size, CMSG_DATA(c), sizeof size);
+      if (size > 0)
+        *segment = (size_t)size;
+    }
+  return n;
 }
 
 static void on_event(sc_loop *loop, sc_watch_id id, int fd, unsigned events, void *context) {
   struct udp_socket *s = context;
   for (int round = 0; round < RECEIVES_PER_WAKE && s->run->window.phase != DONE; round++) {
-    ssize_t n = recv(fd, s->run->in, sizeof s->run->in, MSG_DONTWAIT);
+    size_t segment;
+    ssize_t n = receive(s, &segment);
     if (n < 0) {
       /* EAGAIN: drained. ECONNREFUSED: an ICMP port unreachable for an
        * earlier datagram (a connected socket reports it); that datagram
        * times out. EINTR: read again. */
       if (errno == EINTR || errno == ECONNREFUSED)
         continue;
-      return;
+      break;
     }
-    on_reply(s, (size_t)n);
+    if (measuring(s->run))
+      s->run->result->receives++;
+    if (n == 0) {
+      on_reply(s, s->run->in, 0);
+      continue;
+    }
+    for (size_t offset = 0; offset < (size_t)n && s->run->window.phase != DONE; offset += segment) {
+      size_t length = (size_t)n - offset < segment ? (size_t)n - offset : segment;
+      on_reply(s, s->run->in + offset, length);
+    }
   }
+  if (s->refill_count)
+    send_refills(s);
 }
 
 /* Every slot unanswered past the timeout is lost and sends again. */
@@ -187,10 +314,16 @@ static int open_socket(struct run *run, struct udp_socket *s) {
     buffer = 256 * 1024;
   setsockopt(s->fd, SOL_SOCKET, SO_RCVBUF, &buffer, sizeof buffer);
   setsockopt(s->fd, SOL_SOCKET, SO_SNDBUF, &buffer, sizeof buffer);
+  if (config->batched) {
+    int on = 1;
+    if (setsockopt(s->fd, SOL_UDP, UDP_GRO, &on, sizeof on) < 0)
+      return -errno;
+  }
   if (connect(s->fd, config->address, config->address_length) < 0)
     return -errno;
   s->slots = calloc(config->depth, sizeof *s->slots);
-  if (s->slots == NULL)
+  s->refills = calloc(config->depth, sizeof *s->refills);
+  if (s->slots == NULL || s->refills == NULL)
     return -ENOMEM;
   return sc_loop_watch(run->loop, s->fd, SC_READABLE, on_event, s, &s->id);
 }
@@ -222,6 +355,7 @@ int lg_udp_run(const lg_udp_config *config, lg_udp_result *result) {
     return rc;
   }
   run->window.loop = run->loop;
+  run->segments = true;
   for (unsigned i = 0; i < config->sockets; i++)
     run->sockets[i] = (struct udp_socket){.run = run, .index = i, .fd = -1};
   for (unsigned i = 0; i < config->sockets && rc == 0; i++)
@@ -236,9 +370,11 @@ int lg_udp_run(const lg_udp_config *config, lg_udp_result *result) {
     /* No connecting phase: a datagram socket is ready at once. The connect
      * timer the window cancels was never set (id 0 is no registration). */
     lg__window_warm_up(&run->window);
-    for (unsigned i = 0; i < config->sockets; i++)
+    for (unsigned i = 0; i < config->sockets; i++) {
       for (uint32_t index = 0; index < config->depth; index++)
-        send_slot(&run->sockets[i], index);
+        refill(&run->sockets[i], index);
+      send_refills(&run->sockets[i]);
+    }
     rc = sc_loop_run(run->loop, SC_RUN_DEFAULT);
     if (rc == 0)
       rc = run->error;
@@ -250,6 +386,7 @@ int lg_udp_run(const lg_udp_config *config, lg_udp_result *result) {
     if (s->fd >= 0)
       close(s->fd);
     free(s->slots);
+    free(s->refills);
   }
   finish_samples(run, &rc);
   sc_loop_free(run->loop);

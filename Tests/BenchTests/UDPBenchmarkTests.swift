@@ -19,8 +19,10 @@ final class UDPBenchmarkTests: XCTestCase {
         configuration.warmup = .milliseconds(100)
         configuration.duration = .milliseconds(300)
         let runs = try await UDPBenchmark(configuration).run { _ in }
-        XCTAssertEqual(runs.map(\.server), ["plain", "plain", "batched", "batched"])
-        XCTAssertEqual(runs.map(\.depth), [1, 64, 1, 64])
+        XCTAssertEqual(
+            runs.map(\.server), ["plain", "plain", "plain", "plain", "batched", "batched", "batched", "batched"])
+        XCTAssertEqual(runs.map(\.batchedClient), [false, false, true, true, false, false, true, true])
+        XCTAssertEqual(runs.map(\.depth), [1, 64, 1, 64, 1, 64, 1, 64])
         for run in runs {
             XCTAssertGreaterThan(run.load.answered, 0, run.summaryLine)
             XCTAssertGreaterThan(run.serverCPUNs, 0, run.summaryLine)
@@ -28,10 +30,15 @@ final class UDPBenchmarkTests: XCTestCase {
             XCTAssertEqual(run.load.stray, 0, run.summaryLine)
         }
         let report = UDPReport(runs: runs, date: "2026-12-02", command: "sockworks bench udp --quick", machine: "test")
-        XCTAssertNotNil(report.ratioAt64)
-        XCTAssertTrue(report.text.contains("batched / plain server CPU per datagram at 64 in flight: "))
+        XCTAssertNotNil(report.ratioAt64(batchedClient: false))
+        XCTAssertNotNil(report.ratioAt64(batchedClient: true))
+        XCTAssertTrue(report.text.contains("batched / plain server CPU per datagram at 64 in flight, client single: "))
+        XCTAssertTrue(report.text.contains("batched / plain server CPU per datagram at 64 in flight, client batched: "))
         XCTAssertTrue(report.text.hasSuffix("(goal ≤ 0.60)\n"))
-        XCTAssertTrue(report.markdown.contains("| batched | 64 |"))
+        // The batched server's runs reach a batching client whole.
+        let batchedBoth = try XCTUnwrap(runs.first { $0.server == "batched" && $0.depth == 64 && $0.batchedClient })
+        XCTAssertGreaterThan(batchedBoth.load.datagramsPerReceive, 1, batchedBoth.summaryLine)
+        XCTAssertTrue(report.markdown.contains("| batched | 64 | batched |"))
         let decoded = try JSONDecoder().decode(UDPReport.self, from: Data(report.json.utf8))
         XCTAssertEqual(decoded.runs, runs)
     }

@@ -65,6 +65,59 @@ final class UDPLoadGeneratorTests: XCTestCase {
         }
     }
 
+    /// A server that answers each batch with one sendmmsg, runs of replies
+    /// segmented, and a batching client (UDP_GRO): the runs come as
+    /// buffers of several replies, each reply in them checked as any other.
+    func testABatchingClientCutsCoalescedRepliesAndChecksEach() throws {
+        let clean = try withFaultyServer(.none, batched: true) { address in
+            try UDPLoadGenerator(
+                address: address, size: 64, depth: 32, warmup: .zero, duration: .seconds(10), requestLimit: 5000,
+                batched: true
+            ).run()
+        }
+        XCTAssertEqual(clean.report.answered, 5000)
+        XCTAssertEqual(clean.report.lost + clean.report.stray + clean.report.corrupted, 0)
+        XCTAssertGreaterThan(clean.report.datagramsPerReceive, 2, "replies came one a call: not coalesced")
+        for fault in [Fault.dropEveryTenth, .damageEveryFifth, .repeatEveryFifth] {
+            let counts = try withFaultyServer(fault, batched: true) { address in
+                try UDPLoadGenerator(
+                    address: address, size: 64, depth: 8,
+                    timeout: fault == .dropEveryTenth ? .milliseconds(20) : .milliseconds(200), warmup: .zero,
+                    duration: .seconds(10), requestLimit: 1000, batched: true
+                ).run()
+            }
+            let report = counts.report
+            XCTAssertEqual(report.answered, 1000, "\(fault)")
+            XCTAssertGreaterThan(report.datagramsPerReceive, 1, "\(fault): not coalesced")
+            // Every fault but those still in flight when the window closed
+            // (at most one per slot) has been seen, as what it is.
+            let seen: UInt64
+            switch fault {
+            case .dropEveryTenth: seen = report.lost
+            case .damageEveryFifth: seen = report.corrupted
+            default: seen = report.stray
+            }
+            XCTAssertLessThanOrEqual(seen, counts.faults, "\(fault)")
+            XCTAssertGreaterThanOrEqual(seen + 8, counts.faults, "\(fault)")
+            XCTAssertGreaterThan(seen, 0, "\(fault)")
+            XCTAssertEqual(report.lost + report.corrupted + report.stray, seen, "\(fault): counted as something else")
+        }
+    }
+
+    /// The same client against a server that answers one datagram a call:
+    /// nothing to coalesce, every receive one reply.
+    func testABatchingClientAgainstAPlainServer() throws {
+        let counts = try withFaultyServer(.none) { address in
+            try UDPLoadGenerator(
+                address: address, size: 100, depth: 8, warmup: .zero, duration: .seconds(10), requestLimit: 2000,
+                batched: true
+            ).run()
+        }
+        XCTAssertEqual(counts.report.answered, 2000)
+        XCTAssertEqual(counts.report.lost + counts.report.stray + counts.report.corrupted, 0)
+        XCTAssertEqual(counts.report.datagramsPerReceive, 1)
+    }
+
     func testABadConfigurationIsRefused() {
         let generator = UDPLoadGenerator(
             address: .loopbackIPv4(port: 9), size: 8, depth: 1, warmup: .zero, duration: .seconds(1))
@@ -84,21 +137,22 @@ final class UDPLoadGeneratorTests: XCTestCase {
     }
 
     /// An echo server on a thread of this test that commits `fault`; runs
-    /// `body` against it, then stops it.
-    private func withFaultyServer(_ fault: Fault, _ body: (SocketAddress) throws -> UDPLoadReport) throws -> Counts {
+    /// `body` against it, then stops it. `batched`: it receives with
+    /// recvmmsg and answers each batch with one DatagramBatch send, which
+    /// sends runs of replies to one recipient as one segmented message.
+    private func withFaultyServer(
+        _ fault: Fault, batched: Bool = false, _ body: (SocketAddress) throws -> UDPLoadReport
+    ) throws -> Counts {
         let socket = try Socket(family: .ipv4, type: .datagram)
         try socket.bind(to: .loopbackIPv4(port: 0))
         let served = Atomic<UInt64>(0)
         let faults = Atomic<UInt64>(0)
         let thread = try PosixThread.start {
-            var buffer = [UInt8](repeating: 0, count: 65536)
             var count: UInt64 = 0
-            while true {
-                guard case .processed(let (length, sender))? = try? socket.receiveFrom(into: &buffer),
-                    let sender
-                else { return }
+            /// The copies of the reply to the datagram `count`, committing the fault.
+            func replies(to datagram: UnsafeRawBufferPointer) -> [[UInt8]] {
                 count += 1
-                var reply = Array(buffer[..<length])
+                var reply = Array(datagram)
                 var copies = 1
                 let faulty = fault == .dropEveryTenth ? count % 10 == 0 : count % 5 == 0
                 if fault != .none && faulty {
@@ -111,7 +165,30 @@ final class UDPLoadGeneratorTests: XCTestCase {
                     }
                 }
                 if copies > 0 { served.add(1, ordering: .relaxed) }
-                for _ in 0..<copies { _ = try? socket.send(reply, to: sender) }
+                return Array(repeating: reply, count: copies)
+            }
+            if batched {
+                let batch = DatagramBatch()
+                while (try? socket.waitUntilReadable(timeout: .seconds(30))) == true {
+                    guard let received = try? batch.receive(on: socket), received > 0 else { return }
+                    for index in 0..<received {
+                        for reply in replies(to: batch.datagram(index)) {
+                            if batch.queuedCount == batch.capacity { _ = batch.send(on: socket) }
+                            _ = reply.withUnsafeBytes { batch.queueReply($0, toSenderOf: index) }
+                        }
+                    }
+                    _ = batch.send(on: socket)
+                }
+                return
+            }
+            var buffer = [UInt8](repeating: 0, count: 65536)
+            while true {
+                guard case .processed(let (length, sender))? = try? socket.receiveFrom(into: &buffer),
+                    let sender
+                else { return }
+                for reply in buffer.withUnsafeBytes({ replies(to: UnsafeRawBufferPointer(rebasing: $0[..<length])) }) {
+                    _ = try? socket.send(reply, to: sender)
+                }
             }
         }
         defer {

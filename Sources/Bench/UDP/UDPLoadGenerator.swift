@@ -15,10 +15,17 @@ public struct UDPLoadGenerator: Sendable {
     public var warmup: Duration
     public var duration: Duration
     public var requestLimit: Int
+    /// Batch as a QUIC client does: receive with UDP_GRO (replies the
+    /// server sent as one segmented message arrive as one buffer and are
+    /// cut into datagrams here, not by the kernel on delivery) and send the
+    /// datagrams that refill the slots answered in one wake-up together, as
+    /// segmented messages (UDP_SEGMENT). Each datagram is still checked and
+    /// timed on its own.
+    public var batched: Bool
 
     public init(
         address: SocketAddress, sockets: Int = 1, size: Int = 64, depth: Int, timeout: Duration = .milliseconds(200),
-        warmup: Duration, duration: Duration, requestLimit: Int = 0
+        warmup: Duration, duration: Duration, requestLimit: Int = 0, batched: Bool = false
     ) {
         self.address = address
         self.sockets = sockets
@@ -28,6 +35,7 @@ public struct UDPLoadGenerator: Sendable {
         self.warmup = warmup
         self.duration = duration
         self.requestLimit = requestLimit
+        self.batched = batched
     }
 
     /// Runs the load; `window(true)` as the measured window opens,
@@ -49,6 +57,7 @@ public struct UDPLoadGenerator: Sendable {
                     config.warmup_ns = LoadGenerator.nanoseconds(warmup)
                     config.duration_ns = LoadGenerator.nanoseconds(duration)
                     config.request_limit = UInt64(requestLimit)
+                    config.batched = batched ? 1 : 0
                     config.window = WindowCallback.function
                     config.window_context = box.context
                     return lg_udp_run(&config, &result)
@@ -76,6 +85,9 @@ public struct UDPLoadReport: Sendable, Codable, Equatable {
     public var lost: UInt64
     /// Late, duplicate or unknown replies.
     public var stray: UInt64
+    /// Receive calls that returned a buffer within the window: as many as
+    /// the replies, unless the client batches.
+    public var receives: UInt64
     public var cpuUserNs: UInt64, cpuSystemNs: UInt64
 
     init(_ result: lg_udp_result) {
@@ -88,9 +100,15 @@ public struct UDPLoadReport: Sendable, Codable, Equatable {
         corrupted = result.corrupted
         lost = result.lost
         stray = result.stray
+        receives = result.receives
         cpuUserNs = result.cpu_user_ns
         cpuSystemNs = result.cpu_system_ns
     }
 
     public var datagramsPerSecond: Double { windowNs == 0 ? 0 : Double(answered) * 1e9 / Double(windowNs) }
+
+    /// Replies per receive call (1 unless the client batches).
+    public var datagramsPerReceive: Double {
+        receives == 0 ? 0 : Double(answered + corrupted + stray) / Double(receives)
+    }
 }

@@ -32,6 +32,13 @@ typedef struct lg_udp_config {
   uint64_t warmup_ns;   /* run, but do not measure, this long first */
   uint64_t duration_ns; /* then measure this long */
   uint64_t request_limit; /* stop after this many measured replies (0: none) */
+  /* Nonzero: each socket batches as a QUIC client does. It receives with
+   * UDP_GRO, so that replies the server sent as one segmented message come
+   * as one buffer and are cut into datagrams here (otherwise the kernel cuts
+   * them on delivery), and it sends the datagrams that refill the slots
+   * answered in one wake-up together, as segmented messages (UDP_SEGMENT).
+   * Every datagram is still checked and timed on its own. */
+  int batched;
   /* Called as the measured window opens (1) and closes (0). May be NULL. */
   void (*window)(void *context, int opened);
   void *window_context;
@@ -45,6 +52,7 @@ typedef struct lg_udp_result {
   uint64_t corrupted; /* replies to a datagram in flight with a wrong length or content */
   uint64_t lost;      /* datagrams unanswered within the timeout */
   uint64_t stray;     /* late, duplicate or unknown replies */
+  uint64_t receives;  /* receive calls that returned a buffer, within the window */
   uint64_t cpu_user_ns, cpu_system_ns; /* own CPU within the window */
 } lg_udp_result;
 

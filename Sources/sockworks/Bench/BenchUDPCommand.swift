@@ -10,12 +10,15 @@ struct BenchUDPCommand: AsyncParsableCommand {
             Runs `serve echo --udp` (one recvfrom and sendto per datagram) and `serve echo \
             --udp --batch` (recvmmsg/sendmmsg, up to 64 datagrams a call) pinned to the server \
             CPU, and the load generator's datagram mode on the other CPU with 1 and 64 \
-            datagrams of 64 bytes in flight: every reply is checked, a datagram unanswered in \
-            200 ms is counted lost. Reports datagrams/s, the server's CPU µs per datagram \
-            (from /proc over the measured window), latency and losses, and the goal line: the \
-            batched server's CPU per datagram over the plain one's at 64 in flight. Results go \
-            to --out as JSON and Markdown. Build with -c release: a debug build measures the \
-            debug build.
+            datagrams of 64 bytes in flight, first making a call per datagram ("single"), then \
+            batching as a QUIC client does ("batched": it receives with UDP_GRO and sends the \
+            datagrams of one wake-up as segmented messages): every reply is checked, a \
+            datagram unanswered in 200 ms is counted lost. Reports datagrams/s, the server's \
+            CPU µs per datagram (from /proc over the measured window), replies per receive \
+            call, latency and losses, and a goal line per load generator: the batched server's \
+            CPU per datagram over the plain one's at 64 in flight under the same generator. \
+            Results go to --out as JSON and Markdown. Build with -c release: a debug build \
+            measures the debug build.
             """
     )
 
