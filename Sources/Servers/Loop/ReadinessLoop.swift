@@ -24,6 +24,8 @@ struct ReadinessLoop<Handler: StreamHandler, Backend: ReadinessBackend> {
     private let wakeInbox: WakeInbox
     /// The shared output buffer and request carrier of every callback.
     private var io: SessionIO
+    /// Whether the kernel tells the listener's queue length (a TCP listener).
+    private var listenerCountsQueue = false
 
     init(handler: Handler, control: ServerControl, backend: Backend, counters: WorkerCounters? = nil)
         throws(ServerError)
@@ -52,6 +54,7 @@ struct ReadinessLoop<Handler: StreamHandler, Backend: ReadinessBackend> {
         do {
             try listener.setNonBlocking(true)
             listening = listener.withUnsafeFileDescriptor { $0 }
+            listenerCountsQueue = listener.pendingConnectionCount != nil
             lifelineDescriptor = lifeline?.withUnsafeFileDescriptor { $0 }
         } catch {
             throw ServerError("\(Backend.name): \(error)")
@@ -177,8 +180,16 @@ struct ReadinessLoop<Handler: StreamHandler, Backend: ReadinessBackend> {
     /// Accepts what is waiting, a bounded number per round so that busy
     /// connections are not starved by a flood of new ones. False when
     /// accepts should pause (see `AcceptErrors.Next`).
+    ///
+    /// It accepts as many as the kernel says are queued (a TCP listener),
+    /// else one: never until an accept finds the queue empty, since that
+    /// accept costs the kernel a socket and a file made and thrown away,
+    /// and for short connections it came once for nearly every connection.
+    /// Readiness is level-triggered: a connection still queued brings the
+    /// loop back.
     private mutating func acceptPending(on listener: Socket) -> Bool {
-        for _ in 0..<64 {
+        let queued = listenerCountsQueue ? listener.pendingConnectionCount ?? 1 : 1
+        for _ in 0..<min(max(queued, 1), 64) {
             let accepted: (socket: Socket, peer: SocketAddress)
             switch Acceptor.accept(on: listener, control: control, counters: counters) {
             case .accepted(let socket, let peer): accepted = (socket, peer)
