@@ -42,7 +42,7 @@ let package = Package(
         // The epoll-c server model: the echo server in C on the core's loop.
         .target(name: "CEpollEcho", dependencies: ["CSockCore"]),
         // The benchmark's load generator, in C on the core's loop.
-        .target(name: "CLoadGen", dependencies: ["CSockCore"]),
+        .target(name: "CLoadGen", dependencies: ["CSockCore", "CSystemShims"]),
         // The library product other packages depend on by version: SwiftPM
         // refuses unsafe flags in such a dependency, so SocketCore and its C
         // targets build with none. What a caller's per-probe path needs

@@ -13,6 +13,7 @@
 #include <netinet/in.h>
 #include <netinet/udp.h>
 #include <sockcore.h>
+#include <system_shims.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
@@ -103,22 +104,15 @@ static bool send_segmented(struct udp_socket *s, uint32_t count) {
     struct cmsghdr header;
     char bytes[CMSG_SPACE(sizeof(uint16_t))];
   } control;
-  memset(&control, 0, sizeof control);
-  struct msghdr message = {
-      .msg_iov = &vector, .msg_iovlen = 1, .msg_control = control.bytes, .msg_controllen = sizeof control.bytes};
-  struct cmsghdr *c = CMSG_FIRSTHDR(&message);
-  c->cmsg_level = SOL_UDP;
-  c->cmsg_type = UDP_SEGMENT;
-  c->cmsg_len = CMSG_LEN(sizeof(uint16_t));
-  uint16_t size = (uint16_t)run->config->size;
-  memcpy(CMSG_DATA(c), &size, sizeof size);
+  struct msghdr message = {.msg_iov = &vector, .msg_iovlen = 1, .msg_control = control.bytes};
+  message.msg_controllen = shim_udp_segment_control(control.bytes, (unsigned short)run->config->size);
   ssize_t sent;
   do
     sent = sendmsg(s->fd, &message, MSG_DONTWAIT);
   while (sent < 0 && errno == EINTR);
-  /* EIO: no checksum offload on the route's device; EINVAL: a segment
-   * the route cannot carry. Neither will change for this socket. */
-  return !(sent < 0 && (errno == EIO || errno == EINVAL || errno == ENOPROTOOPT));
+  /* The errnos DatagramBatch.meansNoSegmentation names: none of them will
+   * change for this socket. */
+  return !(sent < 0 && (errno == EIO || errno == EINVAL || errno == ENOPROTOOPT || errno == EOPNOTSUPP));
 }
 
 /* Datagrams one segmented message carries: udp(7)'s 64 segments at most,
