@@ -4,7 +4,7 @@ import SocketCore
 import TestSupport
 import XCTest
 
-/// A 200 MiB file of random bytes up to pyftpdlib (by sendfile) and down again, compared
+/// A 200 MiB file of random bytes up to pyftpdlib and down again, compared
 /// byte for byte, in pieces: neither the test nor the client holds the file
 /// in memory. (The other modes and IPv6 are the small cases of
 /// `PyftpdlibCommandTests`.)
