@@ -153,6 +153,36 @@ final class HandlerPartsTests: XCTestCase {
         XCTAssertEqual(heap.earliest, base + .milliseconds(40))
     }
 
+    func testDeadlineHeapKeepsOneEntryPerDescriptorAndDropsAClosedOne() {
+        var heap = DeadlineHeap()
+        let base = MonotonicInstant(nanoseconds: 1_000_000_000)
+        for descriptor in 0..<1000 {
+            heap.push(base + .milliseconds(descriptor), descriptor: Int32(descriptor), generation: 1)
+        }
+        // Connections closing before their deadlines leave nothing behind.
+        for descriptor in stride(from: 0, to: 1000, by: 2) { heap.remove(descriptor: Int32(descriptor)) }
+        heap.remove(descriptor: 5000)
+        XCTAssertEqual(heap.count, 500)
+        // A deadline armed again moves the descriptor's one entry.
+        heap.push(base + .seconds(10), descriptor: 1, generation: 2)
+        heap.push(base - .milliseconds(1), descriptor: 999, generation: 2)
+        XCTAssertEqual(heap.count, 500)
+        XCTAssertEqual(heap.earliest, base - .milliseconds(1))
+        var popped: [Int32] = []
+        while let entry = heap.popDue(now: base + .seconds(20)) {
+            if let last = popped.last { XCTAssertNotEqual(last, entry.descriptor) }
+            popped.append(entry.descriptor)
+        }
+        XCTAssertEqual(popped.count, 500)
+        XCTAssertEqual(popped.first, 999)
+        XCTAssertEqual(popped.last, 1)
+        XCTAssertEqual(Array(popped.dropFirst().dropLast()), Array(stride(from: 3, to: 999, by: 2).map(Int32.init)))
+        XCTAssertNil(heap.earliest)
+        // A descriptor reused after its entry was popped gets a new one.
+        heap.push(base, descriptor: 3, generation: 3)
+        XCTAssertEqual(heap.popDue(now: base)?.generation, 3)
+    }
+
     func testWakeInboxCoalescesAndSignalsItsDescriptor() throws {
         let inbox = WakeInbox()
         XCTAssertNil(inbox.descriptor, "no eventfd until a waker is made")

@@ -66,6 +66,11 @@ struct ReadinessLoop<Handler: StreamHandler, Backend: ReadinessBackend> {
         }
         let inbox = wakeInbox
         control.whenStopping { inbox.nudge() }
+        // The loop ends its own connections when the grace period runs out,
+        // rather than handing each to `control.track`: that is a lock and a
+        // dictionary entry made and removed for every connection.
+        control.whenAborting { inbox.nudge() }
+        var aborted = false
         let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 64 * 1024, alignment: 64)
         defer { buffer.deallocate() }
         var accepting = true
@@ -97,6 +102,10 @@ struct ReadinessLoop<Handler: StreamHandler, Backend: ReadinessBackend> {
                 } else if descriptor == wakeDescriptor {
                     // A stop nudges this descriptor after marking the control.
                     if accepting && control.isStopping { accepting = false }
+                    if !aborted && control.isAborting {
+                        aborted = true
+                        shutDownOpenConnections()
+                    }
                     for token in wakeInbox.take() { deliverWake(token) }
                 } else if descriptor == lifelineDescriptor {
                     backend.unwatch(descriptor)
@@ -210,9 +219,15 @@ struct ReadinessLoop<Handler: StreamHandler, Backend: ReadinessBackend> {
             session: handler.open(peer: accepted.peer), record: counters?.open(peer: accepted.peer))
         Self.place(connection, at: descriptor, in: &connections)
         openCount += 1
-        control.track(accepted.socket)
         update(connection, to: connection.opened(io: &io))
         return true
+    }
+
+    /// After the grace period: each open connection shut down both ways, as
+    /// `ServerControl.abortConnections` does for the models it tracks; the
+    /// sessions then see the end and close.
+    private func shutDownOpenConnections() {
+        for case let connection? in connections { try? connection.socket.shutdown(.both) }
     }
 
     private static func place(_ connection: Connection?, at descriptor: Int32, in table: inout [Connection?]) {
@@ -238,8 +253,8 @@ struct ReadinessLoop<Handler: StreamHandler, Backend: ReadinessBackend> {
         let wants = connection.wants
         // One heap entry per connection, at its earliest armed deadline: a
         // deadline moved later (a keep-alive timeout reset by each request)
-        // waits for that entry to come up and is armed again then, so the
-        // heap does not grow with every request.
+        // waits for that entry to come up and is armed again then; one moved
+        // earlier moves the entry. The entry goes when the connection closes.
         if let deadline = wants.deadline, connection.armedDeadline.map({ deadline < $0 }) ?? true {
             connection.armedDeadline = deadline
             deadlines.push(deadline, descriptor: connection.descriptor, generation: connection.generation)
@@ -270,9 +285,9 @@ struct ReadinessLoop<Handler: StreamHandler, Backend: ReadinessBackend> {
         unwatchWaited(connection)
         connection.end()
         backend.forget(connection.descriptor)
+        deadlines.remove(descriptor: connection.descriptor)
         connections[Int(connection.descriptor)] = nil
         openCount -= 1
-        control.untrack(connection.socket)
         try? connection.socket.close()
     }
 }

@@ -71,5 +71,29 @@ extension Conformance {
             expectExitedZero(ending)
             #expect(result.left.isEmpty, "descendants outlived the server: \(result.left)")
         }
+
+        /// An idle connection still open when the grace runs out is ended
+        /// by the server (the event loops end their own), which then exits.
+        @Test(arguments: ConformanceScenario.termination.models)
+        func anIdleConnectionIsEndedWhenTheGraceRunsOut(model: ServerModel) async throws {
+            let (ended, ending) = try await withModelServer(model, ["--grace", "1"]) { server in
+                let open = try TestSocket(type: Int32(SOCK_STREAM.rawValue))
+                defer { open.close() }
+                guard open.connect(port: server.port) == 0 else { throw TestSocketError("connect") }
+                let line = Array("echoed before the signal\n".utf8)
+                try open.sendAll(line)
+                #expect(try open.receive(exactly: line.count) == line)
+                try open.setOption(SOL_SOCKET, SO_RCVTIMEO, timeval(tv_sec: 30, tv_usec: 0))
+                try server.echo.process.signal(.terminate)
+                let signalled = ContinuousClock.now
+                try open.receiveEndOfStream()
+                let ended = ContinuousClock.now - signalled
+                #expect(try await server.echo.process.waitForExit(timeout: .seconds(20)), "still running")
+                return ended
+            }
+            #expect(ended >= .milliseconds(900), "ended \(ended) after the signal, before the grace ran out")
+            #expect(ended < .seconds(30))
+            expectExitedZero(ending)
+        }
     }
 }
