@@ -11,7 +11,7 @@ import SocketCore
 /// seconds of a run, 36 after). A deadline moved later still waits for its
 /// entry to come up and is armed again then (`ReadinessLoop`), so a
 /// keep-alive timeout reset by every request costs nothing here.
-struct DeadlineHeap {
+struct DeadlineHeap: MinHeapOrder {
     struct Entry {
         var instant: MonotonicInstant
         var descriptor: Int32
@@ -31,7 +31,7 @@ struct DeadlineHeap {
         if let index = position(of: descriptor) {
             let earlier = instant < entries[index].instant
             entries[index] = entry
-            if earlier { siftUp(index) } else { siftDown(index) }
+            if earlier { siftUp(from: index) } else { siftDown(from: index) }
             return
         }
         if Int(descriptor) >= positions.count {
@@ -39,7 +39,7 @@ struct DeadlineHeap {
         }
         entries.append(entry)
         positions[Int(descriptor)] = Int32(entries.count - 1)
-        siftUp(entries.count - 1)
+        siftUp(from: entries.count - 1)
     }
 
     /// Drops `descriptor`'s entry, if it has one (its connection closed).
@@ -68,36 +68,17 @@ struct DeadlineHeap {
         let earlier = last.instant < entries[index].instant
         entries[index] = last
         positions[Int(last.descriptor)] = Int32(index)
-        if earlier { siftUp(index) } else { siftDown(index) }
+        if earlier { siftUp(from: index) } else { siftDown(from: index) }
     }
 
-    private mutating func siftUp(_ start: Int) {
-        var child = start
-        while child > 0 {
-            let parent = (child - 1) / 2
-            guard entries[child].instant < entries[parent].instant else { break }
-            swapEntries(child, parent)
-            child = parent
-        }
-    }
+    var heapCount: Int { entries.count }
 
-    private mutating func siftDown(_ start: Int) {
-        var parent = start
-        while true {
-            let left = 2 * parent + 1
-            let right = left + 1
-            var smallest = parent
-            if left < entries.count && entries[left].instant < entries[smallest].instant { smallest = left }
-            if right < entries.count && entries[right].instant < entries[smallest].instant { smallest = right }
-            if smallest == parent { return }
-            swapEntries(parent, smallest)
-            parent = smallest
-        }
-    }
+    func comesBefore(_ first: Int, _ second: Int) -> Bool { entries[first].instant < entries[second].instant }
 
-    private mutating func swapEntries(_ a: Int, _ b: Int) {
-        entries.swapAt(a, b)
-        positions[Int(entries[a].descriptor)] = Int32(a)
-        positions[Int(entries[b].descriptor)] = Int32(b)
+    /// Trades two entries and keeps their descriptors' positions.
+    mutating func swapElements(_ first: Int, _ second: Int) {
+        entries.swapAt(first, second)
+        positions[Int(entries[first].descriptor)] = Int32(first)
+        positions[Int(entries[second].descriptor)] = Int32(second)
     }
 }

@@ -3,7 +3,7 @@ import SocketCore
 /// Replies a datagram server holds until their time (`DatagramReply.after`),
 /// earliest first: a binary heap on the send instant, bounded so that a
 /// flood of delayed requests cannot take the server's memory.
-public struct DelayedReplies: Sendable {
+public struct DelayedReplies: Sendable, MinHeapOrder {
     public struct Reply: Sendable {
         public let due: MonotonicInstant
         public let bytes: [UInt8]
@@ -27,13 +27,7 @@ public struct DelayedReplies: Sendable {
     public mutating func hold(_ bytes: [UInt8], for recipient: SocketAddress, until due: MonotonicInstant) -> Bool {
         guard heap.count < Self.capacity else { return false }
         heap.append(Reply(due: due, bytes: bytes, recipient: recipient))
-        var child = heap.count - 1
-        while child > 0 {
-            let parent = (child - 1) / 2
-            guard heap[child].due < heap[parent].due else { break }
-            heap.swapAt(child, parent)
-            child = parent
-        }
+        siftUp(from: heap.count - 1)
         return true
     }
 
@@ -43,16 +37,13 @@ public struct DelayedReplies: Sendable {
         let last = heap.removeLast()
         guard !heap.isEmpty else { return first }
         heap[0] = last
-        var parent = 0
-        while true {
-            let left = 2 * parent + 1
-            let right = left + 1
-            var smallest = parent
-            if left < heap.count && heap[left].due < heap[smallest].due { smallest = left }
-            if right < heap.count && heap[right].due < heap[smallest].due { smallest = right }
-            guard smallest != parent else { return first }
-            heap.swapAt(parent, smallest)
-            parent = smallest
-        }
+        siftDown(from: 0)
+        return first
     }
+
+    var heapCount: Int { heap.count }
+
+    func comesBefore(_ first: Int, _ second: Int) -> Bool { heap[first].due < heap[second].due }
+
+    mutating func swapElements(_ first: Int, _ second: Int) { heap.swapAt(first, second) }
 }
