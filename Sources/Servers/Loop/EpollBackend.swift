@@ -4,8 +4,11 @@ import SocketCore
 /// registration carries a generation in its epoll data, so events of a
 /// descriptor unwatched earlier in the same round are dropped by the C loop
 /// before they reach us. A wait's time limit is a one-shot timer of the same
-/// loop, armed again only when the limit changes (a loop's earliest deadline
-/// stays the same for many rounds).
+/// loop, armed again only when the limit comes earlier than the armed one or
+/// that one has fired: with a connection a request, the earliest deadline
+/// moves later at almost every close, and a timer made and cancelled each
+/// round cost more than the rare early wake-up that keeping it brings (the
+/// loop then finds nothing due and waits again).
 struct EpollBackend: ReadinessBackend {
     static let name = "epoll"
     private let loop: EventLoop
@@ -60,13 +63,11 @@ struct EpollBackend: ReadinessBackend {
     }
 
     mutating func wait(until deadline: MonotonicInstant?) throws(SocketError) -> UnsafeBufferPointer<ReadyDescriptor> {
-        if limitTimer?.at != deadline {
+        if let deadline, limitTimer.map({ deadline < $0.at }) ?? true {
             if let armed = limitTimer { loop.cancelTimer(armed.id) }
             limitTimer = nil
-            if let deadline {
-                let delay = max(.zero, MonotonicInstant.now.duration(to: deadline))
-                limitTimer = (try loop.timer(after: delay) {}, deadline)
-            }
+            let delay = max(.zero, MonotonicInstant.now.duration(to: deadline))
+            limitTimer = (try loop.timer(after: delay) {}, deadline)
         }
         report.clear()
         try loop.runOnce()
