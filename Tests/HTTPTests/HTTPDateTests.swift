@@ -54,4 +54,27 @@ final class HTTPDateTests: XCTestCase {
     func testLeapSecondIsAccepted() {
         XCTAssertEqual(HTTPDate.parse("Sat, 31 Dec 2016 23:59:60 GMT"), 1_483_228_800)
     }
+
+    func testDateTextsFormatEachSecondOnceAndKeepTheLatest() {
+        let texts = DateTexts()
+        let line = texts.dateLine(epochSeconds: 784_111_777)
+        XCTAssertEqual(String(decoding: line, as: UTF8.self), "Date: Sun, 06 Nov 1994 08:49:37 GMT\r\n")
+        XCTAssertEqual(texts.dateLine(epochSeconds: 784_111_777), line)
+        // A session a second behind gets its own second, and the shared one stays.
+        XCTAssertEqual(
+            String(decoding: texts.dateLine(epochSeconds: 784_111_776), as: UTF8.self),
+            "Date: Sun, 06 Nov 1994 08:49:36 GMT\r\n")
+        XCTAssertEqual(
+            String(decoding: texts.dateLine(epochSeconds: 784_111_778), as: UTF8.self),
+            "Date: Sun, 06 Nov 1994 08:49:38 GMT\r\n")
+    }
+
+    func testWallClockCarriesTheCurrentSecond() {
+        var clock = WallClock(texts: DateTexts())
+        let before = Int64(time(nil))
+        clock.update()
+        let after = Int64(time(nil))
+        XCTAssert((before - 1...after).contains(clock.second))
+        XCTAssertEqual(clock.dateLine, DateTexts.dateLine(epochSeconds: clock.second))
+    }
 }

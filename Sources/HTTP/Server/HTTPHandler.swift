@@ -37,6 +37,8 @@ final class HTTPContext: Sendable {
     let scripts: ScriptContext?
     /// `Server: NAME\r\n`.
     let serverLine: [UInt8]
+    /// The `Date` line of the current second, formatted once for all sessions.
+    let dateTexts = DateTexts()
 
     init(site: StaticSite, options: HTTPServerOptions, accessLog: AccessLog?, scripts: ScriptContext?) {
         self.site = site

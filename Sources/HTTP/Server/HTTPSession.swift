@@ -19,7 +19,7 @@ public struct HTTPSession: StreamSession {
     var timer = Timer.header
     /// Requests answered on this connection.
     var served = 0
-    var clock = WallClock()
+    var clock: WallClock
     /// The rest of a large file body, queued a piece at a time.
     var producing: FileRemainder?
     /// The peer has finished sending: close once the last response is out.
@@ -60,6 +60,7 @@ public struct HTTPSession: StreamSession {
         self.context = context
         self.peer = peer
         self.parser = RequestParser(limits: context.options.limits)
+        self.clock = WallClock(texts: context.dateTexts)
     }
 
     // MARK: - The model's callbacks
